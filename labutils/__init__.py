@@ -1,0 +1,19 @@
+"""labutils: plotting, statistics, explorers and environment checks for the brian-labs course.
+
+The Brian2 models live in the notebooks; this package holds only what would distract from them.
+"""
+from .analysis import (fano_factor, firing_rates, isi_cv, membrane_stats, poisson_count_band,
+                       population_rate, psp_amplitude, shot_noise_stats, smoothed_rate)
+from .exercises import check_answer
+from .explorer import Explorer, explore
+from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
+                       plot_v_histogram)
+from .settings import about, course_settings, use_projector_style
+
+__version__ = "0.1.0"
+__all__ = [
+    "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
+    "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
+    "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",
+    "shot_noise_stats", "smoothed_rate", "use_projector_style",
+]

@@ -1,0 +1,31 @@
+"""Answer checks for exercise cells: a clear message for a missing, mis-dimensioned or wrong answer."""
+import numpy as np
+from brian2 import get_dimensions
+from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
+
+
+def _describe_units(value):
+    dims = get_dimensions(value)
+    return "no units (a plain number)" if dims is DIMENSIONLESS else f"units of {get_unit(dims)!s}"
+
+
+def check_answer(name, answer, expected, rtol=1e-3, atol=0):
+    """Raise AssertionError unless ``answer`` equals ``expected`` within ``rtol``/``atol``.
+
+    Works for numbers, arrays and Brian2 Quantities (units must match: 20*ms is not 0.02).
+    ``atol`` carries the units of ``expected``. Prints a short confirmation when the answer is right.
+    """
+    if answer is Ellipsis or answer is None:
+        raise AssertionError(f"{name}: no answer yet -- replace the ... in the exercise cell")
+    if get_dimensions(answer) is not get_dimensions(expected):
+        raise AssertionError(f"{name}: has {_describe_units(answer)}, but the answer needs "
+                             f"{_describe_units(expected)}")
+    a = np.asarray(answer, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    tolerance = np.asarray(atol, dtype=float)
+    if a.shape != e.shape and a.size != 1:
+        raise AssertionError(f"{name}: expected shape {e.shape}, got {a.shape}")
+    if not np.allclose(a, e, rtol=rtol, atol=tolerance):
+        raise AssertionError(f"{name}: {answer!r} is not right -- have another look")
+    print(f"{name}: correct")
+    return True

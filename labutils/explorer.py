@@ -1,0 +1,168 @@
+"""Interactive explorers: unit-aware sliders that re-run a simulation the notebook defines.
+
+The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) and
+``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
+both when a slider is released (``continuous_update=False``), so one release means one redraw.
+"""
+import inspect
+import io
+import math
+import time
+
+import ipywidgets as widgets
+import numpy as np
+from brian2 import Quantity, get_dimensions
+from brian2.units.fundamentalunits import DIMENSIONLESS
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+class SliderSpec:
+    """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities or numbers of one
+    dimension), shown in ``unit`` (picked automatically: Hz, mV, nS ...)."""
+
+    def __init__(self, name, spec, default=None):
+        if not (isinstance(spec, tuple) and len(spec) == 3):
+            raise ValueError(f"range for {name!r} must be a tuple (low, high, step), got {spec!r}")
+        low, high, step = spec
+        dims = {get_dimensions(x) for x in spec}
+        if len(dims) != 1:
+            raise ValueError(f"low, high and step of {name!r} must share one unit, got {spec!r}")
+        self.name = name
+        self.dimensions = dims.pop()
+        if self.dimensions is DIMENSIONLESS:
+            self.unit, self.unit_name = 1, ""
+        else:
+            self.unit = Quantity(max(abs(low), abs(high))).get_best_unit()
+            self.unit_name = str(self.unit)
+        self.low, self.high, self.step = (float(x / self.unit) for x in spec)
+        if not self.high > self.low:
+            raise ValueError(f"range for {name!r} needs high > low, got {spec!r}")
+        if not 0 < self.step <= self.high - self.low:
+            raise ValueError(f"step for {name!r} must be positive and at most high - low, got {spec!r}")
+        self.integer = all(isinstance(x, (int, np.integer)) for x in spec)
+        if default is None:
+            self.default = self.low
+        else:
+            if get_dimensions(default) is not self.dimensions:
+                raise ValueError(
+                    f"default of {name!r} ({default!r}) does not have the units of its range {spec!r}"
+                )
+            self.default = float(default / self.unit)
+            if not self.low <= self.default <= self.high:
+                raise ValueError(f"default of {name!r} ({default!r}) lies outside its range {spec!r}")
+
+    def to_quantity(self, number):
+        """Slider number -> value handed to simulate (a Quantity, or an int/float if dimensionless)."""
+        if self.integer:
+            return int(round(number))
+        return number * self.unit if self.unit_name else float(number)
+
+    def make_slider(self):
+        label = f"{self.name} ({self.unit_name})" if self.unit_name else self.name
+        common = dict(description=label, continuous_update=False,
+                      style={"description_width": "8em"}, layout=widgets.Layout(width="26em"))
+        if self.integer:
+            return widgets.IntSlider(value=int(self.default), min=int(self.low), max=int(self.high),
+                                     step=int(self.step), **common)
+        decimals = max(0, -math.floor(math.log10(self.step) + 1e-9))
+        return widgets.FloatSlider(value=self.default, min=self.low, max=self.high, step=self.step,
+                                   readout_format=f".{decimals}f", **common)
+
+
+class Explorer:
+    """Sliders, a figure and a status line around ``simulate`` and ``plot``.
+
+    Attributes useful in tests and benchmarks: ``sliders`` (name -> ipywidgets slider),
+    ``result`` (what simulate last returned), ``png`` (the figure last drawn, PNG bytes),
+    ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``) and ``last_error``.
+    """
+
+    def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
+        if not callable(simulate):
+            raise TypeError(f"simulate must be a function, got {type(simulate).__name__}")
+        if not callable(plot):
+            raise TypeError(f"plot must be a function plot(result, fig), got {type(plot).__name__}")
+        if not ranges:
+            raise ValueError("give at least one parameter range, e.g. w_e=(0.0, 0.5, 0.01)")
+        self.simulate, self.plot = simulate, plot
+        self.specs = self._specs(simulate, ranges)
+        self.sliders = {name: spec.make_slider() for name, spec in self.specs.items()}
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.status = widgets.HTML()
+        self.widget = widgets.VBox([self.image, widgets.HBox(
+            [widgets.VBox(list(self.sliders.values())), self.status])])
+        self.result, self.png, self.last_error, self.timings = None, b"", None, []
+        self.update(raise_errors=True)
+        for slider in self.sliders.values():
+            slider.observe(self._on_change, names="value")
+
+    @staticmethod
+    def _specs(simulate, ranges):
+        parameters = inspect.signature(simulate).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        unknown = [name for name in ranges if name not in parameters and not takes_any]
+        if unknown:
+            raise ValueError(f"simulate has no parameter {', '.join(map(repr, unknown))}; "
+                             f"its parameters are {', '.join(parameters)}")
+        missing = [name for name, p in parameters.items()
+                   if p.default is p.empty and name not in ranges
+                   and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if missing:
+            raise ValueError(f"simulate needs a value for {', '.join(map(repr, missing))}: "
+                             "give it a range or a default")
+        specs = {}
+        for name, spec in ranges.items():
+            default = parameters[name].default if name in parameters else None
+            specs[name] = SliderSpec(name, spec, None if default is inspect.Parameter.empty else default)
+        return specs
+
+    def values(self):
+        """Current slider values as the simulate function receives them (with units)."""
+        return {name: self.specs[name].to_quantity(s.value) for name, s in self.sliders.items()}
+
+    def update(self, raise_errors=False):
+        """Run simulate with the current slider values, redraw, and record the timings."""
+        start = time.perf_counter()
+        try:
+            self.result = self.simulate(**self.values())
+            simulated = time.perf_counter()
+            self.figure.clear()
+            self.plot(self.result, self.figure)
+            buffer = io.BytesIO()
+            self.figure.savefig(buffer, format="png")
+            self.png = buffer.getvalue()
+            self.image.value = self.png
+        except Exception as error:  # shown to the user, not swallowed: see status and last_error
+            self.last_error = error
+            self.status.value = f"<b style='color:#D55E00'>{type(error).__name__}: {error}</b>"
+            if raise_errors:
+                raise
+            return
+        done = time.perf_counter()
+        self.last_error = None
+        timing = dict(simulate_s=simulated - start, draw_s=done - simulated, total_s=done - start)
+        self.timings.append(timing)
+        self.status.value = (f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
+                             f"drawn in {1000 * timing['draw_s']:.0f} ms")
+
+    def _on_change(self, change):
+        self.update()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def explore(simulate, plot, figsize=(9, 4.5), **ranges):
+    """Build an :class:`Explorer`: one unit-aware slider per keyword range.
+
+    ``simulate(**values)`` runs the model and returns whatever ``plot(result, fig)`` needs to draw
+    on the matplotlib Figure ``fig`` (cleared before each call). Each range is
+    ``(low, high, step)`` in one unit, e.g. ``nu_e=(1*Hz, 50*Hz, 1*Hz)``,
+    ``E_L=(-80*mV, -50*mV, 1*mV)`` or ``w_e=(0.0, 0.5, 0.01)`` for a dimensionless weight; a slider
+    starts at simulate's default for that parameter, else at ``low``. Displaying the returned
+    object shows the widget; a slider release re-runs simulate and plot once.
+    """
+    return Explorer(simulate, plot, ranges, figsize=figsize)

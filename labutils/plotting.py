@@ -1,0 +1,123 @@
+"""Plots of Brian2 monitors. Each function draws on ``ax`` (a new figure if None), returns the Axes,
+and never calls ``plt.show()``. Time axes are in ms, voltages in mV."""
+import numpy as np
+from brian2 import (Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, get_dimensions, mV, ms,
+                    nS, siemens, volt)
+
+from ._validate import require_monitor, require_recorded, require_unit
+
+SPIKE_COLOUR = "#D55E00"
+THRESHOLD_COLOUR = "0.4"
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots()
+    return ax
+
+
+def _display_unit(values):
+    """The unit a recorded variable is shown in: mV for voltages, nS for conductances."""
+    dims = get_dimensions(values)
+    if dims is get_dimensions(volt):
+        return mV, "mV"
+    if dims is get_dimensions(siemens):
+        return nS, "nS"
+    return 1, None
+
+
+def _label(variable, unit_name):
+    return variable if unit_name is None else f"{variable} ({unit_name})"
+
+
+def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, threshold=None, ax=None,
+               **line_kwargs):
+    """Membrane trace of one neuron against time (ms).
+
+    ``spike_monitor`` (optional) marks that neuron's spikes with ticks above the trace;
+    ``threshold`` (a voltage, optional) is drawn as a dashed line. Extra keyword arguments go to
+    ``ax.plot``.
+    """
+    require_monitor(state_monitor, StateMonitor, "state_monitor")
+    require_recorded(state_monitor, variable)
+    ax = _axes(ax)
+    values = getattr(state_monitor, variable)[neuron]
+    unit, unit_name = _display_unit(values)
+    ax.plot(state_monitor.t / ms, np.asarray(values / unit), **line_kwargs)
+    if threshold is not None:
+        require_unit(threshold, values, "threshold")
+        ax.axhline(float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold")
+    if spike_monitor is not None:
+        require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
+        times = spike_monitor.t[spike_monitor.i == neuron] / ms
+        if len(times):
+            top = ax.get_ylim()[1]
+            ax.plot(times, np.full(len(times), top), "v", color=SPIKE_COLOUR, ms=9, label="spikes",
+                    clip_on=False)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel(_label(variable, unit_name))
+    return ax
+
+
+def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kwargs):
+    """A conductance (or any second variable) on a twin y-axis of ``ax``; returns the twin Axes.
+
+    Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS.
+    """
+    require_monitor(state_monitor, StateMonitor, "state_monitor")
+    require_recorded(state_monitor, variable)
+    ax = _axes(ax)
+    twin = ax.twinx()
+    values = getattr(state_monitor, variable)[neuron]
+    unit, unit_name = _display_unit(values)
+    line_kwargs.setdefault("color", "#009E73")
+    line_kwargs.setdefault("ls", "--")
+    twin.plot(state_monitor.t / ms, np.asarray(values / unit), **line_kwargs)
+    twin.set_ylabel(_label(variable, unit_name), color=line_kwargs["color"])
+    twin.grid(False)
+    twin.spines["right"].set_visible(True)
+    return twin
+
+
+def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
+    """Raster plot: one dot per spike, time (ms) against neuron index (+ ``offset``)."""
+    require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
+    ax = _axes(ax)
+    marker_kwargs.setdefault("ms", 2)
+    marker_kwargs.setdefault("color", "k")
+    ax.plot(spike_monitor.t / ms, np.asarray(spike_monitor.i) + offset, ".", **marker_kwargs)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("neuron index")
+    return ax
+
+
+def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
+    """Population rate (Hz) of a PopulationRateMonitor, smoothed with a Gaussian of ``width``."""
+    from .analysis import smoothed_rate
+
+    require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
+    ax = _axes(ax)
+    t, rate = smoothed_rate(rate_monitor, width)
+    ax.plot(t / ms, rate / Hz, **line_kwargs)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("rate (Hz)")
+    return ax
+
+
+def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None,
+                     **hist_kwargs):
+    """Histogram (probability density) of a recorded variable of one neuron from ``start`` on."""
+    require_monitor(state_monitor, StateMonitor, "state_monitor")
+    require_recorded(state_monitor, variable)
+    ax = _axes(ax)
+    values = getattr(state_monitor, variable)[neuron][state_monitor.t >= start]
+    if len(values) == 0:
+        raise ValueError(f"no samples after start={start!r}")
+    unit, unit_name = _display_unit(values)
+    hist_kwargs.setdefault("alpha", 0.7)
+    ax.hist(np.asarray(values / unit), bins=bins, density=True, **hist_kwargs)
+    ax.set_xlabel(_label(variable, unit_name))
+    ax.set_ylabel("density")
+    return ax

@@ -1,0 +1,93 @@
+"""Course-wide settings: random seed, code-generation target, figure style, version report."""
+import os
+import platform
+
+DEFAULT_SEED = 2718
+TARGETS = ("numpy", "cython")
+SEED_VARIABLE = "BRIAN_LABS_SEED"
+TARGET_VARIABLE = "BRIAN_LABS_TARGET"
+
+
+def course_settings():
+    """Return ``(seed, target)`` for this session.
+
+    The defaults (seed 2718, the ``numpy`` target, which needs no compiler) can be overridden from
+    outside through the environment variables ``BRIAN_LABS_SEED`` (a non-negative integer) and
+    ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under other
+    seeds and targets. Raises ``ValueError`` with the offending value when either is malformed.
+    """
+    raw_seed = os.environ.get(SEED_VARIABLE, str(DEFAULT_SEED)).strip()
+    try:
+        seed = int(raw_seed)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}") from None
+    if seed < 0:
+        raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {seed}")
+    target = os.environ.get(TARGET_VARIABLE, "numpy").strip().lower()
+    if target not in TARGETS:
+        raise ValueError(f"{TARGET_VARIABLE} must be one of {', '.join(TARGETS)}, got {target!r}")
+    return seed, target
+
+
+PROJECTOR_STYLE = {
+    "figure.figsize": (9.0, 4.5),
+    "figure.dpi": 100,
+    "font.size": 14,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "lines.linewidth": 2.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": None,  # filled in below: a colour-blind-safe cycle
+}
+# Okabe-Ito colours: distinguishable for colour-blind viewers and on washed-out projectors.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+
+def use_projector_style():
+    """Apply the course's matplotlib style: large fonts, thick lines, colour-blind-safe colours.
+
+    Returns the dictionary of rcParams that was applied.
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    style = dict(PROJECTOR_STYLE, **{"axes.prop_cycle": cycler(color=OKABE_ITO)})
+    mpl.rcParams.update(style)
+    return style
+
+
+def about(print_report=True):
+    """Report the versions and settings a bug report needs.
+
+    Returns a dict with Python, Brian2, numpy, matplotlib, ipywidgets versions, the platform, the
+    Brian2 code-generation target currently in force, and the seed/target the course settings ask
+    for. Prints it as aligned lines unless ``print_report`` is False.
+    """
+    import brian2
+    import ipywidgets
+    import matplotlib
+    import numpy
+
+    seed, target = course_settings()
+    report = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "brian2": brian2.__version__,
+        "numpy": numpy.__version__,
+        "matplotlib": matplotlib.__version__,
+        "ipywidgets": ipywidgets.__version__,
+        "codegen target in force": str(brian2.prefs.codegen.target),
+        "course seed": seed,
+        "course target": target,
+    }
+    if print_report:
+        width = max(len(k) for k in report)
+        for key, value in report.items():
+            print(f"{key:<{width}}  {value}")
+    return report

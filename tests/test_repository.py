@@ -1,0 +1,87 @@
+"""Repository-level promises: pins agree everywhere, notebooks are stored clean, CI runs the README's
+test command, and the course never reads the developers' reference material."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import clean_notebooks  # noqa: E402
+
+
+def pins(lines):
+    """{name: version} for every `name==version` line (case and -/_ insensitive)."""
+    found = {}
+    for line in lines:
+        match = re.match(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#]+)", line)
+        if match:
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+def test_runtime_pins_agree_in_requirements_environment_and_binder():
+    lock = pins((ROOT / "requirements.txt").read_text().splitlines())
+    assert lock["brian2"] == "2.9.0" and lock["numpy"].startswith("2.3."), lock
+    assert pins((ROOT / "environment.yml").read_text().splitlines()) == lock
+    assert pins((ROOT / "binder" / "requirements.txt").read_text().splitlines()) == lock
+    assert "python=3.11" in (ROOT / "environment.yml").read_text()
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_every_requirement_is_pinned_exactly():
+    for name in ["requirements.txt", "requirements-dev.txt", "binder/requirements.txt"]:
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert re.match(r"^[A-Za-z0-9_.\-]+==\S+$", line), f"{name}: unpinned line {line!r}"
+
+
+def test_installed_stack_matches_the_pins():
+    from importlib.metadata import version
+
+    lock = pins((ROOT / "requirements.txt").read_text().splitlines())
+    for name in ["brian2", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "cython"]:
+        assert version(name) == lock[name], name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_stored_clean(path):
+    text = path.read_text(encoding="utf-8")
+    assert clean_notebooks.dumps(clean_notebooks.clean(json.loads(text))) == text, (
+        f"{path.name} has outputs or extra metadata: run python3 tools/clean_notebooks.py {path}")
+
+
+def test_notebooks_follow_the_skeleton():
+    assert len(NOTEBOOKS) >= 1
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text())["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells)
+        tags = [t for c in cells for t in c["metadata"].get("tags", [])]
+        assert re.match(r"\d\d_", path.name), path.name
+        assert "**You will learn**" in text and "## Setup" in text and "## Summary" in text, path.name
+        assert "lu.course_settings()" in text and "seed(SEED)" in text, path.name
+        assert tags.count("exercise") >= 1 and tags.count("solution") >= 1, path.name
+        assert "check" in tags, path.name
+
+
+def test_course_never_reads_shared_reference_material():
+    for path in list((ROOT / "notebooks").glob("*.ipynb")) + list((ROOT / "labutils").rglob("*.py")):
+        assert "shared/" not in path.read_text(), f"{path} refers to ../shared/"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 course.py test" in readme and "python3 course.py lab" in readme
+    assert re.search(r"^python3 course.py test\b", ci, re.M)
+
+
+def test_course_script_help_runs_with_plain_python():
+    out = subprocess.run([sys.executable, str(ROOT / "course.py"), "help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "course.py lab" in out and "course.py test" in out

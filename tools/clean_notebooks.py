@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Store notebooks clean: no outputs, no execution counts, metadata reduced to what the course needs.
+
+    python3 tools/clean_notebooks.py notebooks/*.ipynb     # rewrite in place
+    python3 tools/clean_notebooks.py --check notebooks/*.ipynb
+
+Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags.
+"""
+import json
+import sys
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def clean(nb):
+    """Return a cleaned copy of a notebook given as a dict (nbformat 4)."""
+    nb = json.loads(json.dumps(nb))
+    nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags")
+        cell["metadata"] = {"tags": tags} if tags else {}
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        else:
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+            cell.pop("attachments", None) if not cell.get("attachments") else None
+    return nb
+
+
+def dumps(nb):
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv):
+    check = "--check" in argv
+    paths = [a for a in argv if a != "--check"]
+    dirty = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        cleaned = dumps(clean(json.loads(text)))
+        if cleaned != text:
+            dirty.append(path)
+            if not check:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(cleaned)
+    if check and dirty:
+        print("not clean (run tools/clean_notebooks.py on them):", *dirty, sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
