@@ -52,7 +52,8 @@ def main(argv):
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     if command == "lab":
         ensure_environment("runtime")
-        return run([str(VENV / "bin" / "jupyter"), "lab", FIRST_NOTEBOOK, *rest])
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return run([str(VENV / "bin" / "jupyter"), "lab", FIRST_NOTEBOOK, *as_root, *rest])
     if command == "test":
         ensure_environment("dev")
         return run([str(venv_python()), "-m", "pytest", *rest])
