@@ -85,3 +85,34 @@ def test_course_script_help_runs_with_plain_python():
     out = subprocess.run([sys.executable, str(ROOT / "course.py"), "help"], capture_output=True,
                          text=True, check=True).stdout
     assert "course.py lab" in out and "course.py test" in out
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_exercise_has_a_solution_and_a_check(path):
+    """exercise -> solution -> check, in that order, with no other exercise in between."""
+    cells = json.loads(path.read_text())["cells"]
+    tagged = [(i, c["metadata"].get("tags", [])) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    for position, (index, tags) in enumerate(tagged):
+        if "exercise" not in tags:
+            continue
+        following = [t for _, t in tagged[position + 1:]]
+        solution = next((k for k, t in enumerate(following) if "solution" in t), None)
+        assert solution is not None, f"{path.name}: exercise cell {index} has no solution after it"
+        check = next((k for k, t in enumerate(following) if "check" in t and k > solution), None)
+        assert check is not None, f"{path.name}: exercise cell {index} has no check after its solution"
+        assert not any("exercise" in t for t in following[:solution]), (
+            f"{path.name}: exercise cell {index} is followed by another exercise before its solution")
+
+
+def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path):
+    import student_edition
+
+    assert student_edition.main([str(tmp_path)]) == 0
+    for path in NOTEBOOKS:
+        original = json.loads(path.read_text())["cells"]
+        student = json.loads((tmp_path / path.name).read_text())["cells"]
+        tags = lambda cells, tag: sum(tag in c["metadata"].get("tags", []) for c in cells)  # noqa: E731
+        assert tags(student, "solution") == 0
+        assert tags(student, "exercise") == tags(original, "exercise") >= 1
+        assert tags(student, "check") == tags(original, "check")
+        assert len(student) == len(original) - tags(original, "solution")
