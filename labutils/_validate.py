@@ -1,31 +1,68 @@
 """Input checks shared by labutils: every failure names the argument and what was expected."""
+import numbers
+
 import numpy as np
 from brian2 import DimensionMismatchError, Quantity, get_dimensions
-from brian2.units.fundamentalunits import DIMENSIONLESS
+from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
+
+_FRIENDLY = {  # unit names as students know them, with the unit they usually type
+    "s": "second (e.g. ms)",
+    "V": "volt (e.g. mV)",
+    "Hz": "hertz (e.g. Hz)",
+    "S": "siemens (e.g. nS)",
+    "A": "ampere (e.g. pA)",
+    "F": "farad (e.g. pF)",
+    "ohm": "ohm (e.g. Mohm)",
+}
+
+
+def _dims(value):
+    try:
+        return get_dimensions(value)
+    except TypeError:
+        return None
 
 
 def _unit_name(unit):
-    return "dimensionless" if get_dimensions(unit) is DIMENSIONLESS else str(unit)
+    """A short name for the dimensions of ``unit`` (a unit, a Quantity or an array of them)."""
+    dims = _dims(unit)
+    if dims is None:
+        return f"a number, not {type(unit).__name__}"
+    if dims is DIMENSIONLESS:
+        return "no units (a plain number)"
+    name = str(get_unit(dims))
+    return _FRIENDLY.get(name, name)
+
+
+def show(value):
+    """A short text for ``value`` in error messages: ``-5. Hz`` rather than ``-5. * hertz``."""
+    if isinstance(value, Quantity):
+        return str(value)
+    return repr(value)
 
 
 def require_unit(value, unit, name):
-    """Raise DimensionMismatchError unless ``value`` has the dimensions of ``unit``."""
-    if get_dimensions(value) is not get_dimensions(unit):
+    """Raise DimensionMismatchError unless ``value`` has the dimensions of ``unit``.
+
+    ``unit`` may be a unit (``second``) or any Quantity with the wanted dimensions.
+    """
+    dims = _dims(value)
+    if dims is None or dims is not get_dimensions(unit):
         raise DimensionMismatchError(
-            f"{name} must have the units of {_unit_name(unit)}, got {value!r}"
+            f"{name} must have units of {_unit_name(unit)}, got {show(value)}"
         )
     return value
 
 
 def require_non_negative(value, name):
-    if np.any(np.asarray(value) < 0):
-        raise ValueError(f"{name} must be non-negative, got {value!r}")
+    if np.any(np.isnan(np.asarray(value, dtype=float))) or np.any(np.asarray(value) < 0):
+        raise ValueError(f"{name} must be non-negative, got {show(value)}")
     return value
 
 
 def require_positive(value, name):
-    if np.any(np.asarray(value) <= 0):
-        raise ValueError(f"{name} must be positive, got {value!r}")
+    if np.any(np.isnan(np.asarray(value, dtype=float))) or np.any(np.asarray(value) <= 0):
+        raise ValueError(f"{name} must be positive, got {show(value)}")
     return value
 
 
@@ -33,6 +70,13 @@ def require_monitor(monitor, kind, name="monitor"):
     """Check that ``monitor`` is a Brian2 monitor of class ``kind`` (e.g. SpikeMonitor)."""
     if not isinstance(monitor, kind):
         raise TypeError(f"{name} must be a {kind.__name__}, got {type(monitor).__name__}")
+    return monitor
+
+
+def require_run(monitor, name="monitor"):
+    """Check that ``monitor`` has been part of a run (a SpikeMonitor cannot tell otherwise)."""
+    if getattr(monitor, "_network", None) is None:
+        raise ValueError(f"{name} is empty: run the simulation before analysing or plotting it")
     return monitor
 
 
@@ -45,6 +89,19 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
     if len(state_monitor.t) == 0:
         raise ValueError(f"{name} is empty: run the simulation before analysing or plotting it")
     return state_monitor
+
+
+def recorded_row(state_monitor, neuron, name="state_monitor"):
+    """Row of ``state_monitor``'s arrays that holds neuron index ``neuron`` (a neuron's index in
+    its group, as in ``StateMonitor(G, 'v', record=[3])`` -> ``neuron=3``)."""
+    if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
+        raise TypeError(f"neuron must be an integer neuron index, got {neuron!r}")
+    recorded = np.asarray(state_monitor.record).ravel()
+    rows = np.flatnonzero(recorded == neuron)
+    if len(rows) == 0:
+        shown = recorded if len(recorded) <= 10 else f"{recorded[:10]} ..."
+        raise ValueError(f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}")
+    return int(rows[0])
 
 
 def as_quantity(value):

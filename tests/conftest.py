@@ -1,0 +1,28 @@
+"""Shared set-up for the labutils unit tests: a headless matplotlib, the numpy code-generation
+target (no compiler), and no figure left open after a test."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from brian2 import prefs  # noqa: E402
+
+prefs.codegen.target = "numpy"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# Brian2's Network.run() starts with a full gc.collect(); with brian2, matplotlib and ipywidgets
+# loaded that costs ~0.2-0.5 s per run. Freezing the objects that exist now (imported modules)
+# takes them out of the collector's scans, so each tiny test simulation costs milliseconds.
+import gc  # noqa: E402
+
+import ipywidgets  # noqa: E402,F401
+import labutils  # noqa: E402,F401
+
+gc.freeze()
