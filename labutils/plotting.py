@@ -4,7 +4,7 @@ import numpy as np
 from brian2 import (Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, get_dimensions, mV, ms,
                     nS, siemens, volt)
 
-from ._validate import require_monitor, require_recorded, require_unit
+from ._validate import recorded_row, require_monitor, require_recorded, require_run, require_unit, show
 
 SPIKE_COLOUR = "#D55E00"
 THRESHOLD_COLOUR = "0.4"
@@ -34,24 +34,29 @@ def _label(variable, unit_name):
 
 def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, threshold=None, ax=None,
                **line_kwargs):
-    """Membrane trace of one neuron against time (ms).
+    """Membrane trace of one neuron against time (ms); voltages shown in mV, conductances in nS.
 
-    ``spike_monitor`` (optional) marks that neuron's spikes with ticks above the trace;
-    ``threshold`` (a voltage, optional) is drawn as a dashed line. Extra keyword arguments go to
-    ``ax.plot``.
+    ``neuron`` is the neuron's index in its group (it must be among those recorded).
+    ``spike_monitor`` (optional, a SpikeMonitor of the same group) marks that neuron's spikes with
+    ticks above the trace; ``threshold`` (optional, in the variable's unit, e.g. ``-50*mV``) is drawn
+    as a dashed line. Extra keyword arguments go to ``ax.plot``. Returns the Axes.
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
-    ax = _axes(ax)
-    values = getattr(state_monitor, variable)[neuron]
-    unit, unit_name = _display_unit(values)
-    ax.plot(state_monitor.t / ms, np.asarray(values / unit), **line_kwargs)
+    row = recorded_row(state_monitor, neuron)
+    values = getattr(state_monitor, variable)[row]
     if threshold is not None:
         require_unit(threshold, values, "threshold")
-        ax.axhline(float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold")
     if spike_monitor is not None:
         require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
-        times = spike_monitor.t[spike_monitor.i == neuron] / ms
+        require_run(spike_monitor, "spike_monitor")
+    ax = _axes(ax)
+    unit, unit_name = _display_unit(values)
+    ax.plot(np.asarray(state_monitor.t / ms), np.asarray(values / unit), **line_kwargs)
+    if threshold is not None:
+        ax.axhline(float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold")
+    if spike_monitor is not None:
+        times = np.asarray(spike_monitor.t[spike_monitor.i == neuron] / ms)
         if len(times):
             top = ax.get_ylim()[1]
             ax.plot(times, np.full(len(times), top), "v", color=SPIKE_COLOUR, ms=9, label="spikes",
@@ -62,19 +67,21 @@ def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, thresh
 
 
 def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kwargs):
-    """A conductance (or any second variable) on a twin y-axis of ``ax``; returns the twin Axes.
+    """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis of
+    ``ax``; returns the twin Axes.
 
-    Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS.
+    Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS, volts as mV.
+    ``neuron`` is the neuron's index in its group (it must be among those recorded).
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
+    values = getattr(state_monitor, variable)[recorded_row(state_monitor, neuron)]
     ax = _axes(ax)
     twin = ax.twinx()
-    values = getattr(state_monitor, variable)[neuron]
     unit, unit_name = _display_unit(values)
     line_kwargs.setdefault("color", "#009E73")
     line_kwargs.setdefault("ls", "--")
-    twin.plot(state_monitor.t / ms, np.asarray(values / unit), **line_kwargs)
+    twin.plot(np.asarray(state_monitor.t / ms), np.asarray(values / unit), **line_kwargs)
     twin.set_ylabel(_label(variable, unit_name), color=line_kwargs["color"])
     twin.grid(False)
     twin.spines["right"].set_visible(True)
@@ -82,25 +89,29 @@ def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kw
 
 
 def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
-    """Raster plot: one dot per spike, time (ms) against neuron index (+ ``offset``)."""
+    """Raster plot: one dot per spike, time (ms) against neuron index (+ ``offset``, a whole
+    number, to stack several groups). Extra keyword arguments go to ``ax.plot``. Returns the Axes.
+    """
     require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
+    require_run(spike_monitor, "spike_monitor")
     ax = _axes(ax)
     marker_kwargs.setdefault("ms", 2)
     marker_kwargs.setdefault("color", "k")
-    ax.plot(spike_monitor.t / ms, np.asarray(spike_monitor.i) + offset, ".", **marker_kwargs)
+    ax.plot(np.asarray(spike_monitor.t / ms), np.asarray(spike_monitor.i) + offset, ".", **marker_kwargs)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron index")
     return ax
 
 
 def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
-    """Population rate (Hz) of a PopulationRateMonitor, smoothed with a Gaussian of ``width``."""
+    """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed with a Gaussian
+    whose standard deviation is ``width`` (seconds, e.g. ``2*ms``). Returns the Axes."""
     from .analysis import smoothed_rate
 
     require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
-    ax = _axes(ax)
     t, rate = smoothed_rate(rate_monitor, width)
-    ax.plot(t / ms, rate / Hz, **line_kwargs)
+    ax = _axes(ax)
+    ax.plot(np.asarray(t / ms), np.asarray(rate / Hz), **line_kwargs)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("rate (Hz)")
     return ax
@@ -108,13 +119,17 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
 
 def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None,
                      **hist_kwargs):
-    """Histogram (probability density) of a recorded variable of one neuron from ``start`` on."""
+    """Histogram (probability density, per mV for a voltage) of a recorded variable of one neuron
+    from ``start`` (seconds) on; voltages shown in mV, conductances in nS. ``neuron`` is the
+    neuron's index in its group. Returns the Axes."""
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
-    ax = _axes(ax)
-    values = getattr(state_monitor, variable)[neuron][state_monitor.t >= start]
+    require_unit(start, ms, "start")
+    values = getattr(state_monitor, variable)[recorded_row(state_monitor, neuron)]
+    values = values[state_monitor.t >= start]
     if len(values) == 0:
-        raise ValueError(f"no samples after start={start!r}")
+        raise ValueError(f"state_monitor has no samples after start={show(start)}")
+    ax = _axes(ax)
     unit, unit_name = _display_unit(values)
     hist_kwargs.setdefault("alpha", 0.7)
     ax.hist(np.asarray(values / unit), bins=bins, density=True, **hist_kwargs)

@@ -1,0 +1,173 @@
+"""Unit tests for labutils.plotting: the returned Axes hold the monitors' data in ms, mV, nS and Hz,
+with unit labels, threshold line and spike markers; bad input fails before anything is drawn."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from brian2 import (DimensionMismatchError, Hz, NeuronGroup, Network, PopulationRateMonitor,
+                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, mV, ms, nS)
+
+import labutils as lu
+
+V_T = -50 * mV
+
+
+@pytest.fixture(scope="module")
+def run():
+    """Two LIF neurons driven above threshold (neuron 1 harder), a decaying g_e in nS and a
+    constant dimensionless g_i, 30 ms at dt = 0.1 ms."""
+    group = NeuronGroup(2, """dv/dt = (-70*mV - v + drive) / (10*ms) : volt
+                             dg_e/dt = -g_e / (5*ms) : siemens
+                             g_i : 1
+                             drive : volt (constant)""",
+                        threshold="v > V_T", reset="v = -70*mV", method="exact",
+                        namespace=dict(V_T=V_T), dt=0.1 * ms)
+    group.v = -70 * mV
+    group.drive = [25, 40] * mV
+    group.g_e = 2 * nS
+    group.g_i = 0.5
+    state = StateMonitor(group, ["v", "g_e", "g_i"], record=True)
+    only_second = StateMonitor(group, "v", record=[1])
+    spikes, rate = SpikeMonitor(group), PopulationRateMonitor(group)
+    Network(group, state, only_second, spikes, rate).run(30 * ms)
+    assert len(spikes.t) >= 4 and set(spikes.i) == {0, 1}  # the fixture itself is what we think
+    return dict(state=state, only_second=only_second, spikes=spikes, rate=rate, group=group)
+
+
+def line_with_label(ax, label):
+    return [line for line in ax.get_lines() if line.get_label() == label]
+
+
+def test_plot_trace_draws_the_trace_in_ms_and_mV(run):
+    state = run["state"]
+    fig, ax = plt.subplots()
+    returned = lu.plot_trace(state, neuron=1, ax=ax)
+    assert returned is ax
+    (line,) = ax.get_lines()
+    assert np.allclose(line.get_xdata(), state.t / ms)
+    assert np.allclose(line.get_ydata(), state.v[1] / mV)
+    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "v (mV)"
+
+
+def test_plot_trace_threshold_line_and_spike_markers_of_that_neuron_only(run):
+    state, spikes = run["state"], run["spikes"]
+    ax = lu.plot_trace(state, neuron=0, spike_monitor=spikes, threshold=V_T)
+    (threshold,) = line_with_label(ax, "threshold")
+    assert np.allclose(threshold.get_ydata(), -50) and threshold.get_linestyle() == "--"
+    (markers,) = line_with_label(ax, "spikes")
+    own = spikes.t[spikes.i == 0] / ms
+    assert len(own) < len(spikes.t)  # neuron 1 fires too: its spikes must not be marked
+    assert np.allclose(markers.get_xdata(), own)
+    assert np.all(markers.get_ydata() >= np.max(state.v[0] / mV))  # above the trace
+
+
+def test_plot_trace_makes_a_figure_when_no_axes_given_and_passes_line_options(run):
+    ax = lu.plot_trace(run["state"], variable="g_e", color="red", lw=3)
+    (line,) = ax.get_lines()
+    assert ax.figure is not None and line.get_color() == "red" and line.get_linewidth() == 3
+    assert ax.get_ylabel() == "g_e (nS)" and np.allclose(line.get_ydata(), run["state"].g_e[0] / nS)
+
+
+def test_plot_trace_uses_the_neuron_index_with_a_partial_recording(run):
+    only_second = run["only_second"]
+    ax = lu.plot_trace(only_second, neuron=1)
+    assert np.allclose(ax.get_lines()[0].get_ydata(), run["state"].v[1] / mV)
+    with pytest.raises(ValueError, match=r"neuron 0 was not recorded by state_monitor.*\[1\]"):
+        lu.plot_trace(only_second, neuron=0)
+
+
+def test_plot_trace_bad_input(run):
+    state = run["state"]
+    with pytest.raises(DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"):
+        lu.plot_trace(state, threshold=50 * ms)
+    with pytest.raises(DimensionMismatchError, match="threshold must have units of volt.*got -50"):
+        lu.plot_trace(state, threshold=-50)
+    with pytest.raises(ValueError, match="did not record 'w'"):
+        lu.plot_trace(state, variable="w")
+    with pytest.raises(TypeError, match="state_monitor must be a StateMonitor, got SpikeMonitor"):
+        lu.plot_trace(run["spikes"])
+    with pytest.raises(TypeError, match="spike_monitor must be a SpikeMonitor"):
+        lu.plot_trace(state, spike_monitor=state)
+    with pytest.raises(ValueError, match="state_monitor is empty: run the simulation"):
+        lu.plot_trace(StateMonitor(run["group"], "v", record=0))
+    assert plt.get_fignums() == []  # errors come before any figure is made
+
+
+def test_plot_conductance_on_a_twin_axis(run):
+    state = run["state"]
+    ax = lu.plot_trace(state)
+    twin = lu.plot_conductance(state, "g_e", ax=ax)
+    assert twin is not ax and twin.get_shared_x_axes().joined(twin, ax)
+    (line,) = twin.get_lines()
+    assert np.allclose(line.get_xdata(), state.t / ms)
+    assert np.allclose(line.get_ydata(), state.g_e[0] / nS)
+    assert twin.get_ylabel() == "g_e (nS)" and ax.get_ylabel() == "v (mV)"
+
+
+def test_plot_conductance_dimensionless_shows_plain_values(run):
+    twin = lu.plot_conductance(run["state"], "g_i", neuron=1)
+    assert twin.get_ylabel() == "g_i"
+    assert np.allclose(twin.get_lines()[0].get_ydata(), 0.5)
+    with pytest.raises(ValueError, match="did not record 'g_x'"):
+        lu.plot_conductance(run["state"], "g_x")
+
+
+def test_plot_raster_one_dot_per_spike(run):
+    spikes = run["spikes"]
+    fig, ax = plt.subplots()
+    assert lu.plot_raster(spikes, ax=ax, offset=10) is ax
+    (dots,) = ax.get_lines()
+    assert np.allclose(dots.get_xdata(), spikes.t / ms)
+    assert np.array_equal(dots.get_ydata(), np.asarray(spikes.i) + 10)
+    assert dots.get_linestyle() == "None" and dots.get_marker() == "."
+    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "neuron index"
+
+
+def test_plot_raster_bad_input(run):
+    with pytest.raises(TypeError, match="spike_monitor must be a SpikeMonitor, got StateMonitor"):
+        lu.plot_raster(run["state"])
+    never_run = SpikeMonitor(SpikeGeneratorGroup(1, [0], [1] * ms))
+    with pytest.raises(ValueError, match="spike_monitor is empty: run the simulation"):
+        lu.plot_raster(never_run)
+
+
+def test_plot_population_rate_in_hz(run):
+    rate = run["rate"]
+    ax = lu.plot_population_rate(rate, width=1 * ms)
+    (line,) = ax.get_lines()
+    expected = rate.smooth_rate(window="gaussian", width=1 * ms) / Hz
+    assert np.allclose(line.get_xdata(), rate.t / ms) and np.allclose(line.get_ydata(), expected)
+    # the smoothed rate carries the spikes: its integral over time is spikes per neuron
+    integral = np.sum(line.get_ydata()) * 0.1e-3
+    assert integral == pytest.approx(len(run["spikes"].t) / 2, rel=0.1)
+    assert ax.get_ylabel() == "rate (Hz)" and ax.get_xlabel() == "time (ms)"
+
+
+def test_plot_population_rate_bad_input(run):
+    with pytest.raises(DimensionMismatchError, match="width must have units of second"):
+        lu.plot_population_rate(run["rate"], width=2 * mV)
+    with pytest.raises(TypeError, match="rate_monitor must be a PopulationRateMonitor"):
+        lu.plot_population_rate(run["spikes"])
+
+
+def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):
+    state = run["state"]
+    ax = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms)
+    bars = ax.patches
+    assert len(bars) == 10
+    widths = np.array([b.get_width() for b in bars])
+    heights = np.array([b.get_height() for b in bars])
+    assert np.sum(widths * heights) == pytest.approx(1)  # density in 1/mV
+    after = state.v[1][state.t >= 10 * ms] / mV
+    assert bars[0].get_x() == pytest.approx(np.min(after))
+    assert bars[-1].get_x() + bars[-1].get_width() == pytest.approx(np.max(after))
+    assert ax.get_xlabel() == "v (mV)" and ax.get_ylabel() == "density"
+
+
+def test_plot_v_histogram_bad_input(run):
+    state = run["state"]
+    with pytest.raises(DimensionMismatchError, match="start must have units of second"):
+        lu.plot_v_histogram(state, start=10)
+    with pytest.raises(ValueError, match="no samples after start=1. s"):
+        lu.plot_v_histogram(state, start=1000 * ms)
+    with pytest.raises(ValueError, match="neuron 5 was not recorded"):
+        lu.plot_v_histogram(state, neuron=5)
