@@ -4,30 +4,39 @@ The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) 
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both when a slider is released (``continuous_update=False``), so one release means one redraw.
 """
+import html
 import inspect
 import io
 import math
+import numbers
 import time
 
 import ipywidgets as widgets
 import numpy as np
 from brian2 import Quantity, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS
+
+from ._validate import show
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
 class SliderSpec:
-    """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities or numbers of one
-    dimension), shown in ``unit`` (picked automatically: Hz, mV, nS ...)."""
+    """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities of one unit, e.g.
+    ``(1*Hz, 50*Hz, 1*Hz)``, or plain numbers for a dimensionless parameter; all ints give an integer
+    slider), shown in ``unit`` (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside
+    the range) is where the slider starts; ``low`` if None."""
 
     def __init__(self, name, spec, default=None):
         if not (isinstance(spec, tuple) and len(spec) == 3):
             raise ValueError(f"range for {name!r} must be a tuple (low, high, step), got {spec!r}")
         low, high, step = spec
+        if not all(isinstance(x, (Quantity, numbers.Real)) and not isinstance(x, bool) and np.ndim(x) == 0
+                   for x in spec):
+            raise TypeError(f"low, high and step of {name!r} must be numbers or Quantities, got {spec!r}")
         dims = {get_dimensions(x) for x in spec}
         if len(dims) != 1:
-            raise ValueError(f"low, high and step of {name!r} must share one unit, got {spec!r}")
+            raise ValueError(f"low, high and step of {name!r} must share one unit, got {_show(spec)}")
         self.name = name
         self.dimensions = dims.pop()
         if self.dimensions is DIMENSIONLESS:
@@ -37,20 +46,19 @@ class SliderSpec:
             self.unit_name = str(self.unit)
         self.low, self.high, self.step = (float(x / self.unit) for x in spec)
         if not self.high > self.low:
-            raise ValueError(f"range for {name!r} needs high > low, got {spec!r}")
+            raise ValueError(f"range for {name!r} needs high > low, got {_show(spec)}")
         if not 0 < self.step <= self.high - self.low:
-            raise ValueError(f"step for {name!r} must be positive and at most high - low, got {spec!r}")
+            raise ValueError(f"step for {name!r} must be positive and at most high - low, got {_show(spec)}")
         self.integer = all(isinstance(x, (int, np.integer)) for x in spec)
         if default is None:
             self.default = self.low
         else:
-            if get_dimensions(default) is not self.dimensions:
-                raise ValueError(
-                    f"default of {name!r} ({default!r}) does not have the units of its range {spec!r}"
-                )
+            if not isinstance(default, (Quantity, numbers.Real)) or get_dimensions(default) is not self.dimensions:
+                raise ValueError(f"default of {name!r} ({show(default)}) does not have the units of "
+                                 f"its range {_show(spec)}")
             self.default = float(default / self.unit)
             if not self.low <= self.default <= self.high:
-                raise ValueError(f"default of {name!r} ({default!r}) lies outside its range {spec!r}")
+                raise ValueError(f"default of {name!r} ({show(default)}) lies outside its range {_show(spec)}")
 
     def to_quantity(self, number):
         """Slider number -> value handed to simulate (a Quantity, or an int/float if dimensionless)."""
@@ -66,8 +74,14 @@ class SliderSpec:
             return widgets.IntSlider(value=int(self.default), min=int(self.low), max=int(self.high),
                                      step=int(self.step), **common)
         decimals = max(0, -math.floor(math.log10(self.step) + 1e-9))
+        while decimals < 6 and abs(self.step * 10**decimals - round(self.step * 10**decimals)) > 1e-6:
+            decimals += 1  # a step of 0.25 needs two decimals, not one
         return widgets.FloatSlider(value=self.default, min=self.low, max=self.high, step=self.step,
                                    readout_format=f".{decimals}f", **common)
+
+
+def _show(spec):
+    return "(" + ", ".join(show(x) for x in spec) + ")"
 
 
 class Explorer:
@@ -116,7 +130,9 @@ class Explorer:
         specs = {}
         for name, spec in ranges.items():
             default = parameters[name].default if name in parameters else None
-            specs[name] = SliderSpec(name, spec, None if default is inspect.Parameter.empty else default)
+            if default is inspect.Parameter.empty:
+                default = None  # the slider starts at low
+            specs[name] = SliderSpec(name, spec, default)
         return specs
 
     def values(self):
@@ -137,7 +153,8 @@ class Explorer:
             self.image.value = self.png
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
             self.last_error = error
-            self.status.value = f"<b style='color:#D55E00'>{type(error).__name__}: {error}</b>"
+            message = html.escape(f"{type(error).__name__}: {error}")
+            self.status.value = f"<b style='color:#D55E00'>{message}</b>"
             if raise_errors:
                 raise
             return

@@ -1,0 +1,190 @@
+"""Unit tests for labutils.explorer, driven headlessly: sliders are set from Python and we check what
+simulate received, what was drawn, the timings and how errors surface."""
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from brian2 import Hz, NeuronGroup, Network, Quantity, StateMonitor, get_dimensions, mV, ms, nS
+
+import labutils as lu
+from labutils.explorer import Explorer, SliderSpec
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class Recorder:
+    """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms; it
+    remembers every call and fails on purpose above E_L = -55 mV."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, w_e=0.1, nu_e=10 * Hz, E_L=-70 * mV, n_inputs=3):
+        self.calls.append(dict(w_e=w_e, nu_e=nu_e, E_L=E_L, n_inputs=n_inputs))
+        if E_L > -55 * mV:
+            raise ValueError("E_L above -55 mV <not allowed here>")
+        group = NeuronGroup(1, "dv/dt = (E_L + w_e * 20*mV - v) / (2*ms) : volt", method="exact",
+                            namespace=dict(E_L=E_L, w_e=w_e), dt=0.5 * ms)
+        group.v = -70 * mV
+        monitor = StateMonitor(group, "v", record=0)
+        Network(group, monitor).run(5 * ms)
+        return monitor
+
+
+def plot(monitor, fig):
+    ax = fig.add_subplot()
+    lu.plot_trace(monitor, ax=ax)
+    ax.set_ylim(-80, -40)
+
+
+@pytest.fixture
+def explorer():
+    simulate = Recorder()
+    return lu.explore(simulate, plot, figsize=(3, 2), w_e=(0.0, 0.5, 0.01),
+                      nu_e=(1 * Hz, 50 * Hz, 1 * Hz), E_L=(-80 * mV, -50 * mV, 1 * mV),
+                      n_inputs=(1, 10, 1))
+
+
+def test_construction_runs_simulate_once_with_the_signature_defaults(explorer):
+    (call,) = explorer.simulate.calls
+    assert call["w_e"] == 0.1 and isinstance(call["w_e"], float)
+    assert isinstance(call["nu_e"], Quantity) and call["nu_e"] == 10 * Hz
+    assert get_dimensions(call["E_L"]) is get_dimensions(mV) and np.isclose(call["E_L"] / mV, -70)
+    assert call["n_inputs"] == 3 and isinstance(call["n_inputs"], int)
+    assert explorer.sliders["nu_e"].value == 10 and explorer.sliders["E_L"].value == -70
+    assert explorer.png.startswith(PNG_MAGIC) and explorer.image.value == explorer.png
+    assert explorer.last_error is None and explorer.result is not None
+
+
+def test_sliders_show_units_update_on_release_and_integer_ranges_give_int_sliders(explorer):
+    sliders = explorer.sliders
+    assert sliders["nu_e"].description == "nu_e (Hz)"
+    assert sliders["E_L"].description == "E_L (mV)"
+    assert sliders["w_e"].description == "w_e"
+    assert all(s.continuous_update is False for s in sliders.values())
+    assert isinstance(sliders["n_inputs"], widgets.IntSlider)
+    assert all(isinstance(sliders[k], widgets.FloatSlider) for k in ("w_e", "nu_e", "E_L"))
+    assert (sliders["E_L"].min, sliders["E_L"].max, sliders["E_L"].step) == (-80, -50, 1)
+    assert sliders["w_e"].readout_format == ".2f"
+
+
+def test_moving_a_slider_reruns_simulate_with_units_restored_and_redraws(explorer):
+    first_png = explorer.png
+    explorer.sliders["nu_e"].value = 25
+    assert explorer.simulate.calls[-1]["nu_e"] == 25 * Hz
+    explorer.sliders["E_L"].value = -60
+    last = explorer.simulate.calls[-1]
+    assert get_dimensions(last["E_L"]) is get_dimensions(mV) and np.isclose(last["E_L"] / mV, -60)
+    assert last["nu_e"] == 25 * Hz  # the other sliders keep their values
+    assert len(explorer.simulate.calls) == 3  # one run per release
+    assert explorer.png != first_png and explorer.png.startswith(PNG_MAGIC)
+    # the trace drawn is the new one: from -70 mV towards E_L + w_e 20 mV = -58 mV, tau = 2 ms
+    t_last = explorer.result.t[-1]
+    assert np.isclose(explorer.result.v[0][-1] / mV, -58 - 12 * np.exp(-float(t_last / (2 * ms))))
+    explorer.sliders["w_e"].value = 0.25
+    assert explorer.values()["w_e"] == 0.25
+
+
+def test_every_update_records_its_timings(explorer):
+    explorer.sliders["w_e"].value = 0.3
+    assert len(explorer.timings) == 2
+    for timing in explorer.timings:
+        assert set(timing) == {"simulate_s", "draw_s", "total_s"}
+        assert timing["simulate_s"] > 0 and timing["draw_s"] > 0
+        assert timing["total_s"] == pytest.approx(timing["simulate_s"] + timing["draw_s"])
+    assert explorer.status.value.startswith("simulated in")
+
+
+def test_an_error_in_simulate_shows_in_the_status_without_raising(explorer):
+    png_before, timings_before = explorer.png, len(explorer.timings)
+    explorer.sliders["E_L"].value = -52  # the callback must not raise
+    assert isinstance(explorer.last_error, ValueError)
+    assert "E_L above -55 mV" in explorer.status.value
+    assert "&lt;not allowed here&gt;" in explorer.status.value  # HTML-escaped, not swallowed as a tag
+    assert explorer.png == png_before and len(explorer.timings) == timings_before
+    explorer.sliders["E_L"].value = -65
+    assert explorer.last_error is None and explorer.status.value.startswith("simulated in")
+
+
+def test_errors_at_construction_are_raised():
+    def fails_at_its_default(E_L=-52 * mV):
+        return Recorder()(E_L=E_L)
+
+    with pytest.raises(ValueError, match="E_L above -55 mV"):
+        lu.explore(fails_at_its_default, plot, E_L=(-60 * mV, -50 * mV, 1 * mV))
+
+    def broken_plot(result, fig):
+        raise RuntimeError("cannot draw")
+
+    with pytest.raises(RuntimeError, match="cannot draw"):
+        lu.explore(Recorder(), broken_plot, w_e=(0.0, 0.5, 0.1))
+
+
+def test_parameter_without_default_starts_at_low_and_kwargs_simulate_takes_any_name():
+    received = []
+
+    def simulate(g, **rest):
+        received.append(dict(g=g, **rest))
+        return None
+
+    explorer = Explorer(simulate, lambda result, fig: None, dict(g=(1 * nS, 9 * nS, 0.5 * nS),
+                                                                tau=(1 * ms, 20 * ms, 1 * ms)))
+    assert received[0]["g"] == 1 * nS and received[0]["tau"] == 1 * ms
+    assert explorer.sliders["g"].description == "g (nS)" and explorer.sliders["g"].readout_format == ".1f"
+
+
+def test_the_explorer_displays_as_its_widget(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert explorer.image in explorer.widget.children
+
+
+def test_bad_explorer_arguments_name_the_problem():
+    simulate = Recorder()
+    with pytest.raises(ValueError, match="simulate has no parameter 'tau'; its parameters are w_e"):
+        lu.explore(simulate, plot, tau=(1 * ms, 10 * ms, 1 * ms))
+
+    def needs_x(x, w_e=0.1):
+        return None
+
+    with pytest.raises(ValueError, match="simulate needs a value for 'x': give it a range or a default"):
+        lu.explore(needs_x, plot, w_e=(0.0, 0.5, 0.1))
+    with pytest.raises(TypeError, match="simulate must be a function, got int"):
+        lu.explore(3, plot, w_e=(0.0, 0.5, 0.1))
+    with pytest.raises(TypeError, match="plot must be a function"):
+        lu.explore(simulate, "trace", w_e=(0.0, 0.5, 0.1))
+    with pytest.raises(ValueError, match="at least one parameter range"):
+        lu.explore(simulate, plot)
+    with pytest.raises(ValueError, match="default of 'E_L' \\(-70. mV\\) lies outside its range"):
+        lu.explore(simulate, plot, E_L=(-60 * mV, -50 * mV, 1 * mV))
+    with pytest.raises(ValueError, match="default of 'nu_e' \\(10. Hz\\) does not have the units"):
+        lu.explore(simulate, plot, nu_e=(1 * mV, 5 * mV, 1 * mV))
+    assert simulate.calls == []  # none of these got as far as simulating
+
+
+@pytest.mark.parametrize("spec, error, message", [
+    ([0.0, 1.0, 0.1], ValueError, "must be a tuple \\(low, high, step\\)"),
+    ((0.0, 1.0), ValueError, "must be a tuple"),
+    ((1 * Hz, 5 * mV, 1 * Hz), ValueError, "must share one unit"),
+    ((1 * Hz, 5, 1 * Hz), ValueError, "must share one unit"),
+    ((5 * Hz, 1 * Hz, 1 * Hz), ValueError, "needs high > low"),
+    ((1 * Hz, 5 * Hz, 0 * Hz), ValueError, "step for 'x' must be positive"),
+    ((1 * Hz, 5 * Hz, 10 * Hz), ValueError, "at most high - low"),
+    (("a", "b", "c"), TypeError, "must be numbers or Quantities"),
+])
+def test_slider_spec_rejects_bad_ranges(spec, error, message):
+    with pytest.raises(error, match=message):
+        SliderSpec("x", spec)
+
+
+def test_slider_spec_picks_a_display_unit_and_converts_back():
+    rate = SliderSpec("nu", (0.5 * Hz, 50 * Hz, 0.5 * Hz), default=20 * Hz)
+    assert rate.unit_name == "Hz" and (rate.low, rate.high, rate.step, rate.default) == (0.5, 50, 0.5, 20)
+    assert rate.to_quantity(12.5) == 12.5 * Hz
+    voltage = SliderSpec("E", (-80 * mV, -50 * mV, 0.25 * mV))
+    assert voltage.unit_name == "mV" and voltage.default == -80
+    assert voltage.make_slider().readout_format == ".2f"
+    assert np.isclose(voltage.to_quantity(-64.25) / mV, -64.25)
+    count = SliderSpec("n", (1, 100, 1), default=50)
+    assert count.integer and count.to_quantity(49.6) == 50 and isinstance(count.to_quantity(3.0), int)
+    weight = SliderSpec("w", (0, 1.0, 0.05))
+    assert not weight.integer and weight.unit_name == "" and weight.to_quantity(0.5) == 0.5
