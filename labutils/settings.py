@@ -12,7 +12,7 @@ def course_settings():
     """Return ``(seed, target)`` for this session.
 
     The defaults (seed 2718, the ``numpy`` target, which needs no compiler) can be overridden from
-    outside through the environment variables ``BRIAN_LABS_SEED`` (a non-negative integer) and
+    outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1) and
     ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under other
     seeds and targets. Raises ``ValueError`` with the offending value when either is malformed.
     """
@@ -21,8 +21,8 @@ def course_settings():
         seed = int(raw_seed)
     except ValueError:
         raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}") from None
-    if seed < 0:
-        raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {seed}")
+    if not 0 <= seed < 2**32:  # numpy's (and so Brian2's) seed() accepts 0 .. 2**32 - 1
+        raise ValueError(f"{SEED_VARIABLE} must be an integer from 0 to 2**32 - 1, got {seed}")
     target = os.environ.get(TARGET_VARIABLE, "numpy").strip().lower()
     if target not in TARGETS:
         raise ValueError(f"{TARGET_VARIABLE} must be one of {', '.join(TARGETS)}, got {target!r}")
@@ -67,14 +67,18 @@ def about(print_report=True):
 
     Returns a dict with Python, Brian2, numpy, matplotlib, ipywidgets versions, the platform, the
     Brian2 code-generation target currently in force, and the seed/target the course settings ask
-    for. Prints it as aligned lines unless ``print_report`` is False.
+    for (or why the environment variables setting them are invalid). Prints it as aligned lines
+    unless ``print_report`` is False.
     """
     import brian2
     import ipywidgets
     import matplotlib
     import numpy
 
-    seed, target = course_settings()
+    try:
+        seed, target = course_settings()
+    except ValueError as error:  # a bug report should show the bad setting, not fail on it
+        seed = target = f"invalid ({error})"
     report = {
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -1,0 +1,88 @@
+"""Unit tests for labutils.settings: seed/target from the environment with validation, the projector
+style, and the version report."""
+import matplotlib as mpl
+import pytest
+
+import labutils as lu
+from labutils.settings import OKABE_ITO
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    monkeypatch.delenv("BRIAN_LABS_SEED", raising=False)
+    monkeypatch.delenv("BRIAN_LABS_TARGET", raising=False)
+
+
+def test_course_settings_defaults():
+    assert lu.course_settings() == (2718, "numpy")
+
+
+@pytest.mark.parametrize("seed_text, seed", [("1", 1), (" 42 ", 42), ("0", 0), ("4294967295", 2**32 - 1)])
+def test_seed_from_the_environment(monkeypatch, seed_text, seed):
+    monkeypatch.setenv("BRIAN_LABS_SEED", seed_text)
+    assert lu.course_settings() == (seed, "numpy")
+
+
+@pytest.mark.parametrize("target_text, target", [("cython", "cython"), ("CYTHON ", "cython"), ("numpy", "numpy")])
+def test_target_from_the_environment(monkeypatch, target_text, target):
+    monkeypatch.setenv("BRIAN_LABS_TARGET", target_text)
+    assert lu.course_settings() == (2718, target)
+
+
+@pytest.mark.parametrize("seed_text, message", [
+    ("abc", "BRIAN_LABS_SEED must be a non-negative integer, got 'abc'"),
+    ("", "BRIAN_LABS_SEED must be a non-negative integer, got ''"),
+    ("1.5", "got '1.5'"),
+    ("-3", "BRIAN_LABS_SEED must be an integer from 0 to 2\\*\\*32 - 1, got -3"),
+    ("4294967296", "got 4294967296"),  # numpy's seed() would reject it later, less clearly
+])
+def test_bad_seed_is_rejected_with_the_value(monkeypatch, seed_text, message):
+    monkeypatch.setenv("BRIAN_LABS_SEED", seed_text)
+    with pytest.raises(ValueError, match=message):
+        lu.course_settings()
+
+
+@pytest.mark.parametrize("target_text", ["cpp_standalone", "weave", ""])
+def test_bad_target_is_rejected_with_the_value(monkeypatch, target_text):
+    monkeypatch.setenv("BRIAN_LABS_TARGET", target_text)
+    with pytest.raises(ValueError, match=f"BRIAN_LABS_TARGET must be one of numpy, cython, got '{target_text}'"):
+        lu.course_settings()
+
+
+def test_use_projector_style_sets_large_fonts_and_colour_blind_safe_colours():
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        style = lu.use_projector_style()
+        assert mpl.rcParams["font.size"] == 14 and mpl.rcParams["lines.linewidth"] == 2
+        assert mpl.rcParams["axes.labelsize"] == 14 and mpl.rcParams["axes.grid"] is True
+        colours = [c["color"] for c in mpl.rcParams["axes.prop_cycle"]]
+        assert colours == OKABE_ITO and colours[:2] == ["#0072B2", "#D55E00"]
+        assert style["figure.figsize"] == (9.0, 4.5)
+        assert list(mpl.rcParams["figure.figsize"]) == [9.0, 4.5]
+        scalars = {k: v for k, v in style.items() if k not in ("figure.figsize", "axes.prop_cycle")}
+        assert all(mpl.rcParams[key] == value for key, value in scalars.items())
+
+
+def test_about_returns_and_prints_the_versions(monkeypatch, capsys):
+    import brian2
+    import ipywidgets
+    import numpy
+
+    monkeypatch.setenv("BRIAN_LABS_SEED", "7")
+    report = lu.about()
+    assert report["brian2"] == brian2.__version__ == "2.9.0"
+    assert report["numpy"] == numpy.__version__ and report["matplotlib"] == mpl.__version__
+    assert report["ipywidgets"] == ipywidgets.__version__
+    assert report["python"].startswith("3.11") and report["course seed"] == 7
+    assert report["course target"] == "numpy" and report["codegen target in force"] == "numpy"
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == len(report)
+    assert any(line.startswith("brian2") and line.endswith(" 2.9.0") for line in printed)
+    assert any(line.split()[-1] == "7" and line.startswith("course seed") for line in printed)
+
+
+def test_about_quietly_and_with_a_bad_setting(monkeypatch, capsys):
+    monkeypatch.setenv("BRIAN_LABS_TARGET", "fortran")
+    report = lu.about(print_report=False)
+    assert capsys.readouterr().out == ""
+    assert report["course target"].startswith("invalid (BRIAN_LABS_TARGET must be one of")
