@@ -1,0 +1,79 @@
+"""Binder: repo2docker accepts binder/ and builds what we expect; the README badge opens notebook 00.
+
+`jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from binder/
+and prints the Dockerfile it would build, which is what these tests read.
+"""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import course  # noqa: E402
+
+
+def repo2docker_executable():
+    found = Path(sys.executable).parent / "jupyter-repo2docker"
+    return str(found) if found.exists() else shutil.which("jupyter-repo2docker")
+
+
+@pytest.fixture(scope="module")
+def repo2docker_output(tmp_path_factory):
+    executable = repo2docker_executable()
+    assert executable, "jupyter-repo2docker is not installed: it is pinned in requirements-dev.txt"
+    result = subprocess.run(
+        [executable, "--no-build", "--debug", str(ROOT)], cwd=tmp_path_factory.mktemp("r2d"),
+        capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"repo2docker rejected the configuration:\n{output[-4000:]}"
+    return output
+
+
+def test_repo2docker_uses_python_311_from_runtime_txt(repo2docker_output):
+    assert "Building conda environment for python=3.11" in repo2docker_output, repo2docker_output[:2000]
+    # The base environment's lock file is named after the Python version (escaped in build paths).
+    assert re.search(r"environment(\.|-2e)py(-|-2d)3(\.|-2e)11(-|-2d)linux", repo2docker_output)
+
+
+def test_repo2docker_installs_the_binder_pins_then_runs_post_build(repo2docker_output):
+    dockerfile = repo2docker_output
+    install = re.search(r'^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install .*-r "binder/requirements\.txt"',
+                        dockerfile, re.M)
+    assert install, "the image does not pip-install binder/requirements.txt"
+    copy_repo = dockerfile.find("COPY --chown=0:0 src/ ${REPO_DIR}/")
+    post_build = dockerfile.find("RUN ./binder/postBuild")
+    assert post_build > 0, "postBuild is not run"
+    assert install.start() < copy_repo < post_build, "expected: pins, then the repository, then postBuild"
+    # binder/ takes precedence: the conda environment.yml at the top level must not be used by Binder.
+    assert "environment.yml" not in dockerfile
+
+
+def test_binder_files_are_what_repo2docker_reads():
+    binder = ROOT / "binder"
+    assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
+    assert (binder / "postBuild").read_text().startswith("#!/usr/bin/env bash")
+    assert (binder / "postBuild").stat().st_mode & 0o111, "postBuild should be executable"
+
+
+def binder_badge_url():
+    readme = (ROOT / "README.md").read_text()
+    urls = re.findall(r"\]\((https://mybinder\.org/v2/[^)\s]+)\)", readme)
+    assert urls, "README.md has no Binder badge link"
+    return urls[0]
+
+
+def test_readme_binder_badge_opens_jupyterlab_on_notebook_00():
+    url = urlsplit(binder_badge_url())
+    assert url.netloc == "mybinder.org"
+    provider, owner, repo, ref = url.path.split("/")[2:6]
+    assert (provider, ref) == ("gh", "main"), url.path
+    assert owner and repo, url.path
+    urlpath = parse_qs(url.query)["urlpath"]
+    assert urlpath == [f"lab/tree/{course.FIRST_NOTEBOOK}"], urlpath
+    assert course.FIRST_NOTEBOOK == "notebooks/00_units.ipynb"
+    assert (ROOT / course.FIRST_NOTEBOOK).exists()
