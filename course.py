@@ -3,6 +3,10 @@
 
     python3 course.py lab     # install the pinned stack into .venv and open JupyterLab on notebook 00
     python3 course.py test    # install the stack plus test tools and run every test and notebook
+    python3 course.py site    # execute every notebook and render the course site into _build/html
+
+    python3 course.py matrix  # every notebook under 10 seeds x {numpy, cython} + the science suite
+                              # (tools/matrix.py; `matrix --quick` is the ~2 min slice CI runs)
 
 Other commands: `bench` (benchmarks/run.py), `python` (the course's Python, for anything else).
 Extra arguments are passed on (e.g. `python3 course.py test -k units`, `course.py lab --no-browser`).
@@ -17,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("BRIAN_LABS_VENV", ROOT / ".venv"))
 FIRST_NOTEBOOK = "notebooks/00_units.ipynb"
-PROFILES = {"runtime": ["requirements.txt"], "dev": ["requirements.txt", "requirements-dev.txt"]}
+PROFILES = {"runtime": ["requirements.txt"], "dev": ["requirements.txt", "requirements-dev.txt"],
+            "site": ["requirements.txt", "requirements-site.txt"]}
 
 
 def venv_python():
@@ -57,6 +62,12 @@ def main(argv):
     if command == "test":
         ensure_environment("dev")
         return run([str(venv_python()), "-m", "pytest", *rest])
+    if command == "matrix":
+        ensure_environment("dev")
+        return run([str(venv_python()), "tools/matrix.py", *rest])
+    if command == "site":
+        ensure_environment("site")
+        return run([str(venv_python()), "site/build.py", *rest])
     if command == "bench":
         ensure_environment("dev")
         return run([str(venv_python()), "benchmarks/run.py", *rest])
