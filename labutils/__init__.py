@@ -6,6 +6,7 @@ from .analysis import (fano_factor, firing_rates, isi_cv, membrane_stats, poisso
                        population_rate, psp_amplitude, shot_noise_stats, smoothed_rate)
 from .exercises import check_answer
 from .explorer import Explorer, explore
+from .fast import StandaloneModel
 from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
                        plot_v_histogram)
 from .settings import about, course_settings, use_projector_style
@@ -15,5 +16,5 @@ __all__ = [
     "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
     "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
     "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",
-    "shot_noise_stats", "smoothed_rate", "use_projector_style",
+    "shot_noise_stats", "smoothed_rate", "StandaloneModel", "use_projector_style",
 ]

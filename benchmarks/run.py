@@ -1,0 +1,212 @@
+"""Benchmark every explorer and every notebook of the course.
+
+    python3 course.py bench            # full: all notebooks, numpy and Cython baselines
+    python3 course.py bench --quick    # CI: the example notebook only, 5 slider changes, numpy baseline
+    python3 course.py bench 05_lif     # only notebooks whose file name contains one of these words
+
+For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
+
+1. **cold** (the course's defaults: numpy target, fast explorers on) with EMPTY caches: the Cython cache
+   (``CYTHON_CACHE_DIR``) and the standalone builds (``BRIAN_LABS_CACHE_DIR``) point to a new temporary
+   directory. ``cold_s`` is the wall time of executing all cells ("Run All"; the kernel start, ~1 s, is
+   not included). Then every :class:`labutils.Explorer` alive in the kernel gets N slider changes (each
+   slider in turn, to values spread over its range); ``median_ms`` is the median of
+   ``explorer.timings[...]["total_s"]`` (simulate + draw) over those changes.
+2. **numpy baseline**: the same notebook with ``BRIAN_LABS_FAST=off`` (StandaloneModel falls back to
+   the runtime device) and ``BRIAN_LABS_TARGET=numpy``: the same model run the plain way.
+3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a persistent
+   Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the second pass is
+   timed, so this is *warm* Cython.
+
+Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json (--quick):
+``{"explorers": {"<notebook>:<explorer>": {"median_ms", "numpy_ms", "cython_ms"}},
+"notebooks": {"<notebook file>": {"cold_s"}}}``. Exits non-zero if a notebook cell failed or a
+notebook run found no explorer where one was expected (the example notebook).
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+EXAMPLE = ROOT / "benchmarks" / "example_explorer.ipynb"
+TARGETS = dict(explorer_ms=150.0, notebook_s=10.0, izhikevich_s=30.0)
+
+# Runs inside the kernel after the notebook: drive every Explorer's sliders, print JSON timings.
+PROBE = r"""
+import gc as _gc, json as _json, statistics as _st, resource as _rs, time as _time
+import labutils as _lu
+
+def _cpu():
+    child = _rs.getrusage(_rs.RUSAGE_CHILDREN)
+    return _time.process_time() + child.ru_utime + child.ru_stime
+
+def _bench_explorers(changes, passes):
+    names = {id(v): k for k, v in globals().items() if isinstance(v, _lu.Explorer) and not k.startswith('_')}
+    found = [o for o in _gc.get_objects() if isinstance(o, _lu.Explorer)]
+    report = {}
+    for index, ex in enumerate(sorted(found, key=lambda e: names.get(id(e), '~'))):
+        name = names.get(id(ex), f'explorer{index}')
+        sliders = list(ex.sliders.values())
+        fractions = [0.2, 0.8, 0.35, 0.65, 0.5, 0.1, 0.9, 0.45, 0.75, 0.3]
+        timed, cpu = [], []
+        for p in range(passes):
+            start, cpu = len(ex.timings), []
+            for k in range(changes):
+                s = sliders[k % len(sliders)]
+                f = fractions[(k // len(sliders)) % len(fractions)]
+                value = s.min + round(f * (s.max - s.min) / s.step) * s.step
+                value = min(max(value, s.min), s.max)
+                if value == s.value:
+                    value = s.min if s.value != s.min else s.max
+                c = _cpu()
+                s.value = value  # observers fire synchronously: one update per change
+                cpu.append(_cpu() - c)
+                if ex.last_error is not None:
+                    raise RuntimeError(f'explorer {name}: {ex.last_error!r}')
+            timed = ex.timings[start:]
+        report[name] = dict(
+            n=len(timed),
+            total_ms=1000 * _st.median(t['total_s'] for t in timed),
+            simulate_ms=1000 * _st.median(t['simulate_s'] for t in timed),
+            draw_ms=1000 * _st.median(t['draw_s'] for t in timed),
+            cpu_ms=1000 * _st.median(cpu))
+    print('BENCH-JSON' + _json.dumps(report))
+
+_bench_explorers(CHANGES, PASSES)
+"""
+
+
+def discover(words, quick):
+    notebooks = [EXAMPLE] if quick else sorted((ROOT / "notebooks").glob("*.ipynb")) + [EXAMPLE]
+    if words:
+        notebooks = [nb for nb in notebooks if any(w in nb.name for w in words)]
+    return notebooks
+
+
+def execute(path, env, changes, passes, timeout=900):
+    """Run the notebook in a fresh kernel with extra environment variables; return
+    (seconds for all cells, {explorer: timings}, [errors])."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}})
+        errors = []
+        with client.setup_kernel():
+            start = time.perf_counter()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+                if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", []):
+                    errors += [f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
+                               for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            seconds = time.perf_counter() - start
+            probe = nbformat.v4.new_code_cell(PROBE.replace("CHANGES", str(changes))
+                                              .replace("PASSES", str(passes)))
+            nb.cells.append(probe)
+            client.execute_cell(probe, len(nb.cells) - 1)
+        explorers = {}
+        for output in probe.get("outputs", []):
+            if output.get("output_type") == "error":
+                errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
+            for line in output.get("text", "").splitlines():
+                if line.startswith("BENCH-JSON"):
+                    explorers = json.loads(line[len("BENCH-JSON"):])
+        return seconds, explorers, errors
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def fmt(x, spec):
+    return "–" if x is None else format(x, spec)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("words", nargs="*", help="only notebooks whose file name contains one of these")
+    parser.add_argument("--quick", action="store_true", help="CI mode: example notebook, 5 changes")
+    parser.add_argument("--changes", type=int, default=None, help="slider changes per explorer")
+    parser.add_argument("--no-cython", action="store_true", help="skip the Cython baseline")
+    args = parser.parse_args(argv)
+    changes = args.changes or (5 if args.quick else 10)
+    with_cython = not (args.quick or args.no_cython)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = {"explorers": {}, "notebooks": {}}
+    details, failures = [], []
+    for path in discover(args.words, args.quick):
+        label = path.stem
+        print(f"== {path.relative_to(ROOT)}", flush=True)
+        with tempfile.TemporaryDirectory(prefix="brian-labs-bench-") as tmp:
+            cold_env = {"CYTHON_CACHE_DIR": str(Path(tmp) / "cython"),
+                        "BRIAN_LABS_CACHE_DIR": str(Path(tmp) / "labs"),
+                        "BRIAN_LABS_FAST": "on", "BRIAN_LABS_TARGET": "numpy"}
+            cold_s, fast, errors = execute(path, cold_env, changes, 1)
+            print(f"   cold Run All {cold_s:.1f} s; explorers: {', '.join(fast) or 'none'}", flush=True)
+            runs = {"numpy": None, "cython": None}
+            if fast:
+                numpy_env = dict(cold_env, BRIAN_LABS_FAST="off")
+                _, runs["numpy"], more = execute(path, numpy_env, changes, 1)
+                errors += [f"[numpy baseline] {e}" for e in more]
+                if with_cython:
+                    cython_env = dict(cold_env, BRIAN_LABS_FAST="off", BRIAN_LABS_TARGET="cython",
+                                      CYTHON_CACHE_DIR=str(OUT / "cython-cache"))
+                    _, runs["cython"], more = execute(path, cython_env, changes, 2)
+                    errors += [f"[cython baseline] {e}" for e in more]
+        results["notebooks"][path.name] = {"cold_s": round(cold_s, 2)}
+        if path == EXAMPLE and not fast:
+            errors.append("no explorer found in the example notebook")
+        failures += [f"{path.name}: {e}" for e in errors]
+        for name, timing in fast.items():
+            base = {k: (v or {}).get(name) for k, v in runs.items()}
+            results["explorers"][f"{label}:{name}"] = {
+                "median_ms": round(timing["total_ms"], 1),
+                "numpy_ms": round(base["numpy"]["total_ms"], 1) if base["numpy"] else None,
+                "cython_ms": round(base["cython"]["total_ms"], 1) if base["cython"] else None,
+            }
+            details.append((f"{label}:{name}", timing, base))
+    print_table(results, details)
+    target = OUT / "quick.json" if args.quick else ROOT / "benchmarks" / "results.json"
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {target.relative_to(ROOT)}")
+    if failures:
+        print("\nFAILURES:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+def print_table(results, details):
+    print("\nExplorers: median of slider changes, simulate + draw (ms)")
+    print("(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"
+          f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    head = f"{'explorer':44s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s} {'numpy':>7s} {'cython':>7s}  x numpy  x cython"
+    print(head + "\n" + "-" * len(head))
+    for name, timing, base in details:
+        row = results["explorers"][name]
+        ratio = {k: (row[f"{k}_ms"] / row["median_ms"]) if row[f"{k}_ms"] else None
+                 for k in ("numpy", "cython")}
+        flag = "" if row["median_ms"] <= TARGETS["explorer_ms"] else "  > 150 ms target"
+        print(f"{name:44s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
+              f"{fmt(row['numpy_ms'], '7.1f')} {fmt(row['cython_ms'], '7.1f')}  "
+              f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}")
+    print("\nNotebooks: cold Run All (empty Cython and standalone caches), seconds")
+    for name, row in results["notebooks"].items():
+        limit = TARGETS["izhikevich_s"] if "izhikevich" in name else TARGETS["notebook_s"]
+        flag = "" if row["cold_s"] <= limit else f"  > {limit:.0f} s target"
+        print(f"  {name:50s} {row['cold_s']:6.1f}{flag}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Fast explorers: compile a Brian2 model once, then re-run it in milliseconds with new parameters.
+
+The notebook keeps the whole model visible; this module hides only the plumbing around Brian2's
+``cpp_standalone`` device (where the build goes, switching the device back, compiler flags)::
+
+    model = lu.StandaloneModel("05_lif_explorer", duration=1 * second, seed=SEED)
+    with model.build():                       # objects created here are compiled once
+        neuron = NeuronGroup(1, eqs, threshold="v > V_th", reset="v = E_L", method="euler")
+        inputs = PoissonGroup(N_E, rates=5 * Hz)
+        ...
+        state_mon = StateMonitor(neuron, "v", record=0)
+
+    def simulate(w_e=0.5, nu_e=5 * Hz):
+        model.run(run_args={neuron.w_e: w_e, inputs.rates: nu_e})   # ~10-40 ms, no compilation
+        return state_mon.t[:], state_mon.v[0]
+
+Values changed through ``run_args`` must be model variables: a ``(shared, constant)`` parameter in the
+equations (``w_e : 1 (shared, constant)``), a group's state variable, or a PoissonGroup's ``rates``.
+Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into the compiled code.
+
+Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on Brian2's
+runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says otherwise): each
+``model.run`` restores the initial state, sets the values and simulates again, so results have the same
+meaning (and, with a seed, the same noise on every re-run), only slower.
+"""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from brian2 import Network, Quantity, second, start_scope
+from brian2.core.base import BrianObject
+from brian2.core.preferences import prefs
+from brian2.units.fundamentalunits import fail_for_dimension_mismatch
+
+CACHE_VARIABLE = "BRIAN_LABS_CACHE_DIR"
+FAST_VARIABLE = "BRIAN_LABS_FAST"
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+# Chosen from measurements (benchmarks/flags.py, CONTRIBUTING.md "Fast explorers"). A cold build is
+# ~23 C++ files that each spend ~0.4 s parsing the same standard headers, whatever the -O level; a
+# precompiled header of those (built once per cache, shared by all models) cuts that to ~0.1 s each.
+# No -march=native: a build made on one machine (Binder's image build) may run on another CPU.
+COMPILE_ARGS = ["-w", "-O2", "-std=c++11"]
+MAKE_ARGS = ["-j2"]
+USE_PCH = True
+PCH_HEADERS = ["algorithm", "cassert", "climits", "cmath", "csignal", "cstdlib", "ctime", "fstream",
+               "iostream", "iterator", "limits", "map", "random", "set", "string", "tuple", "utility",
+               "vector"]
+
+
+def cache_dir():
+    """Directory for the course's build caches (a :class:`pathlib.Path`, not created here).
+
+    ``$BRIAN_LABS_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/brian-labs``, else
+    ``~/.cache/brian-labs``. Standalone builds go to its ``standalone/<name>`` subfolders.
+    """
+    explicit = os.environ.get(CACHE_VARIABLE, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "brian-labs"
+
+
+def compiler_available():
+    """True when a C++ compiler and ``make`` are on the PATH (what the standalone device needs).
+
+    ``BRIAN_LABS_FAST=off`` (or ``0``/``no``/``false``) makes this return False, forcing the runtime
+    fallback, e.g. to test it in CI.
+    """
+    if os.environ.get(FAST_VARIABLE, "").strip().lower() in ("off", "0", "no", "false"):
+        return False
+    if sys.platform.startswith("win"):
+        return False  # MSVC builds work in Brian2, but the course does not test them: use the fallback
+    compiler = os.environ.get("CXX", "").split()
+    compilers = ([compiler[0]] if compiler else []) + ["c++", "g++", "clang++"]
+    return shutil.which("make") is not None and any(shutil.which(c) for c in compilers)
+
+
+def precompiled_header(compile_args=None):
+    """Path of a precompiled header of the C++ standard headers Brian2's generated code includes, or
+    None where it cannot be made (a compiler other than GCC, a path with spaces, a failed compile).
+
+    Built once per compiler and flag set in ``cache_dir()/pch/<hash>/`` (about 40 MB, ~1.5 s) and
+    shared by every model; GCC checks that a ``.gch`` matches the flags and otherwise reads the plain
+    header, so a stale file costs time, never correctness.
+    """
+    args = list(COMPILE_ARGS if compile_args is None else compile_args)
+    compiler = (os.environ.get("CXX", "").split() or ["g++"])[0]
+    try:
+        version = subprocess.run([compiler, "--version"], capture_output=True, text=True,
+                                 timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if "Free Software Foundation" not in version:  # clang (e.g. macOS "g++") uses another format
+        return None
+    key = hashlib.sha256("\n".join([version, *args, *PCH_HEADERS]).encode()).hexdigest()[:16]
+    folder = cache_dir() / "pch" / key
+    header = folder / "course_pch.h"
+    if re.search(r"\s", str(header)):
+        return None
+    if (folder / "course_pch.h.gch").exists():
+        return header
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        header.write_text("".join(f"#include <{name}>\n" for name in PCH_HEADERS))
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            built = Path(tmp) / "course_pch.h.gch"
+            subprocess.run([compiler, "-x", "c++-header", *args, str(header), "-o", str(built)],
+                           check=True, capture_output=True, timeout=300)
+            os.replace(built, folder / "course_pch.h.gch")  # atomic: never a half-written .gch
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return header
+
+
+class StandaloneModel:
+    """A Brian2 model compiled once with the ``cpp_standalone`` device and re-run with new values.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the model in the course, e.g. ``"05_lif_explorer"`` (letters, digits, ``_ . -``).
+        It names the build directory ``cache_dir()/standalone/<name>``, so two models must not share it.
+    duration : Quantity
+        Simulated time of every run, in units of time (e.g. ``1 * second``).
+    seed : int or None
+        Seed of the random numbers. With a seed every run uses the same noise realisation, so a slider
+        change shows the effect of the parameter alone. ``None``: fresh noise on every run.
+    directory : str or Path, optional
+        Build directory, overriding the cache location.
+
+    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory``,
+    ``build_s`` (seconds the build took), ``run_s`` (seconds of the last :meth:`run`).
+    """
+
+    def __init__(self, name, duration, seed=None, directory=None):
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise ValueError(f"name must be a short string of letters, digits, '_', '.', '-' "
+                             f"(it names the build folder), got {name!r}")
+        if not isinstance(duration, Quantity):
+            raise TypeError(f"duration must be a time with units, e.g. 1*second, got {duration!r}")
+        fail_for_dimension_mismatch(duration, second, "duration must be a time, e.g. 1*second")
+        if not float(duration) > 0:
+            raise ValueError(f"duration must be positive, got {duration!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+        self.name, self.duration, self.seed = name, duration, seed
+        self.directory = Path(directory) if directory is not None else cache_dir() / "standalone" / name
+        self.standalone = compiler_available()
+        self.build_s, self.run_s = None, None
+        self._built, self._building = False, False
+        self._device = self._network = self._namespace = None
+
+    # -- building ---------------------------------------------------------------------------------
+    def build(self):
+        """Context manager: the Brian2 objects created inside the ``with`` block form the model.
+
+        On leaving the block the objects are collected (like ``run()`` would), simulated for
+        ``duration`` and compiled into ``directory``; then the device is switched back, so the
+        notebook's later cells simulate as usual. Constants from the notebook are read at this point.
+        """
+        if self._built or self._building:
+            raise RuntimeError(f"model {self.name!r} is already built; make a new StandaloneModel "
+                               "to build another")
+        return _BuildContext(self)
+
+    def _enter(self):
+        from brian2 import seed as brian_seed
+        from brian2.devices.device import set_device
+
+        self._building = True
+        self._start = time.perf_counter()
+        if self.standalone:
+            from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+            self._device = CPPStandaloneDevice()  # one device per model: models stay independent
+            header = precompiled_header() if USE_PCH else None
+            if header is not None:
+                self._device.extra_compile_args = [f"-include{header}", "-Winvalid-pch"]
+            set_device(self._device, build_on_run=False)
+        start_scope()
+        if self.seed is not None:
+            brian_seed(self.seed)
+
+    def _exit(self, frame, failed):
+        from brian2.devices.device import reset_device
+
+        try:
+            if failed:
+                return
+            self._namespace = dict(frame.f_globals)
+            self._namespace.update(frame.f_locals)
+            objects = [obj for obj in _objects_in(self._namespace)]
+            if not objects:
+                raise RuntimeError("no Brian2 objects were created inside `with model.build():`")
+            self._network = Network(objects, name=f"fast_{self.name.replace('-', '_').replace('.', '_')}")
+            if self.standalone:
+                self._network.run(self.duration, namespace=self._namespace)
+                self.directory.mkdir(parents=True, exist_ok=True)
+                saved = (prefs.codegen.cpp.extra_compile_args_gcc,
+                         prefs.devices.cpp_standalone.extra_make_args_unix)
+                prefs.codegen.cpp.extra_compile_args_gcc = list(COMPILE_ARGS)
+                prefs.devices.cpp_standalone.extra_make_args_unix = list(MAKE_ARGS)
+                try:
+                    self._device.build(directory=str(self.directory), compile=True, run=False,
+                                       with_output=False)
+                finally:
+                    (prefs.codegen.cpp.extra_compile_args_gcc,
+                     prefs.devices.cpp_standalone.extra_make_args_unix) = saved
+            else:
+                self._network.store("fast_initial")
+            self._built = True
+            self.build_s = time.perf_counter() - self._start
+        finally:
+            self._building = False
+            if self.standalone:
+                reset_device()
+
+    # -- running ----------------------------------------------------------------------------------
+    def run(self, run_args=None):
+        """Simulate ``duration`` again with new values; the model's monitors then hold the new results.
+
+        ``run_args`` maps model variables to values, as Brian2's ``device.run(run_args=...)`` does:
+        ``{neuron.w_e: 0.5, inputs.rates: 8*Hz}``. Returns the wall-clock seconds the run took.
+        """
+        if not self._built:
+            raise RuntimeError(f"model {self.name!r} is not built: create its objects inside "
+                               "`with model.build():` first")
+        run_args = {} if run_args is None else run_args
+        if not isinstance(run_args, dict):
+            raise TypeError("run_args must be a dict {group.variable: value}, "
+                            f"got {type(run_args).__name__}")
+        start = time.perf_counter()
+        if self.standalone:
+            self._device.run(directory=str(self.directory), with_output=False, run_args=run_args)
+        else:
+            self._network.restore("fast_initial", restore_random_state=self.seed is not None)
+            for view, value in run_args.items():
+                view[:] = value
+            self._network.run(self.duration, namespace=self._namespace)
+        self.run_s = time.perf_counter() - start
+        return self.run_s
+
+    def __repr__(self):
+        mode = "cpp_standalone" if self.standalone else "runtime fallback"
+        return f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, built={self._built})"
+
+
+class _BuildContext:
+    def __init__(self, model):
+        self.model = model
+
+    def __enter__(self):
+        self.model._enter()
+        return self.model
+
+    def __exit__(self, kind, value, traceback):
+        self.model._exit(sys._getframe(1), failed=kind is not None)
+        return False
+
+
+def _objects_in(namespace):
+    """The Brian objects a ``run()`` in this namespace would simulate (Brian2's ``collect`` rule)."""
+    seen = set()
+    for value in namespace.values():
+        if (isinstance(value, BrianObject) and value.add_to_magic_network and id(value) not in seen
+                and value._scope_key == BrianObject._scope_current_key):
+            seen.add(id(value))
+            yield value

@@ -1,0 +1,148 @@
+"""Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
+and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+import numpy as np
+import pytest
+from brian2 import (Hz, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms,
+                    run, second, start_scope)
+from brian2.devices.device import get_device, runtime_device
+
+from labutils import fast
+from labutils.fast import StandaloneModel
+
+TAU = 10 * ms
+EQS = """
+dv/dt = (drive - v) / TAU : 1
+dg/dt = -g / (5*ms) : 1
+drive : 1 (shared, constant)
+"""
+
+
+def build_small(model):
+    """A leaky unit driven by a shared constant, plus a seeded Poisson input into g."""
+    with model.build():
+        unit = NeuronGroup(1, EQS, method="exact")
+        inputs = PoissonGroup(20, rates=50 * Hz)
+        syn = Synapses(inputs, unit, on_pre="g_post += 1")
+        syn.connect()
+        trace = StateMonitor(unit, ["v", "g"], record=0)
+        spikes = SpikeMonitor(inputs)
+    return unit, inputs, syn, trace, spikes
+
+
+def runtime_still_works():
+    start_scope()
+    group = NeuronGroup(1, "dv/dt = -v / (10*ms) : 1", method="exact")
+    group.v = 1
+    run(10 * ms)
+    return float(group.v[0])
+
+
+@pytest.mark.parametrize("name", ["", "has space", "../escape", 3, "/abs"])
+def test_rejects_bad_names(name):
+    with pytest.raises(ValueError, match="name"):
+        StandaloneModel(name, duration=1 * second)
+
+
+def test_rejects_durations_without_time_units():
+    with pytest.raises(TypeError, match="duration"):
+        StandaloneModel("m", duration=1.0)
+    with pytest.raises(Exception, match="duration"):
+        StandaloneModel("m", duration=5 * mV)
+    with pytest.raises(ValueError, match="duration"):
+        StandaloneModel("m", duration=-1 * second)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "3", True])
+def test_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed"):
+        StandaloneModel("m", duration=1 * second, seed=seed)
+
+
+def test_cache_dir_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path / "explicit"))
+    assert fast.cache_dir() == tmp_path / "explicit"
+    assert StandaloneModel("abc", 1 * second).directory == tmp_path / "explicit" / "standalone" / "abc"
+    monkeypatch.delenv("BRIAN_LABS_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert fast.cache_dir() == tmp_path / "xdg" / "brian-labs"
+
+
+def test_fast_off_forces_the_fallback(monkeypatch):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    assert not fast.compiler_available()
+    assert not StandaloneModel("m", 1 * second).standalone
+
+
+def test_run_before_build_and_bad_run_args_are_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("m", 20 * ms, seed=1, directory=tmp_path)
+    with pytest.raises(RuntimeError, match="not built"):
+        model.run()
+    unit, *_ = build_small(model)
+    with pytest.raises(TypeError, match="run_args"):
+        model.run([(unit.drive, 1)])
+    with pytest.raises(RuntimeError, match="already built"):
+        model.build()
+
+
+def test_error_inside_build_switches_the_device_back(tmp_path):
+    model = StandaloneModel("broken", 20 * ms, directory=tmp_path)
+    with pytest.raises(ZeroDivisionError):
+        with model.build():
+            NeuronGroup(1, "v : 1")
+            1 / 0
+    assert get_device() is runtime_device
+    assert runtime_still_works() == pytest.approx(np.exp(-1), rel=1e-3)
+
+
+def test_empty_build_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("empty", 20 * ms, directory=tmp_path)
+    with pytest.raises(RuntimeError, match="no Brian2 objects"):
+        with model.build():
+            pass
+
+
+def check_reruns(model):
+    """Shared behaviour of both modes: new values take effect, the same values repeat exactly."""
+    unit, inputs, syn, trace, spikes = build_small(model)
+    assert get_device() is runtime_device, "the build must switch back to the runtime device"
+    model.run(run_args={unit.drive: 1.0})
+    v1, g1 = trace.v[0].copy(), trace.g[0].copy()
+    n1 = spikes.num_spikes
+    # 20 ms with tau 10 ms: v relaxes to 1 - exp(-2) of the drive (exact integration)
+    assert v1[-1] == pytest.approx(1 - np.exp(-(20 * ms - 0.1 * ms) / TAU), rel=1e-3)
+    model.run(run_args={unit.drive: 0.5})
+    assert trace.v[0][-1] == pytest.approx(v1[-1] / 2, rel=1e-6)
+    model.run(run_args={unit.drive: 1.0, inputs.rates: 0 * Hz})
+    assert spikes.num_spikes == 0 and np.all(trace.g[0] == 0)
+    model.run(run_args={unit.drive: 1.0})
+    np.testing.assert_array_equal(trace.v[0], v1)
+    np.testing.assert_array_equal(trace.g[0], g1)  # seeded: the same noise on every re-run
+    assert spikes.num_spikes == n1 > 0
+    assert model.run_s > 0 and model.build_s > 0
+    assert runtime_still_works() == pytest.approx(np.exp(-1), rel=1e-3)
+
+
+def test_runtime_fallback_reruns_with_new_values(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("fallback", 20 * ms, seed=3, directory=tmp_path)
+    check_reruns(model)
+    assert not any(tmp_path.iterdir()), "the fallback must not write a build"
+
+
+@pytest.mark.skipif(not fast.compiler_available(), reason="needs a C++ compiler and make")
+def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp_path):
+    first = StandaloneModel("first", 20 * ms, seed=3, directory=tmp_path / "first")
+    assert first.standalone
+    check_reruns(first)
+    assert (tmp_path / "first" / "main").exists()
+    # a second model in the same session gets its own device: the first one keeps working
+    second_model = StandaloneModel("second", 10 * ms, seed=4, directory=tmp_path / "second")
+    with second_model.build():
+        other = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
+                            method="exact")
+        other_trace = StateMonitor(other, "v", record=0)
+    second_model.run(run_args={other.drive: 2.0})
+    assert len(other_trace.t) == 100
+    assert other_trace.v[0][-1] == pytest.approx(2 * (1 - np.exp(-(9.9 * ms) / TAU)), rel=1e-3)
