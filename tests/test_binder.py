@@ -77,3 +77,24 @@ def test_readme_binder_badge_opens_jupyterlab_on_notebook_00():
     assert urlpath == [f"lab/tree/{course.FIRST_NOTEBOOK}"], urlpath
     assert course.FIRST_NOTEBOOK == "notebooks/00_units.ipynb"
     assert (ROOT / course.FIRST_NOTEBOOK).exists()
+
+
+def test_site_launch_buttons_point_at_the_badge_repository():
+    """The course site's Binder buttons (site/conf.py) open the same repository and branch as the badge."""
+    namespace = {}
+    exec((ROOT / "site" / "conf.py").read_text(), namespace)
+    provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
+    assert namespace["REPOSITORY_URL"] == f"https://github.com/{owner}/{repo}"
+    assert namespace["REPOSITORY_BRANCH"] == ref
+    options = namespace["html_theme_options"]
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert options["launch_buttons"]["notebook_interface"] == "jupyterlab"
+    assert options["path_to_docs"] == "", "pages are staged as notebooks/NN_x.ipynb at the site root"
+
+
+def test_site_requirements_are_pinned_on_top_of_the_runtime_stack():
+    lines = [line.strip() for line in (ROOT / "requirements-site.txt").read_text().splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    assert lines[0] == "-r requirements.txt"
+    for line in lines[1:]:
+        assert re.match(r"^[A-Za-z0-9_.\-]+==\S+$", line), f"requirements-site.txt: unpinned line {line!r}"

@@ -137,6 +137,12 @@ def write_lab_settings(settings_dir):
 
 
 @pytest.fixture
+def sync_playwright():
+    """Playwright's sync API; checked before the server starts, so a skip costs nothing."""
+    return require_browser()
+
+
+@pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server from the course's environment, serving tmp_path/work; yields its base URL."""
     work = tmp_path / "work"
@@ -226,8 +232,8 @@ def page_problems(page):
 
 
 @pytest.mark.parametrize("source", explorer_notebooks())
-def test_explorer_notebook_runs_and_its_slider_redraws_the_figure(source, jupyterlab, request):
-    sync_playwright = require_browser()
+def test_explorer_notebook_runs_and_its_slider_redraws_the_figure(source, sync_playwright, jupyterlab,
+                                                                   request):
     base, work = jupyterlab
     name = "explorer_fixture.ipynb" if source is None else source.name
     nbformat.write(notebook_for_browser(source), work / name)
