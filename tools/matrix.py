@@ -17,6 +17,7 @@ Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
 """
 import argparse
 import glob
+import hashlib
 import json
 import os
 import re
@@ -90,6 +91,16 @@ def describe_failure(testcase):
     return dict(cell=testcase.get("name", label), test=label, source=source[:160], message=message[:400])
 
 
+def fingerprint(path):
+    """sha256 of a notebook (or of every file of the science suite), to know when a result is stale."""
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for f in files + [ROOT / "labutils" / name for name in sorted(os.listdir(ROOT / "labutils"))
+                      if name.endswith(".py")]:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def run_job(job, python, timeout):
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
@@ -138,7 +149,8 @@ def run_job(job, python, timeout):
             tail = [line for line in ANSI.sub("", output).splitlines() if line.strip()][-3:]
             failures.append(dict(cell="?", test="?", source="", message=" | ".join(tail)[:400]))
     return dict(kind=job["kind"], name=job["path"].name if job["kind"] == "notebook" else SCIENCE,
-                seed=job["seed"], target=job["target"], status=status, seconds=round(seconds, 1),
+                seed=job["seed"], target=job["target"], fingerprint=job["fingerprint"], status=status,
+                seconds=round(seconds, 1),
                 returncode=returncode, **counts, failed=failures)
 
 
@@ -153,14 +165,16 @@ def markdown(results, command, wall):
              f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed, "
              f"{wall / 60:.1f} min wall time.", ""]
     if rows:
-        lines += ["Each cell: result and seconds (nbval, whole notebook, in its own process).", "",
+        lines += ["Each cell: result and seconds (nbval, whole notebook, in its own process); (r): reused "
+                  "from an earlier run of the same notebook and labutils (--reuse).", "",
                   "| notebook | target | " + " | ".join(f"seed {s}" for s in seeds) + " |",
                   "|---|---|" + "---|" * len(seeds)]
         for name, target in rows:
             entries = []
             for s in seeds:
                 r = cell.get((name, target, s))
-                entries.append("" if r is None else f"{mark[r['status']]} {r['seconds']:.0f}s")
+                entries.append("" if r is None else
+                               f"{mark[r['status']]} {r['seconds']:.0f}s{' (r)' if r.get('reused') else ''}")
             lines.append(f"| {name} | {target} | " + " | ".join(entries) + " |")
     science = [r for r in results if r["kind"] == "science"]
     if science:
@@ -195,6 +209,9 @@ def parse(argv):
                         help="runs in parallel (default 1; 2 with --quick)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per run (default %(default)s)")
     parser.add_argument("--out", default="output/matrix", help="directory for matrix.json and matrix.md")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep results from <out>/matrix.json whose notebook and labutils are unchanged "
+                             "(same sha256), run only the rest")
     parser.add_argument("--python", default=sys.executable, help="the Python that has the course installed")
     args = parser.parse_args(argv)
     try:
@@ -223,13 +240,24 @@ def main(argv=None):
           flush=True)
     start = time.perf_counter()
     results = [None] * len(jobs)
+    previous = {}
+    if args.reuse and (out / "matrix.json").exists():
+        old = json.loads((out / "matrix.json").read_text())
+        for r in old["results"] if isinstance(old, dict) else old:
+            if r:
+                previous[(r["name"], str(r["seed"]), r["target"], r.get("fingerprint"))] = r
+    for job in jobs:
+        job["fingerprint"] = fingerprint(job["path"])
 
     def work(index):
-        result = run_job(jobs[index], args.python, args.timeout)
+        job = jobs[index]
+        name = job["path"].name if job["kind"] == "notebook" else SCIENCE
+        old = previous.get((name, str(job["seed"]), job["target"], job["fingerprint"]))
+        result = dict(old, reused=True) if old else run_job(job, args.python, args.timeout)
         results[index] = result
         first = result["failed"][0]["message"] if result["failed"] else ""
         print(f"  {result['status']:>7}  {result['seconds']:6.1f}s  {result['name']}  seed={result['seed']}  "
-              f"{result['target']}  {first}", flush=True)
+              f"{result['target']}{'  (reused)' if old else ''}  {first}", flush=True)
         (out / "matrix.json").write_text(json.dumps([r for r in results if r], indent=1))
         return result
 
