@@ -13,8 +13,8 @@ import time
 FLAG_SETS = {  # label: (flags, precompiled header?)
     "O2, no PCH": ("-w -O2 -std=c++11", False),
     "O0 + PCH": ("-w -O0 -std=c++11", True),
-    "O1 + PCH": ("-w -O1 -std=c++11", True),
-    "O2 + PCH (chosen)": ("-w -O2 -std=c++11", True),
+    "O1 + PCH (chosen)": ("-w -O1 -std=c++11", True),
+    "O2 + PCH": ("-w -O2 -std=c++11", True),
     "O3 -march=native + PCH (Brian2 default flags)":
         ("-w -O3 -ffast-math -fno-finite-math-only -march=native -std=c++11", True),
 }

@@ -2,7 +2,8 @@
 
     python3 course.py bench            # full: all notebooks, numpy and Cython baselines
     python3 course.py bench --quick    # CI: the example notebook only, 5 slider changes, numpy baseline
-    python3 course.py bench 05_lif     # only notebooks whose file name contains one of these words
+    python3 course.py bench 05_ 03_    # only notebooks whose file name contains one of these words
+                                       # (their rows replace those in an existing results.json)
 
 For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
 
@@ -85,6 +86,11 @@ _bench_explorers(CHANGES, PASSES)
 """
 
 
+# CPU seconds of the kernel and its finished children (make, g++, the standalone binaries).
+CPU_CLOCK = ("import resource as _r, time as _t; _c = _r.getrusage(_r.RUSAGE_CHILDREN); "
+             "print('BENCH-CPU', _t.process_time() + _c.ru_utime + _c.ru_stime)")
+
+
 def discover(words, quick):
     notebooks = [EXAMPLE] if quick else sorted((ROOT / "notebooks").glob("*.ipynb")) + [EXAMPLE]
     if words:
@@ -103,6 +109,8 @@ def execute(path, env, changes, passes, timeout=900):
                                 resources={"metadata": {"path": str(path.parent)}})
         errors = []
         with client.setup_kernel():
+            clocks = [nbformat.v4.new_code_cell(CPU_CLOCK) for _ in range(2)]
+            client.execute_cell(clocks[0], 0, store_history=False)
             start = time.perf_counter()
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
@@ -110,11 +118,15 @@ def execute(path, env, changes, passes, timeout=900):
                     errors += [f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
                                for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             seconds = time.perf_counter() - start
+            client.execute_cell(clocks[1], 0, store_history=False)
             probe = nbformat.v4.new_code_cell(PROBE.replace("CHANGES", str(changes))
                                               .replace("PASSES", str(passes)))
             nb.cells.append(probe)
             client.execute_cell(probe, len(nb.cells) - 1)
-        explorers = {}
+        explorers, cpu = {}, [float(o["text"].split()[-1]) for c in clocks for o in c.get("outputs", [])
+                                if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")]
+        if len(cpu) >= 2:
+            explorers["__cpu_s__"] = cpu[-1] - cpu[0]
         for output in probe.get("outputs", []):
             if output.get("output_type") == "error":
                 errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
@@ -145,7 +157,7 @@ def main(argv=None):
     with_cython = not (args.quick or args.no_cython)
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"explorers": {}, "notebooks": {}}
-    details, failures = [], []
+    details, failures, cold_cpu = [], [], {}
     for path in discover(args.words, args.quick):
         label = path.stem
         print(f"== {path.relative_to(ROOT)}", flush=True)
@@ -154,16 +166,19 @@ def main(argv=None):
                         "BRIAN_LABS_CACHE_DIR": str(Path(tmp) / "labs"),
                         "BRIAN_LABS_FAST": "on", "BRIAN_LABS_TARGET": "numpy"}
             cold_s, fast, errors = execute(path, cold_env, changes, 1)
+            cold_cpu[path.name] = fast.pop("__cpu_s__", None)
             print(f"   cold Run All {cold_s:.1f} s; explorers: {', '.join(fast) or 'none'}", flush=True)
             runs = {"numpy": None, "cython": None}
             if fast:
                 numpy_env = dict(cold_env, BRIAN_LABS_FAST="off")
                 _, runs["numpy"], more = execute(path, numpy_env, changes, 1)
+                runs["numpy"].pop("__cpu_s__", None)
                 errors += [f"[numpy baseline] {e}" for e in more]
                 if with_cython:
                     cython_env = dict(cold_env, BRIAN_LABS_FAST="off", BRIAN_LABS_TARGET="cython",
                                       CYTHON_CACHE_DIR=str(OUT / "cython-cache"))
                     _, runs["cython"], more = execute(path, cython_env, changes, 2)
+                    runs["cython"].pop("__cpu_s__", None)
                     errors += [f"[cython baseline] {e}" for e in more]
         results["notebooks"][path.name] = {"cold_s": round(cold_s, 2)}
         if path == EXAMPLE and not fast:
@@ -177,8 +192,13 @@ def main(argv=None):
                 "cython_ms": round(base["cython"]["total_ms"], 1) if base["cython"] else None,
             }
             details.append((f"{label}:{name}", timing, base))
-    print_table(results, details)
+    print_table(results, details, cold_cpu)
     target = OUT / "quick.json" if args.quick else ROOT / "benchmarks" / "results.json"
+    if args.words and not args.quick and target.exists():  # a partial run updates the full results
+        merged = json.loads(target.read_text())
+        for key in results:
+            merged.setdefault(key, {}).update(results[key])
+        results = merged
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {target.relative_to(ROOT)}")
     if failures:
@@ -187,7 +207,7 @@ def main(argv=None):
     return 0
 
 
-def print_table(results, details):
+def print_table(results, details, cold_cpu):
     print("\nExplorers: median of slider changes, simulate + draw (ms)")
     print("(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"
           f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
@@ -201,11 +221,11 @@ def print_table(results, details):
         print(f"{name:44s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
               f"{fmt(row['numpy_ms'], '7.1f')} {fmt(row['cython_ms'], '7.1f')}  "
               f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}")
-    print("\nNotebooks: cold Run All (empty Cython and standalone caches), seconds")
+    print("\nNotebooks: cold Run All (empty Cython and standalone caches): wall s, CPU s (kernel + children)")
     for name, row in results["notebooks"].items():
         limit = TARGETS["izhikevich_s"] if "izhikevich" in name else TARGETS["notebook_s"]
         flag = "" if row["cold_s"] <= limit else f"  > {limit:.0f} s target"
-        print(f"  {name:50s} {row['cold_s']:6.1f}{flag}")
+        print(f"  {name:50s} {row['cold_s']:6.1f} {fmt(cold_cpu.get(name), '6.1f')}{flag}")
 
 
 if __name__ == "__main__":

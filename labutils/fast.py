@@ -42,11 +42,13 @@ CACHE_VARIABLE = "BRIAN_LABS_CACHE_DIR"
 FAST_VARIABLE = "BRIAN_LABS_FAST"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
-# Chosen from measurements (benchmarks/flags.py, CONTRIBUTING.md "Fast explorers"). A cold build is
-# ~23 C++ files that each spend ~0.4 s parsing the same standard headers, whatever the -O level; a
-# precompiled header of those (built once per cache, shared by all models) cuts that to ~0.1 s each.
-# No -march=native: a build made on one machine (Binder's image build) may run on another CPU.
-COMPILE_ARGS = ["-w", "-O2", "-std=c++11"]
+# Chosen from measurements (benchmarks/flags.py; CONTRIBUTING.md "Fast explorers"). A cold build is
+# ~23 C++ files that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
+# precompiled header of those (built once per cache, shared by all models) cuts a build's CPU time
+# from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but
+# ~140 ms with -O2 and ~120 ms with -O3 (same build dir, 5 runs each). No -march=native: a build made
+# on one machine (Binder's image build) may run on another CPU.
+COMPILE_ARGS = ["-w", "-O1", "-std=c++11"]
 MAKE_ARGS = ["-j2"]
 USE_PCH = True
 PCH_HEADERS = ["algorithm", "cassert", "climits", "cmath", "csignal", "cstdlib", "ctime", "fstream",
