@@ -160,7 +160,7 @@ def jupyterlab(tmp_path):
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={work}",
          "--ServerApp.ip=127.0.0.1", "--ServerApp.allow_root=True", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
          f"--IdentityProvider.token={TOKEN}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.extension_manager=readonly"],
+         "--LabApp.extension_manager=readonly", "--KernelManager.shutdown_wait_time=2"],
         cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
