@@ -211,15 +211,18 @@ def print_table(results, details, cold_cpu):
     print("\nExplorers: median of slider changes, simulate + draw (ms)")
     print("(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"
           f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    head = f"{'explorer':44s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s} {'numpy':>7s} {'cython':>7s}  x numpy  x cython"
+    head = (f"{'explorer':40s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s} {'numpy':>7s} {'cpu':>6s}"
+            f" {'cython':>7s} {'cpu':>6s}  x numpy  x cython")
     print(head + "\n" + "-" * len(head))
     for name, timing, base in details:
         row = results["explorers"][name]
         ratio = {k: (row[f"{k}_ms"] / row["median_ms"]) if row[f"{k}_ms"] else None
                  for k in ("numpy", "cython")}
         flag = "" if row["median_ms"] <= TARGETS["explorer_ms"] else "  > 150 ms target"
-        print(f"{name:44s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
-              f"{fmt(row['numpy_ms'], '7.1f')} {fmt(row['cython_ms'], '7.1f')}  "
+        cpu = {k: (base[k] or {}).get("cpu_ms") for k in ("numpy", "cython")}
+        print(f"{name:40s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
+              f"{fmt(row['numpy_ms'], '7.1f')} {fmt(cpu['numpy'], '6.1f')} "
+              f"{fmt(row['cython_ms'], '7.1f')} {fmt(cpu['cython'], '6.1f')}  "
               f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}")
     print("\nNotebooks: cold Run All (empty Cython and standalone caches): wall s, CPU s (kernel + children)")
     for name, row in results["notebooks"].items():

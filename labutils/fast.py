@@ -23,7 +23,9 @@ runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` sa
 ``model.run`` restores the initial state, sets the values and simulates again, so results have the same
 meaning (and, with a seed, the same noise on every re-run), only slower.
 """
+import contextlib
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -121,6 +123,20 @@ def precompiled_header(compile_args=None):
     return header
 
 
+@contextlib.contextmanager
+def _shadowing_is_intended():
+    """Silence Brian2's "internal variable ... also exists in the run namespace" warning: a slider
+    parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the notebook's constant
+    ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still show."""
+    log = logging.getLogger("brian2.groups.group.Group.resolve.resolution_conflict")
+    previous = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(previous)
+
+
 class StandaloneModel:
     """A Brian2 model compiled once with the ``cpp_standalone`` device and re-run with new values.
 
@@ -165,7 +181,9 @@ class StandaloneModel:
 
         On leaving the block the objects are collected (like ``run()`` would), simulated for
         ``duration`` and compiled into ``directory``; then the device is switched back, so the
-        notebook's later cells simulate as usual. Constants from the notebook are read at this point.
+        notebook's later cells simulate as usual. Constants from the notebook are read at this point;
+        a model variable with the name of a notebook constant (``E_L : volt (shared, constant)`` as a
+        slider next to ``E_L = -70*mV``) takes precedence, without Brian2's name-conflict warning.
         """
         if self._built or self._building:
             raise RuntimeError(f"model {self.name!r} is already built; make a new StandaloneModel "
@@ -202,7 +220,8 @@ class StandaloneModel:
                 raise RuntimeError("no Brian2 objects were created inside `with model.build():`")
             self._network = Network(objects, name=f"fast_{self.name.replace('-', '_').replace('.', '_')}")
             if self.standalone:
-                self._network.run(self.duration, namespace=self._namespace)
+                with _shadowing_is_intended():
+                    self._network.run(self.duration, namespace=self._namespace)
                 self.directory.mkdir(parents=True, exist_ok=True)
                 saved = (prefs.codegen.cpp.extra_compile_args_gcc,
                          prefs.devices.cpp_standalone.extra_make_args_unix)
@@ -244,7 +263,8 @@ class StandaloneModel:
             self._network.restore("fast_initial", restore_random_state=self.seed is not None)
             for view, value in run_args.items():
                 view[:] = value
-            self._network.run(self.duration, namespace=self._namespace)
+            with _shadowing_is_intended():
+                self._network.run(self.duration, namespace=self._namespace)
         self.run_s = time.perf_counter() - start
         return self.run_s
 
