@@ -51,11 +51,14 @@ def _cpu():
     return _time.process_time() + child.ru_utime + child.ru_stime
 
 def _bench_explorers(changes, passes):
-    names = {id(v): k for k, v in globals().items() if isinstance(v, _lu.Explorer) and not k.startswith('_')}
-    found = [o for o in _gc.get_objects() if isinstance(o, _lu.Explorer)]
-    report = {}
-    for index, ex in enumerate(sorted(found, key=lambda e: names.get(id(e), '~'))):
-        name = names.get(id(ex), f'explorer{index}')
+    # explorers bound to a name in the notebook; else any alive (e.g. displayed without a name)
+    named = {k: v for k, v in globals().items() if isinstance(v, _lu.Explorer) and not k.startswith('_')}
+    if not named:
+        named = {f'explorer{i}': o for i, o in enumerate(o for o in _gc.get_objects()
+                                                          if isinstance(o, _lu.Explorer))}
+    report, errors = {}, []
+    for name, ex in sorted(named.items()):
+      try:
         sliders = list(ex.sliders.values())
         fractions = [0.2, 0.8, 0.35, 0.65, 0.5, 0.1, 0.9, 0.45, 0.75, 0.3]
         timed, cpu = [], []
@@ -72,7 +75,7 @@ def _bench_explorers(changes, passes):
                 s.value = value  # observers fire synchronously: one update per change
                 cpu.append(_cpu() - c)
                 if ex.last_error is not None:
-                    raise RuntimeError(f'explorer {name}: {ex.last_error!r}')
+                    raise RuntimeError(f'update failed: {ex.last_error!r}')
             timed = ex.timings[start:]
         report[name] = dict(
             n=len(timed),
@@ -80,6 +83,9 @@ def _bench_explorers(changes, passes):
             simulate_ms=1000 * _st.median(t['simulate_s'] for t in timed),
             draw_ms=1000 * _st.median(t['draw_s'] for t in timed),
             cpu_ms=1000 * _st.median(cpu))
+      except Exception as error:
+        errors.append(f'explorer {name}: {type(error).__name__}: {error}')
+    report['__errors__'] = errors
     print('BENCH-JSON' + _json.dumps(report))
 
 _bench_explorers(CHANGES, PASSES)
@@ -125,14 +131,15 @@ def execute(path, env, changes, passes, timeout=900):
             client.execute_cell(probe, len(nb.cells) - 1)
         explorers, cpu = {}, [float(o["text"].split()[-1]) for c in clocks for o in c.get("outputs", [])
                                 if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")]
-        if len(cpu) >= 2:
-            explorers["__cpu_s__"] = cpu[-1] - cpu[0]
         for output in probe.get("outputs", []):
             if output.get("output_type") == "error":
                 errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
             for line in output.get("text", "").splitlines():
                 if line.startswith("BENCH-JSON"):
                     explorers = json.loads(line[len("BENCH-JSON"):])
+        errors += explorers.pop("__errors__", [])
+        if len(cpu) >= 2:
+            explorers["__cpu_s__"] = cpu[-1] - cpu[0]
         return seconds, explorers, errors
     finally:
         for key, value in saved.items():
