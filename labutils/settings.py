@@ -52,14 +52,14 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 def use_projector_style():
     """Apply the course's matplotlib style: large fonts, thick lines, colour-blind-safe colours.
 
-    Returns the dictionary of rcParams that was applied.
+    Returns None, so that a setup cell ending with this call prints nothing; the applied values
+    are ``PROJECTOR_STYLE`` (with the Okabe-Ito colour cycle).
     """
     import matplotlib as mpl
     from cycler import cycler
 
     style = dict(PROJECTOR_STYLE, **{"axes.prop_cycle": cycler(color=OKABE_ITO)})
     mpl.rcParams.update(style)
-    return style
 
 
 def about(print_report=True):

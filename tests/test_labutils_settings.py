@@ -4,7 +4,7 @@ import matplotlib as mpl
 import pytest
 
 import labutils as lu
-from labutils.settings import OKABE_ITO
+from labutils.settings import OKABE_ITO, PROJECTOR_STYLE
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,8 @@ def test_bad_target_is_rejected_with_the_value(monkeypatch, target_text):
 def test_use_projector_style_sets_large_fonts_and_colour_blind_safe_colours():
     with mpl.rc_context():
         mpl.rcdefaults()
-        style = lu.use_projector_style()
+        assert lu.use_projector_style() is None, "a setup cell ending with the call must print nothing"
+        style = PROJECTOR_STYLE
         assert mpl.rcParams["font.size"] == 14 and mpl.rcParams["lines.linewidth"] == 2
         assert mpl.rcParams["axes.labelsize"] == 14 and mpl.rcParams["axes.grid"] is True
         colours = [c["color"] for c in mpl.rcParams["axes.prop_cycle"]]

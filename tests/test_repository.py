@@ -34,7 +34,7 @@ def test_runtime_pins_agree_in_requirements_environment_and_binder():
 
 
 def test_every_requirement_is_pinned_exactly():
-    for name in ["requirements.txt", "requirements-dev.txt", "binder/requirements.txt"]:
+    for name in ["requirements.txt", "requirements-dev.txt", "requirements-site.txt", "binder/requirements.txt"]:
         for line in (ROOT / name).read_text().splitlines():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
