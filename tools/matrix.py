@@ -9,8 +9,9 @@ code-generation targets, plus the science suite, and write a pass/fail table.
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
 BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax --nbval-current-env).
-Cells run in a fixed order (target, then notebook, then seed; the first Cython run of a notebook
-compiles its models into Brian2's Cython cache and later seeds reuse it). Results go to
+Cells run in a fixed order (target, then seed, then notebook: an interrupted run still covers every
+notebook; the first Cython seed compiles each notebook's models into Brian2's Cython cache and later
+seeds reuse it). Results go to
 <out>/matrix.json and <out>/matrix.md (default out: output/matrix, git-ignored); for every failure the
 notebook, seed, target, failing cell (its first source line) and the exception message are listed.
 Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
@@ -64,9 +65,9 @@ def plan(args):
         small = [nb for nb in books if nb.name.startswith(args.quick_cython)] or books[:1]
         jobs += [dict(kind="notebook", path=nb, seed=DEFAULT_SEED, target="cython") for nb in small[:1]]
         return jobs
-    for target in args.targets:
-        for nb in books:
-            jobs += [dict(kind="notebook", path=nb, seed=seed, target=target) for seed in args.seeds]
+    for target in args.targets:  # seed-major: an interrupted run still covers every notebook
+        for seed in args.seeds:
+            jobs += [dict(kind="notebook", path=nb, seed=seed, target=target) for nb in books]
     if args.science:
         for target in args.targets:
             jobs.append(dict(kind="science", path=ROOT / SCIENCE, seed=",".join(map(str, args.seeds)),
