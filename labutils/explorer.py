@@ -148,7 +148,7 @@ class Explorer:
             self.figure.clear()
             self.plot(self.result, self.figure)
             buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png")
+            self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})  # fast zlib level
             self.png = buffer.getvalue()
             self.image.value = self.png
         except Exception as error:  # shown to the user, not swallowed: see status and last_error

@@ -151,7 +151,7 @@ def test_plot_population_rate_bad_input(run):
 
 def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):
     state = run["state"]
-    ax = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms)
+    ax = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms, histtype="bar")
     bars = ax.patches
     assert len(bars) == 10
     widths = np.array([b.get_width() for b in bars])
@@ -160,6 +160,12 @@ def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):
     after = state.v[1][state.t >= 10 * ms] / mV
     assert bars[0].get_x() == pytest.approx(np.min(after))
     assert bars[-1].get_x() + bars[-1].get_width() == pytest.approx(np.max(after))
+    # The default draws the same density as one filled outline (cheaper to redraw in an explorer).
+    outline = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms).patches
+    assert len(outline) == 1
+    x, y = outline[0].get_xy().T
+    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(1)  # area
+    assert (x.min(), x.max()) == (pytest.approx(np.min(after)), pytest.approx(np.max(after)))
     assert ax.get_xlabel() == "v (mV)" and ax.get_ylabel() == "density"
 
 
@@ -171,3 +177,22 @@ def test_plot_v_histogram_bad_input(run):
         lu.plot_v_histogram(state, start=1000 * ms)
     with pytest.raises(ValueError, match="neuron 5 was not recorded"):
         lu.plot_v_histogram(state, neuron=5)
+
+
+def test_long_traces_are_drawn_as_their_min_max_envelope():
+    """A 20,000-sample trace is drawn with at most MAX_LINE_POINTS points that keep every extreme."""
+    from labutils.plotting import MAX_LINE_POINTS, _envelope
+
+    rng = np.random.default_rng(3)
+    y = np.cumsum(rng.normal(size=20000))
+    y[12345] = y.max() + 50  # a spike one sample wide
+    x = np.arange(y.size) * 0.1
+    keep = _envelope(x, y)
+    assert len(keep) <= MAX_LINE_POINTS + 2 and np.all(np.diff(keep) > 0)
+    assert keep[0] == 0 and keep[-1] == y.size - 1 and 12345 in keep
+    chunk = -(-y.size // (MAX_LINE_POINTS // 2))
+    for start in range(0, y.size, chunk):  # every chunk's min and max are drawn
+        part = y[start:start + chunk]
+        assert start + part.argmin() in keep and start + part.argmax() in keep
+    short = np.arange(50.0)
+    assert np.array_equal(_envelope(short, short), np.arange(50))
