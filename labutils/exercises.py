@@ -3,12 +3,7 @@ import numpy as np
 from brian2 import DimensionMismatchError, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 
-
-def _dims(value):
-    try:
-        return get_dimensions(value)
-    except TypeError:
-        return None
+from ._validate import _dims
 
 
 def _describe_units(value):
