@@ -116,3 +116,14 @@ def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path
         assert tags(student, "exercise") == tags(original, "exercise") >= 1
         assert tags(student, "check") == tags(original, "check")
         assert len(student) == len(original) - tags(original, "solution")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_no_builtin_all_or_any_over_a_generator(path):
+    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy: a check
+    written as `assert all(x > 0 for x in xs)` could never fail."""
+    pattern = re.compile(r"(?<![\w.])(all|any)\(\s*[^\[\s][^()]*\bfor\b")
+    for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+        if cell["cell_type"] == "code":
+            match = pattern.search("".join(cell["source"]))
+            assert match is None, f"{path.name} cell {index}: {match.group(0)!r} (use np.all on an array)"
