@@ -4,6 +4,7 @@ The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) 
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both when a slider is released (``continuous_update=False``), so one release means one redraw.
 """
+import gc
 import html
 import inspect
 import io
@@ -140,7 +141,21 @@ class Explorer:
         return {name: self.specs[name].to_quantity(s.value) for name, s in self.sliders.items()}
 
     def update(self, raise_errors=False):
-        """Run simulate with the current slider values, redraw, and record the timings."""
+        """Run simulate with the current slider values, redraw, and record the timings.
+
+        Python's cyclic garbage collector is paused during the update: in a kernel full of Brian2
+        objects a collection triggered by matplotlib's allocations costs tens of ms; the garbage is
+        collected as usual once the update is done.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._update(raise_errors)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _update(self, raise_errors):
         start = time.perf_counter()
         try:
             self.result = self.simulate(**self.values())

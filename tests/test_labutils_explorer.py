@@ -188,3 +188,32 @@ def test_slider_spec_picks_a_display_unit_and_converts_back():
     assert count.integer and count.to_quantity(49.6) == 50 and isinstance(count.to_quantity(3.0), int)
     weight = SliderSpec("w", (0, 1.0, 0.05))
     assert not weight.integer and weight.unit_name == "" and weight.to_quantity(0.5) == 0.5
+
+
+def test_update_pauses_the_garbage_collector_and_restores_it():
+    import gc
+
+    seen = []
+
+    def simulate(rate=5 * Hz):
+        seen.append(gc.isenabled())
+        return rate
+
+    def plot(result, fig):
+        fig.add_subplot().plot([0, 1], [0, float(result)])
+
+    explorer = lu.explore(simulate, plot, rate=(1 * Hz, 10 * Hz, 1 * Hz))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        explorer.sliders["rate"].value = 7
+        assert seen == [False, False] and not gc.isenabled(), "a disabled collector stays disabled"
+    finally:
+        gc.enable()
+
+    def failing(rate=5 * Hz):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        lu.explore(failing, plot, rate=(1 * Hz, 10 * Hz, 1 * Hz))
+    assert gc.isenabled(), "an error must not leave the collector off"
