@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -86,6 +87,27 @@ def compiler_available():
     return shutil.which("make") is not None and any(shutil.which(c) for c in compilers)
 
 
+_PCH_LOCK = threading.Lock()  # one build at a time; a second caller waits for it and reuses it
+_background = None
+
+
+def prepare_in_background():
+    """Start building :func:`precompiled_header` in a daemon thread, once per session; return the
+    thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
+
+    :func:`labutils.course_settings` calls it in every notebook's setup cell. On a cold cache the
+    header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when an
+    explorer's ``model.build()`` needs it (which waits for the thread rather than building twice).
+    """
+    global _background
+    if not (USE_PCH and compiler_available()):
+        return None
+    if _background is None:
+        _background = threading.Thread(target=precompiled_header, name="brian-labs-pch", daemon=True)
+        _background.start()
+    return _background
+
+
 def precompiled_header(compile_args=None):
     """Path of a precompiled header of the C++ standard headers Brian2's generated code includes, or
     None where it cannot be made (a compiler other than GCC, a path with spaces, a failed compile).
@@ -108,6 +130,11 @@ def precompiled_header(compile_args=None):
     header = folder / "course_pch.h"
     if re.search(r"\s", str(header)):
         return None
+    with _PCH_LOCK:
+        return _build_header(compiler, args, folder, header)
+
+
+def _build_header(compiler, args, folder, header):
     if (folder / "course_pch.h.gch").exists():
         return header
     try:

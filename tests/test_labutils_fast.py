@@ -1,5 +1,7 @@
 """Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
 and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+import threading
+
 import numpy as np
 import pytest
 from brian2 import (Hz, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms,
@@ -35,6 +37,35 @@ def runtime_still_works():
     group.v = 1
     run(10 * ms)
     return float(group.v[0])
+
+
+def test_prepare_in_background_does_nothing_when_fast_is_off(monkeypatch):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    monkeypatch.setattr(fast, "_background", None)
+    assert fast.prepare_in_background() is None and fast._background is None
+
+
+def test_concurrent_callers_share_one_header_build(monkeypatch, tmp_path):
+    """The background thread and an explorer's build may ask at the same time: one compiler run."""
+    if not fast.compiler_available() or fast.precompiled_header() is None:
+        pytest.skip("no GCC: no precompiled header")
+    monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path))
+    builds, real_run = [], fast.subprocess.run
+
+    def counting_run(command, *args, **kwargs):
+        if "c++-header" in command:
+            builds.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(fast.subprocess, "run", counting_run)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(fast.precompiled_header())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(builds) == 1, f"{len(builds)} compiler runs for one header"
+    assert len(results) == 3 and len(set(results)) == 1 and results[0].with_suffix(".h.gch").exists()
 
 
 @pytest.mark.parametrize("name", ["", "has space", "../escape", 3, "/abs"])

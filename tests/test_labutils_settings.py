@@ -1,9 +1,12 @@
 """Unit tests for labutils.settings: seed/target from the environment with validation, the projector
 style, and the version report."""
+import gc
+
 import matplotlib as mpl
 import pytest
 
 import labutils as lu
+from labutils import fast
 from labutils.settings import OKABE_ITO, PROJECTOR_STYLE
 
 
@@ -11,6 +14,33 @@ from labutils.settings import OKABE_ITO, PROJECTOR_STYLE
 def clean_environment(monkeypatch):
     monkeypatch.delenv("BRIAN_LABS_SEED", raising=False)
     monkeypatch.delenv("BRIAN_LABS_TARGET", raising=False)
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")  # no background compiler run unless a test asks
+
+
+def test_course_settings_freezes_what_the_imports_created():
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    lu.course_settings()
+    assert gc.get_freeze_count() > 10_000, "brian2, sympy and matplotlib objects should be frozen"
+    gc.unfreeze()
+
+
+def test_course_settings_starts_the_header_build_in_the_background(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "on")
+    monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(fast, "_background", None)
+    if not fast.compiler_available():
+        pytest.skip("no C++ compiler: nothing to build")
+    lu.course_settings()
+    thread = fast._background
+    assert thread is not None and thread.name == "brian-labs-pch"
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    if fast.precompiled_header() is None:
+        pytest.skip("this compiler cannot precompile headers")
+    assert list(tmp_path.glob("pch/*/course_pch.h.gch")), "the background thread built the header"
+    lu.course_settings()
+    assert fast._background is thread, "one background build per session"
 
 
 def test_course_settings_defaults():
