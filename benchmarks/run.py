@@ -26,6 +26,7 @@ notebook run found no explorer where one was expected (the example notebook).
 """
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -107,6 +109,7 @@ def discover(words, quick):
 def execute(path, env, changes, passes, timeout=900):
     """Run the notebook in a fresh kernel with extra environment variables; return
     (seconds for all cells, {explorer: timings}, [errors])."""
+    env = dict(env, PYTHONFAULTHANDLER="1")  # a crashing kernel prints its Python stack
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -114,39 +117,48 @@ def execute(path, env, changes, passes, timeout=900):
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(path.parent)}})
         errors = []
-        with client.setup_kernel():
-            clocks = [nbformat.v4.new_code_cell(CPU_CLOCK) for _ in range(2)]
-            client.execute_cell(clocks[0], 0, store_history=False)
-            start = time.perf_counter()
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index)
-                if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", []):
-                    errors += [f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
-                               for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            seconds = time.perf_counter() - start
-            client.execute_cell(clocks[1], 0, store_history=False)
-            probe = nbformat.v4.new_code_cell(PROBE.replace("CHANGES", str(changes))
-                                              .replace("PASSES", str(passes)))
-            nb.cells.append(probe)
-            client.execute_cell(probe, len(nb.cells) - 1)
-        explorers, cpu = {}, [float(o["text"].split()[-1]) for c in clocks for o in c.get("outputs", [])
-                                if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")]
-        for output in probe.get("outputs", []):
-            if output.get("output_type") == "error":
-                errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
-            for line in output.get("text", "").splitlines():
-                if line.startswith("BENCH-JSON"):
-                    explorers = json.loads(line[len("BENCH-JSON"):])
-        errors += explorers.pop("__errors__", [])
-        if len(cpu) >= 2:
-            explorers["__cpu_s__"] = cpu[-1] - cpu[0]
-        return seconds, explorers, errors
+        try:
+            return _execute_cells(client, nb, changes, passes, errors)
+        except DeadKernelError as error:  # report it with the others; the remaining notebooks still run
+            return float("nan"), {}, errors + [f"kernel died ({error}); see the kernel's stderr above"]
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _execute_cells(client, nb, changes, passes, errors):
+    with client.setup_kernel():
+        clocks = [nbformat.v4.new_code_cell(CPU_CLOCK) for _ in range(2)]
+        client.execute_cell(clocks[0], 0, store_history=False)
+        start = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+            if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", []):
+                errors += [f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
+                           for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        seconds = time.perf_counter() - start
+        client.execute_cell(clocks[1], 0, store_history=False)
+        probe = nbformat.v4.new_code_cell(PROBE.replace("CHANGES", str(changes))
+                                          .replace("PASSES", str(passes)))
+        nb.cells.append(probe)
+        client.execute_cell(probe, len(nb.cells) - 1)
+    explorers, cpu = {}, [float(o["text"].split()[-1]) for c in clocks for o in c.get("outputs", [])
+                            if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")]
+    for output in probe.get("outputs", []):
+        if output.get("output_type") == "error":
+            errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
+        for line in output.get("text", "").splitlines():
+            if line.startswith("BENCH-JSON"):
+                explorers = json.loads(line[len("BENCH-JSON"):])
+    errors += explorers.pop("__errors__", [])
+    if len(cpu) >= 2:
+        explorers["__cpu_s__"] = cpu[-1] - cpu[0]
+    return seconds, explorers, errors
+
+
 
 
 def fmt(x, spec):
@@ -187,7 +199,7 @@ def main(argv=None):
                     _, runs["cython"], more = execute(path, cython_env, changes, 2)
                     runs["cython"].pop("__cpu_s__", None)
                     errors += [f"[cython baseline] {e}" for e in more]
-        results["notebooks"][path.name] = {"cold_s": round(cold_s, 2)}
+        results["notebooks"][path.name] = {"cold_s": None if math.isnan(cold_s) else round(cold_s, 2)}
         if path == EXAMPLE and not fast:
             errors.append("no explorer found in the example notebook")
         failures += [f"{path.name}: {e}" for e in errors]
@@ -234,8 +246,8 @@ def print_table(results, details, cold_cpu):
     print("\nNotebooks: cold Run All (empty Cython and standalone caches): wall s, CPU s (kernel + children)")
     for name, row in results["notebooks"].items():
         limit = TARGETS["izhikevich_s"] if "izhikevich" in name else TARGETS["notebook_s"]
-        flag = "" if row["cold_s"] <= limit else f"  > {limit:.0f} s target"
-        print(f"  {name:50s} {row['cold_s']:6.1f} {fmt(cold_cpu.get(name), '6.1f')}{flag}")
+        flag = "  failed" if row["cold_s"] is None else "" if row["cold_s"] <= limit else f"  > {limit:.0f} s target"
+        print(f"  {name:50s} {fmt(row['cold_s'], '6.1f')} {fmt(cold_cpu.get(name), '6.1f')}{flag}")
 
 
 if __name__ == "__main__":

@@ -127,3 +127,19 @@ def test_no_builtin_all_or_any_over_a_generator(path):
         if cell["cell_type"] == "code":
             match = pattern.search("".join(cell["source"]))
             assert match is None, f"{path.name} cell {index}: {match.group(0)!r} (use np.all on an array)"
+
+
+def test_benchmark_results_cover_every_notebook_and_explorer():
+    """benchmarks/results.json (issue 4's shape) has a cold Run All time for every notebook and, for
+    every notebook that builds an explorer, its fast median with numpy and Cython baselines: a new
+    notebook or explorer must be benchmarked before it lands."""
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    assert set(results) == {"explorers", "notebooks"}
+    for path in NOTEBOOKS:
+        assert results["notebooks"][path.name]["cold_s"] > 0, path.name
+        if "lu.explore(" in path.read_text():
+            rows = {k: v for k, v in results["explorers"].items() if k.split(":")[0] == path.stem}
+            assert rows, f"{path.name} has an explorer but no benchmark row"
+            for name, row in rows.items():
+                assert set(row) == {"median_ms", "numpy_ms", "cython_ms"}, name
+                assert all(isinstance(row[k], float) and row[k] > 0 for k in row), (name, row)
