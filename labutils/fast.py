@@ -285,6 +285,7 @@ class StandaloneModel:
                             f"got {type(run_args).__name__}")
         start = time.perf_counter()
         if self.standalone:
+            _forget_collected_objects(self._device)
             self._device.run(directory=str(self.directory), with_output=False, run_args=run_args)
         else:
             self._network.restore("fast_initial", restore_random_state=self.seed is not None)
@@ -311,6 +312,18 @@ class _BuildContext:
     def __exit__(self, kind, value, traceback):
         self.model._exit(sys._getframe(1), failed=kind is not None)
         return False
+
+
+def _forget_collected_objects(device):
+    """Drop the device's cached arrays of objects that no longer exist. An object created in the
+    ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)`` on its own line) is not part
+    of the model, as with ``run()``, and is garbage-collected; Brian2 2.9's ``device.run`` would then
+    fail with "ReferenceError: weakly-referenced object no longer exists"."""
+    for variable in list(device.array_cache):
+        try:
+            variable.owner.name
+        except ReferenceError:
+            del device.array_cache[variable]
 
 
 def _objects_in(namespace):

@@ -1,5 +1,6 @@
 """Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
 and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+import gc
 import threading
 
 import numpy as np
@@ -177,3 +178,19 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
     second_model.run(run_args={other.drive: 2.0})
     assert len(other_trace.t) == 100
     assert other_trace.v[0][-1] == pytest.approx(2 * (1 - np.exp(-(9.9 * ms) / TAU)), rel=1e-3)
+
+
+def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(tmp_path):
+    """As with run(), an object not kept in a variable is not part of the model; it must not make
+    later runs fail with Brian2's "weakly-referenced object no longer exists"."""
+    if not fast.compiler_available():
+        pytest.skip("no C++ compiler")
+    model = StandaloneModel("unnamed", 10 * ms, directory=tmp_path / "unnamed")
+    with model.build():
+        unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact")
+        StateMonitor(unit, "v", record=0)  # not kept: garbage once the block ends
+        kept = StateMonitor(unit, "v", record=0)
+    gc.collect()
+    model.run(run_args={unit.drive: 1.0})
+    model.run(run_args={unit.drive: 2.0})
+    assert kept.v[0][-1] == pytest.approx(2 * (1 - np.exp(-(9.9 * ms) / TAU)), rel=1e-3)
