@@ -143,3 +143,22 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
             for name, row in rows.items():
                 assert set(row) == {"median_ms", "numpy_ms", "cython_ms"}, name
                 assert all(isinstance(row[k], float) and row[k] > 0 for k in row), (name, row)
+
+
+def test_readme_speed_figures_match_the_benchmark_results():
+    """The README's "Speed" paragraph quotes benchmarks/results.json: re-benchmarking must update it."""
+    text = (ROOT / "README.md").read_text()
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    low, high, izhikevich = map(int, re.search(
+        r'"Run All" takes (\d+)–(\d+) s per notebook \((\d+) s for the Izhikevich', text).groups())
+    cold = {name: row["cold_s"] for name, row in results["notebooks"].items() if name in {p.name for p in NOTEBOOKS}}
+    others = [s for name, s in cold.items() if "izhikevich" not in name]
+    assert low <= round(min(others)) and round(max(others)) <= high, (low, high, cold)
+    assert round(cold["06_izhikevich.ipynb"]) == izhikevich, cold
+    fastest, slowest = map(int, re.search(r"redraws (\d+)–(\d+) ms", text).groups())
+    course = {k: v for k, v in results["explorers"].items() if k.split(":")[0] in {p.stem for p in NOTEBOOKS}}
+    medians = [row["median_ms"] for row in course.values()]
+    assert fastest <= min(medians) and max(medians) <= slowest, medians
+    least, most = map(float, re.search(r"(\d+\.\d)–(\d+\.\d)× faster", text).groups())
+    ratios = [row["numpy_ms"] / row["median_ms"] for row in course.values()]
+    assert (least, most) == (round(min(ratios), 1), round(max(ratios), 1)), ratios
