@@ -117,3 +117,22 @@ def test_about_quietly_and_with_a_bad_setting(monkeypatch, capsys):
     report = lu.about(print_report=False)
     assert capsys.readouterr().out == ""
     assert report["course target"].startswith("invalid (BRIAN_LABS_TARGET must be one of")
+
+
+def test_course_settings_does_not_freeze_garbage():
+    """Re-running a setup cell must not keep earlier cells' unreachable objects alive forever."""
+    import weakref
+
+    class Node:
+        pass
+
+    gc.unfreeze()
+    cycle = Node()
+    cycle.self = cycle  # only the cyclic collector can free it
+    alive = weakref.ref(cycle)
+    del cycle
+    lu.course_settings()
+    gc.collect()  # frozen objects are never collected
+    frozen_garbage = alive() is not None
+    gc.unfreeze()
+    assert not frozen_garbage, "an unreachable cycle was frozen by course_settings()"
