@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from brian2 import Network, Quantity, second, start_scope
+from brian2 import seed as brian_seed
 from brian2.core.base import BrianObject
 from brian2.core.preferences import prefs
 from brian2.units.fundamentalunits import fail_for_dimension_mismatch
@@ -218,7 +219,6 @@ class StandaloneModel:
         return _BuildContext(self)
 
     def _enter(self):
-        from brian2 import seed as brian_seed
         from brian2.devices.device import set_device
 
         self._building = True
@@ -288,7 +288,13 @@ class StandaloneModel:
             _forget_collected_objects(self._device)
             self._device.run(directory=str(self.directory), with_output=False, run_args=run_args)
         else:
-            self._network.restore("fast_initial", restore_random_state=self.seed is not None)
+            self._network.restore("fast_initial")
+            if self.seed is not None:
+                # The same noise on every run. Not restore(..., restore_random_state=True): Brian2
+                # 2.9's Cython runtime keeps the *address* of its random-number buffer in the stored
+                # state; once that buffer has been refilled, restoring the address frees it twice
+                # ("munmap_chunk(): invalid pointer", bus errors; benchmarks/cython_restore.py).
+                brian_seed(self.seed)
             for view, value in run_args.items():
                 view[:] = value
             with _shadowing_is_intended():

@@ -163,6 +163,29 @@ def test_runtime_fallback_reruns_with_new_values(monkeypatch, tmp_path):
     assert not any(tmp_path.iterdir()), "the fallback must not write a build"
 
 
+def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path):
+    """Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
+    state; restoring it after the buffer moved frees that buffer twice (benchmarks/cython_restore.py:
+    the kernel aborts). The fallback re-seeds instead; its noise must still repeat exactly."""
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    calls, restore = [], fast.Network.restore
+
+    def recording_restore(self, name="default", filename=None, restore_random_state=False):
+        calls.append(restore_random_state)
+        return restore(self, name, filename, restore_random_state=restore_random_state)
+
+    monkeypatch.setattr(fast.Network, "restore", recording_restore)
+    model = StandaloneModel("fallback_seed", 20 * ms, seed=3, directory=tmp_path)
+    unit, inputs, syn, trace, spikes = build_small(model)
+    model.run(run_args={unit.drive: 1.0})
+    first = trace.g[0].copy()
+    np.random.rand(1000)  # the notebook drawing random numbers between two slider moves
+    model.run(run_args={unit.drive: 1.0})
+    assert calls == [False, False]
+    np.testing.assert_array_equal(trace.g[0], first)
+    assert first.max() > 0
+
+
 @pytest.mark.skipif(not fast.compiler_available(), reason="needs a C++ compiler and make")
 def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp_path):
     first = StandaloneModel("first", 20 * ms, seed=3, directory=tmp_path / "first")
