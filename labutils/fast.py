@@ -21,30 +21,46 @@ Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into t
 Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on Brian2's
 runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says otherwise): each
 ``model.run`` restores the initial state, sets the values and simulates again, so results have the same
-meaning (and, with a seed, the same noise on every re-run), only slower.
+meaning (and, with a seed, the same noise on every re-run), only slower. Either way a model draws its
+random numbers from a stream of its own: the notebook's next ``rand()`` or ``np.random`` draw is the
+same whether or not a model ran before it, and whether or not a compiler was found.
+
+Several kernels may build and run the same model at once (a copied notebook, the student and
+instructor editions side by side, the tests during a demo): the build folder is named after the model
+and a hash of everything that makes its binary, a file lock lets one process compile while the others
+wait and reuse it, a finished build is never written again, and each model writes its results to a
+folder of its own.
 """
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 
+import brian2
+import numpy as np
 from brian2 import Network, Quantity, second, start_scope
 from brian2 import seed as brian_seed
 from brian2.core.base import BrianObject
 from brian2.core.preferences import prefs
 from brian2.units.fundamentalunits import fail_for_dimension_mismatch
+from filelock import FileLock, Timeout
 
 CACHE_VARIABLE = "BRIAN_LABS_CACHE_DIR"
 FAST_VARIABLE = "BRIAN_LABS_FAST"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+# A cold build takes ~2-10 s; a process waiting longer than this for another's lock reports it.
+LOCK_TIMEOUT_S = 600
 
 # Chosen from measurements (benchmarks/flags.py; CONTRIBUTING.md "Fast explorers"). A cold build is
 # ~23 C++ files that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
@@ -64,7 +80,7 @@ def cache_dir():
     """Directory for the course's build caches (a :class:`pathlib.Path`, not created here).
 
     ``$BRIAN_LABS_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/brian-labs``, else
-    ``~/.cache/brian-labs``. Standalone builds go to its ``standalone/<name>`` subfolders.
+    ``~/.cache/brian-labs``. Standalone builds go to its ``standalone/<name>-<hash>`` subfolders.
     """
     explicit = os.environ.get(CACHE_VARIABLE, "").strip()
     if explicit:
@@ -88,7 +104,26 @@ def compiler_available():
     return shutil.which("make") is not None and any(shutil.which(c) for c in compilers)
 
 
-_PCH_LOCK = threading.Lock()  # one build at a time; a second caller waits for it and reuses it
+def _compiler_command():
+    """The C++ compiler Brian2's makefile calls: ``$CXX`` (make's variable), else make's ``g++``."""
+    return (os.environ.get("CXX", "").split() or ["g++"])[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _compiler_version(compiler):
+    """``compiler --version`` (its first lines name the compiler and its version), or ``""``."""
+    try:
+        return subprocess.run([compiler, "--version"], capture_output=True, text=True,
+                              timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _lock(path):
+    """A lock shared by threads and processes (``filelock``: the OS releases it if a process dies)."""
+    return FileLock(str(path), timeout=LOCK_TIMEOUT_S)
+
+
 _background = None
 
 
@@ -118,12 +153,8 @@ def precompiled_header(compile_args=None):
     header, so a stale file costs time, never correctness.
     """
     args = list(COMPILE_ARGS if compile_args is None else compile_args)
-    compiler = (os.environ.get("CXX", "").split() or ["g++"])[0]
-    try:
-        version = subprocess.run([compiler, "--version"], capture_output=True, text=True,
-                                 timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
+    compiler = _compiler_command()
+    version = _compiler_version(compiler)
     if "Free Software Foundation" not in version:  # clang (e.g. macOS "g++") uses another format
         return None
     key = hashlib.sha256("\n".join([version, *args, *PCH_HEADERS]).encode()).hexdigest()[:16]
@@ -131,21 +162,29 @@ def precompiled_header(compile_args=None):
     header = folder / "course_pch.h"
     if re.search(r"\s", str(header)):
         return None
-    with _PCH_LOCK:
-        return _build_header(compiler, args, folder, header)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # One build per cache, also across kernels: the others wait for it and reuse it.
+        with _lock(folder / "build.lock"):
+            return _build_header(compiler, args, folder, header)
+    except (OSError, Timeout):
+        return None
 
 
 def _build_header(compiler, args, folder, header):
-    if (folder / "course_pch.h.gch").exists():
+    gch = folder / "course_pch.h.gch"
+    if gch.exists() and header.exists():
         return header
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        header.write_text("".join(f"#include <{name}>\n" for name in PCH_HEADERS))
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            source = Path(tmp) / "course_pch.h"
+            source.write_text("".join(f"#include <{name}>\n" for name in PCH_HEADERS))
             built = Path(tmp) / "course_pch.h.gch"
-            subprocess.run([compiler, "-x", "c++-header", *args, str(header), "-o", str(built)],
+            subprocess.run([compiler, "-x", "c++-header", *args, str(source), "-o", str(built)],
                            check=True, capture_output=True, timeout=300)
-            os.replace(built, folder / "course_pch.h.gch")  # atomic: never a half-written .gch
+            # atomic renames: a compiler reading these files never sees half of one
+            os.replace(source, header)
+            os.replace(built, gch)
     except (OSError, subprocess.SubprocessError):
         return None
     return header
@@ -171,18 +210,27 @@ class StandaloneModel:
     Parameters
     ----------
     name : str
-        Unique name of the model in the course, e.g. ``"05_lif_explorer"`` (letters, digits, ``_ . -``).
-        It names the build directory ``cache_dir()/standalone/<name>``, so two models must not share it.
+        Name of the model in the course, e.g. ``"05_lif_explorer"`` (letters, digits, ``_ . -``).
+        It starts the build folder's name, ``<name>-<hash>``.
     duration : Quantity
         Simulated time of every run, in units of time (e.g. ``1 * second``).
     seed : int or None
-        Seed of the random numbers. With a seed every run uses the same noise realisation, so a slider
-        change shows the effect of the parameter alone. ``None``: fresh noise on every run.
+        Seed of the model's random numbers. With a seed every run uses the same noise realisation, so
+        a slider change shows the effect of the parameter alone. ``None``: fresh noise on every run.
     directory : str or Path, optional
-        Build directory, overriding the cache location.
+        Folder holding the builds, instead of ``cache_dir()/standalone``.
 
-    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory``,
-    ``build_s`` (seconds the build took), ``run_s`` (seconds of the last :meth:`run`).
+    The build folder is ``<directory>/<name>-<hash>``, the hash covering everything that makes the
+    binary: the generated code and makefile (so the model, the compiler flags and the paths they
+    name), the Brian2 version and the compiler's ``--version``. Several processes may build and run
+    the same model at once: one compiles (under a file lock) while the others wait and reuse its
+    binary, which is never written again, and each model writes its results to a folder of its own
+    under ``results/`` (removed when the model is garbage-collected or the process exits).
+
+    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the build
+    folder, once built), ``results_directory`` (this model's results folder), ``compiled`` (True
+    if this process compiled the binary, False if it reused one), ``build_s`` (seconds the build
+    took), ``run_s`` (seconds of the last :meth:`run`).
     """
 
     def __init__(self, name, duration, seed=None, directory=None):
@@ -197,21 +245,25 @@ class StandaloneModel:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
         self.name, self.duration, self.seed = name, duration, seed
-        self.directory = Path(directory) if directory is not None else cache_dir() / "standalone" / name
+        self.builds = Path(directory) if directory is not None else cache_dir() / "standalone"
+        self.directory = self.results_directory = self.compiled = None
         self.standalone = compiler_available()
         self.build_s, self.run_s = None, None
         self._built, self._building = False, False
         self._device = self._network = self._namespace = None
+        self._random = None if self.standalone else _OwnRandomNumbers(seed)
 
     # -- building ---------------------------------------------------------------------------------
     def build(self):
         """Context manager: the Brian2 objects created inside the ``with`` block form the model.
 
         On leaving the block the objects are collected (like ``run()`` would), simulated for
-        ``duration`` and compiled into ``directory``; then the device is switched back, so the
-        notebook's later cells simulate as usual. Constants from the notebook are read at this point;
-        a model variable with the name of a notebook constant (``E_L : volt (shared, constant)`` as a
-        slider next to ``E_L = -70*mV``) takes precedence, without Brian2's name-conflict warning.
+        ``duration`` and compiled (or an identical earlier build is reused); then the device is
+        switched back, so the notebook's later cells simulate as usual. Constants from the notebook
+        are read at this point; a model variable with the name of a notebook constant
+        (``E_L : volt (shared, constant)`` as a slider next to ``E_L = -70*mV``) takes precedence,
+        without Brian2's name-conflict warning. Random numbers drawn in the block (``connect(p=...)``,
+        ``v = 'rand()*mV'``) come from the model's own stream, not the notebook's.
         """
         if self._built or self._building:
             raise RuntimeError(f"model {self.name!r} is already built; make a new StandaloneModel "
@@ -230,9 +282,11 @@ class StandaloneModel:
             if header is not None:
                 self._device.extra_compile_args = [f"-include{header}", "-Winvalid-pch"]
             set_device(self._device, build_on_run=False)
+        else:
+            self._random.activate()
         start_scope()
-        if self.seed is not None:
-            brian_seed(self.seed)
+        if self.standalone and self.seed is not None:
+            brian_seed(self.seed)  # on the standalone device: compiled into the binary
 
     def _exit(self, frame, failed):
         from brian2.devices.device import reset_device
@@ -240,26 +294,20 @@ class StandaloneModel:
         try:
             if failed:
                 return
-            self._namespace = dict(frame.f_globals)
-            self._namespace.update(frame.f_locals)
+            namespace = dict(frame.f_globals)
+            namespace.update(frame.f_locals)
+            # the constants Brian2 may look up; not the models, which Brian2 keeps referring to
+            self._namespace = {key: value for key, value in namespace.items()
+                               if not isinstance(value, StandaloneModel)}
             objects = [obj for obj in _objects_in(self._namespace)]
             if not objects:
                 raise RuntimeError("no Brian2 objects were created inside `with model.build():`")
-            self._network = Network(objects, name=f"fast_{self.name.replace('-', '_').replace('.', '_')}")
+            network_name = f"fast_{self.name.replace('-', '_').replace('.', '_')}"
+            self._network = Network(objects, name=network_name)
             if self.standalone:
                 with _shadowing_is_intended():
                     self._network.run(self.duration, namespace=self._namespace)
-                self.directory.mkdir(parents=True, exist_ok=True)
-                saved = (prefs.codegen.cpp.extra_compile_args_gcc,
-                         prefs.devices.cpp_standalone.extra_make_args_unix)
-                prefs.codegen.cpp.extra_compile_args_gcc = list(COMPILE_ARGS)
-                prefs.devices.cpp_standalone.extra_make_args_unix = list(MAKE_ARGS)
-                try:
-                    self._device.build(directory=str(self.directory), compile=True, run=False,
-                                       with_output=False)
-                finally:
-                    (prefs.codegen.cpp.extra_compile_args_gcc,
-                     prefs.devices.cpp_standalone.extra_make_args_unix) = saved
+                self._compile()
             else:
                 self._network.store("fast_initial")
             self._built = True
@@ -268,6 +316,43 @@ class StandaloneModel:
             self._building = False
             if self.standalone:
                 reset_device()
+            else:
+                self._random.deactivate()
+
+    def _compile(self):
+        """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it
+        there, unless a process already did (under a lock, so only one compiles)."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.builds))
+        try:
+            saved = prefs.codegen.cpp.extra_compile_args_gcc
+            prefs.codegen.cpp.extra_compile_args_gcc = list(COMPILE_ARGS)  # into the makefile
+            try:
+                self._device.build(directory=str(staging), compile=False, run=False,
+                                   with_output=False)
+            finally:
+                prefs.codegen.cpp.extra_compile_args_gcc = saved
+            final = self.builds / f"{self.name}-{_build_key(staging)}"
+            try:
+                with _lock(final.with_name(final.name + ".lock")):
+                    self.compiled = not (final / "main").exists()
+                    if self.compiled:
+                        _make(staging)
+                        shutil.rmtree(final, ignore_errors=True)  # an incomplete folder, if any
+                        os.rename(staging, final)  # atomic: others see a complete build or none
+            except Timeout:
+                raise RuntimeError(f"waited {LOCK_TIMEOUT_S} s for another process to build "
+                                   f"{final}; if none is running, delete {final}.lock") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.directory = final
+        self._device.project_dir = str(final)  # Brian2 writes run_args arrays there
+        results = final / "results"
+        results.mkdir(exist_ok=True)
+        _remove_results_of_ended_processes(results)
+        own = Path(tempfile.mkdtemp(prefix=f"{_HOST}-{os.getpid()}-", dir=results))
+        self.results_directory = own
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(own), True)
 
     # -- running ----------------------------------------------------------------------------------
     def run(self, run_args=None):
@@ -275,6 +360,7 @@ class StandaloneModel:
 
         ``run_args`` maps model variables to values, as Brian2's ``device.run(run_args=...)`` does:
         ``{neuron.w_e: 0.5, inputs.rates: 8*Hz}``. Returns the wall-clock seconds the run took.
+        The notebook's random state (numpy's and Brian2's) is the same after the run as before.
         """
         if not self._built:
             raise RuntimeError(f"model {self.name!r} is not built: create its objects inside "
@@ -286,25 +372,125 @@ class StandaloneModel:
         start = time.perf_counter()
         if self.standalone:
             _forget_collected_objects(self._device)
-            self._device.run(directory=str(self.directory), with_output=False, run_args=run_args)
+            self._device.run(directory=str(self.directory),
+                             results_directory=os.path.relpath(self.results_directory,
+                                                               self.directory),
+                             with_output=False, run_args=run_args)
         else:
+            # Not restore(..., restore_random_state=True): Brian2 2.9's Cython runtime keeps the
+            # *address* of its random-number buffer in the stored state; once that buffer has
+            # been refilled, restoring the address frees it twice ("munmap_chunk(): invalid
+            # pointer", bus errors). _OwnRandomNumbers never hands Brian2 a freed buffer.
             self._network.restore("fast_initial")
-            if self.seed is not None:
-                # The same noise on every run. Not restore(..., restore_random_state=True): Brian2
-                # 2.9's Cython runtime keeps the *address* of its random-number buffer in the stored
-                # state; once that buffer has been refilled, restoring the address frees it twice
-                # ("munmap_chunk(): invalid pointer", bus errors; benchmarks/cython_restore.py).
-                brian_seed(self.seed)
-            for view, value in run_args.items():
-                view[:] = value
-            with _shadowing_is_intended():
-                self._network.run(self.duration, namespace=self._namespace)
+            self._random.activate()
+            try:
+                for view, value in run_args.items():
+                    view[:] = value
+                with _shadowing_is_intended():
+                    self._network.run(self.duration, namespace=self._namespace)
+            finally:
+                self._random.deactivate()
         self.run_s = time.perf_counter() - start
         return self.run_s
 
     def __repr__(self):
         mode = "cpp_standalone" if self.standalone else "runtime fallback"
-        return f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, built={self._built})"
+        return (f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
+                f"built={self._built})")
+
+
+def _build_key(folder):
+    """Hash of what makes the binary: every generated file, the Brian2 version, the compiler."""
+    digest = hashlib.sha256()
+    compiler = _compiler_command()
+    for part in (brian2.__version__, compiler, _compiler_version(compiler), sys.platform):
+        digest.update(part.encode() + b"\0")
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and relative.parts[0] != "results":
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+_HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
+
+
+def _remove_results_of_ended_processes(results):
+    """Delete the results folders (``<host>-<pid>-...``) of this host's processes that have ended
+    (a kernel that was killed leaves its folder behind). Other hosts' folders (a shared home)
+    are left alone: their processes cannot be checked from here."""
+    for folder in results.glob(f"{_HOST}-*-*"):
+        pid = folder.name[len(_HOST) + 1:].split("-", 1)[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def _make(folder):
+    """Compile the generated project in ``folder`` as Brian2 does on Unix (``make`` there)."""
+    command = [prefs.devices.cpp_standalone.make_cmd_unix, *MAKE_ARGS]
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"compiling the model failed ({' '.join(command)} in {folder}):\n"
+                           f"{done.stderr[-3000:]}")
+
+
+class _OwnRandomNumbers:
+    """The random numbers of a fallback model, kept apart from the notebook's.
+
+    On the runtime device Brian2 draws from numpy's global generator; the Cython target draws
+    from buffers of 20 000 numbers refilled from it (the device's ``rand_buffer``/``randn_buffer``
+    hold the buffer's address, ``*_index`` the position in it). :meth:`activate` saves the
+    notebook's generator state, buffer addresses and positions and installs the model's own;
+    :meth:`deactivate` saves the model's and puts the notebook's back. A buffer is only ever freed
+    by Brian2's own refill, of the stream that owns it, so no address is freed twice. With a seed,
+    every activation starts the model's stream anew (the same noise on every run).
+    """
+
+    BUFFERS = ("rand_buffer", "randn_buffer")
+
+    def __init__(self, seed):
+        from brian2.devices.device import all_devices
+
+        self.seed = seed
+        self.device = all_devices["runtime"]
+        self.buffers = [name for name in self.BUFFERS if hasattr(self.device, name)
+                        and hasattr(self.device, name + "_index")]
+        self.numpy_state = np.random.RandomState(seed).get_state()
+        self.positions = {name: (0, 0) for name in self.buffers}  # (address, index); 0: none yet
+        self.saved = None
+
+    def _current(self):
+        return (np.random.get_state(),
+                {name: (int(getattr(self.device, name)[0]),
+                        int(getattr(self.device, name + "_index")[0])) for name in self.buffers})
+
+    def _install(self, numpy_state, positions):
+        np.random.set_state(numpy_state)
+        for name, (address, index) in positions.items():
+            getattr(self.device, name)[0] = address
+            getattr(self.device, name + "_index")[0] = index
+
+    def activate(self):
+        self.saved = self._current()
+        if self.seed is not None:  # index 0: the next draw refills (and frees) the model's buffer
+            self.numpy_state = np.random.RandomState(self.seed).get_state()
+            self.positions = {name: (address, 0) for name, (address, _) in self.positions.items()}
+        self._install(self.numpy_state, self.positions)
+
+    def deactivate(self):
+        self.numpy_state, self.positions = self._current()
+        self._install(*self.saved)
+        self.saved = None
 
 
 class _BuildContext:

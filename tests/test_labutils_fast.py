@@ -1,6 +1,11 @@
 """Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
 and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
 import gc
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -93,7 +98,7 @@ def test_rejects_bad_seeds(seed):
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path / "explicit"))
     assert fast.cache_dir() == tmp_path / "explicit"
-    assert StandaloneModel("abc", 1 * second).directory == tmp_path / "explicit" / "standalone" / "abc"
+    assert StandaloneModel("abc", 1 * second).builds == tmp_path / "explicit" / "standalone"
     monkeypatch.delenv("BRIAN_LABS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert fast.cache_dir() == tmp_path / "xdg" / "brian-labs"
@@ -191,7 +196,9 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
     first = StandaloneModel("first", 20 * ms, seed=3, directory=tmp_path / "first")
     assert first.standalone
     check_reruns(first)
-    assert (tmp_path / "first" / "main").exists()
+    assert first.directory.parent == tmp_path / "first" and first.directory.name.startswith("first-")
+    assert (first.directory / "main").exists() and first.compiled
+    assert first.results_directory.parent == first.directory / "results"
     # a second model in the same session gets its own device: the first one keeps working
     second_model = StandaloneModel("second", 10 * ms, seed=4, directory=tmp_path / "second")
     with second_model.build():
@@ -217,3 +224,157 @@ def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(
     model.run(run_args={unit.drive: 1.0})
     model.run(run_args={unit.drive: 2.0})
     assert kept.v[0][-1] == pytest.approx(2 * (1 - np.exp(-(9.9 * ms) / TAU)), rel=1e-3)
+
+
+needs_compiler = pytest.mark.skipif(not fast.compiler_available(), reason="needs a C++ compiler")
+
+
+@needs_compiler
+def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_path, monkeypatch):
+    """The same model with other compiler flags gets its own build folder. (The same model built
+    again in a fresh process reuses the folder: test_processes_build_and_run_the_same_model_at_once;
+    within one process Brian2 numbers the names of the new objects, so the code differs.)"""
+    def leaky(flags=None):
+        """Build and run a model; return what is left of it once it is garbage."""
+        if flags is not None:
+            monkeypatch.setattr(fast, "COMPILE_ARGS", flags)
+        model = StandaloneModel("same", 10 * ms, seed=1, directory=tmp_path)
+        with model.build():
+            unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
+                               method="exact")
+            trace = StateMonitor(unit, "v", record=0)
+        model.run(run_args={unit.drive: 1.0})
+        left = model.directory, model.compiled, model.results_directory, trace.v[0][-1]
+        del model, unit, trace
+        gc.collect()
+        return left
+
+    folder, compiled, results, v_first = leaky()
+    assert compiled and results.parent == folder / "results"
+    assert not results.exists(), "a model's results folder goes with the model"
+    folder_flags, compiled_flags, _, v_flags = leaky(flags=[*fast.COMPILE_ARGS, "-DLABUTILS_TEST"])
+    assert folder_flags != folder and compiled_flags and v_flags == v_first
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
+        [folder.name, folder_flags.name]), "no staging folder is left behind"
+
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    from brian2 import Hz, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, ms
+    from labutils.fast import StandaloneModel
+
+    TAU = 10 * ms
+    drive, rate = float(sys.argv[1]), float(sys.argv[2]) * Hz
+    model = StandaloneModel("shared", 20 * ms, seed=5)
+    with model.build():
+        unit = NeuronGroup(1, '''dv/dt = (drive - v) / TAU : 1
+                                 dg/dt = -g / (5*ms) : 1
+                                 drive : 1 (shared, constant)''', method="exact")
+        inputs = PoissonGroup(20, rates=50 * Hz)
+        syn = Synapses(inputs, unit, on_pre="g_post += 1")
+        syn.connect()
+        trace = StateMonitor(unit, ["v", "g"], record=0)
+        spikes = SpikeMonitor(inputs)
+    runs = {}
+    for k in range(40):  # alternate two settings: another run's files would show as a mismatch
+        values = (drive, rate) if k % 2 else (drive / 2, rate / 2)
+        model.run(run_args={unit.drive: values[0], inputs.rates: values[1]})
+        now = (trace.v[0][-1], trace.g[0].copy(), spikes.num_spikes)
+        first = runs.setdefault(k % 2, now)
+        assert now[0] == first[0] and np.array_equal(now[1], first[1]) and now[2] == first[2], k
+    print(json.dumps(dict(compiled=model.compiled, folder=str(model.directory),
+                          v_last=float(runs[1][0]), g_sum=float(np.sum(runs[1][1])),
+                          spikes=int(runs[1][2]), results=str(model.results_directory))))
+""")
+
+
+@needs_compiler
+def test_processes_build_and_run_the_same_model_at_once(tmp_path):
+    """Three processes start on an empty cache: one compiles (the others wait and reuse its
+    binary), each runs with its own values and reads only its own results."""
+    env = dict(os.environ, BRIAN_LABS_CACHE_DIR=str(tmp_path))
+    settings = [(0.5, 40), (1.0, 80), (2.0, 160)]  # (drive, input rate in Hz) per process
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(drive), str(rate)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for drive, rate in settings]
+    outputs = [child.communicate(timeout=600) for child in children]
+    for child, (out, err) in zip(children, outputs):
+        assert child.returncode == 0, err[-3000:]
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+    assert [r["compiled"] for r in reports].count(True) == 1, reports
+    assert len({r["folder"] for r in reports}) == 1 and len({r["results"] for r in reports}) == 3
+    for (drive, _), report in zip(settings, reports):
+        # exact integration: v relaxes towards the drive with tau = 10 ms, sampled up to 19.9 ms
+        expected = drive * (1 - np.exp(-(20 * ms - 0.1 * ms) / TAU))
+        assert report["v_last"] == pytest.approx(expected, rel=1e-6)
+    # One seed, so the same rand() per input and step: a PoissonGroup spikes where rand() < rate*dt,
+    # so the spikes at a rate are a subset of those at a higher one (deterministic). 160 Hz adds
+    # about 20*200*(0.016 - 0.004) = 48 spikes to 40 Hz: none at all has probability e^-48.
+    counts = [r["spikes"] for r in reports]
+    assert counts[0] < counts[2] and counts[0] <= counts[1] <= counts[2], counts
+    builds = [p.name for p in tmp_path.joinpath("standalone").iterdir() if p.is_dir()]
+    assert builds == [reports[0]["folder"].rsplit("/", 1)[1]], f"left-over folders: {builds}"
+    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), \
+        "each process removes its results folder when it exits"
+
+
+def next_draws():
+    """What the notebook draws next: numpy's generator and Brian2's rand() on the current target."""
+    start_scope()
+    group = NeuronGroup(5, "x : 1")
+    group.x = "rand()"
+    return np.random.rand(3), np.array(group.x[:])
+
+
+def draws_after_a_model(tmp_path, fast_mode, seed):
+    os.environ["BRIAN_LABS_FAST"] = fast_mode
+    try:
+        from brian2 import seed as brian_seed
+        brian_seed(11)
+        np.random.rand(7)  # the notebook's earlier cells
+        model = StandaloneModel("draws", 20 * ms, seed=seed, directory=tmp_path)
+        unit, inputs, syn, trace, spikes = build_small(model)
+        model.run(run_args={unit.drive: 1.0})
+        model.run(run_args={unit.drive: 0.5})
+        return model.standalone, next_draws()
+    finally:
+        del os.environ["BRIAN_LABS_FAST"]
+
+
+@pytest.mark.parametrize("seed", [3, None])
+def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
+    from brian2 import seed as brian_seed
+    brian_seed(11)
+    np.random.rand(7)
+    reference = next_draws()
+    modes = ["off"] + (["on"] if fast.compiler_available() else [])
+    for mode in modes:
+        standalone, draws = draws_after_a_model(tmp_path / mode, mode, seed)
+        assert standalone == (mode == "on")
+        np.testing.assert_array_equal(draws[0], reference[0], err_msg=f"numpy, fast={mode}")
+        np.testing.assert_array_equal(draws[1], reference[1], err_msg=f"rand(), fast={mode}")
+
+
+def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("unseeded", 20 * ms, directory=tmp_path)
+    unit, inputs, syn, trace, spikes = build_small(model)
+    model.run(run_args={unit.drive: 1.0})
+    first = trace.g[0].copy()
+    model.run(run_args={unit.drive: 1.0})
+    # 20 inputs at 50 Hz for 20 ms: ~20 input spikes per run; two runs with identical spike
+    # trains at 0.1 ms resolution have probability far below 1e-5
+    assert not np.array_equal(trace.g[0], first)
+
+
+def test_results_of_ended_processes_are_removed(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    stale = tmp_path / f"{fast._HOST}-{ended}-abc"
+    alive = tmp_path / f"{fast._HOST}-{os.getpid()}-abc"
+    other_host = tmp_path / f"elsewhere-{ended}-abc"
+    for folder in (stale, alive, other_host):
+        folder.mkdir()
+    fast._remove_results_of_ended_processes(tmp_path)
+    assert not stale.exists() and alive.exists() and other_host.exists()
