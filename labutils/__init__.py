@@ -9,12 +9,12 @@ from .explorer import Explorer, explore
 from .fast import StandaloneModel
 from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
                        plot_v_histogram)
-from .settings import about, course_settings, use_projector_style
+from .settings import about, course_settings, prepare_session, use_projector_style
 
 __version__ = "0.1.0"
 __all__ = [
     "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
     "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
-    "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",
+    "plot_v_histogram", "poisson_count_band", "prepare_session", "population_rate", "psp_amplitude",
     "shot_noise_stats", "smoothed_rate", "StandaloneModel", "use_projector_style",
 ]

@@ -10,30 +10,34 @@ TARGET_VARIABLE = "BRIAN_LABS_TARGET"
 
 
 def course_settings():
-    """Return ``(seed, target)`` for this session, and prepare the session to run Brian2 quickly.
+    """Return ``(seed, target)`` for this session; nothing else is changed.
 
     The defaults (seed 2718, the ``numpy`` target, which needs no compiler) can be overridden from
     outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1) and
     ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under other
     seeds and targets. Raises ``ValueError`` with the offending value when either is malformed.
-
-    Called in every notebook's setup cell, after the imports, it also
-
-    * collects the garbage once and freezes the objects still alive, mostly what the imports created
-      (``gc.freeze()``): Brian2 calls ``gc.collect()`` twice in every ``run()``, and each call scanned
-      the ~170 000 objects of brian2, sympy and matplotlib (~0.1-0.2 s per call), which live for the
-      whole session anyway. ``benchmarks/gc_freeze.py``: ten small runs 3.9x faster; notebook 10's
-      cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup cell never freezes
-      garbage left by earlier cells;
-    * starts building the compiled explorers' precompiled header in a background thread
-      (:func:`labutils.fast.prepare_in_background`), so a notebook's explorer cell does not wait for it.
     """
-    seed, target = _settings_from_environment()
+    return _settings_from_environment()
+
+
+def prepare_session():
+    """Make this session's Brian2 runs faster; returns None. Called in every notebook's setup cell,
+    after the imports. It changes two things for the whole session:
+
+    * the garbage collector: it collects once, then freezes the objects still alive, mostly what
+      the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every ``run()``,
+      and each call scanned the ~170 000 objects of brian2, sympy and matplotlib (~0.1-0.2 s per
+      call), which live for the whole session anyway: ten small runs 2.85 -> 0.72 s, notebook 10's
+      cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup cell never freezes
+      garbage left by earlier cells (frozen objects are never collected);
+    * a background thread: it starts building the compiled explorers' precompiled C++ header
+      (:func:`labutils.fast.prepare_in_background`; nothing without a compiler or with
+      ``BRIAN_LABS_FAST=off``), so a notebook's explorer cell does not wait for it.
+    """
     gc.collect()
     gc.freeze()
     from .fast import prepare_in_background
     prepare_in_background()
-    return seed, target
 
 
 def _settings_from_environment():

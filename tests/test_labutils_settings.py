@@ -17,21 +17,29 @@ def clean_environment(monkeypatch):
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")  # no background compiler run unless a test asks
 
 
-def test_course_settings_freezes_what_the_imports_created():
+def test_course_settings_only_returns_the_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "on")
+    monkeypatch.setattr(fast, "_background", None)
+    gc.unfreeze()
+    lu.course_settings()
+    assert gc.get_freeze_count() == 0 and fast._background is None
+
+
+def test_prepare_session_freezes_what_the_imports_created():
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
-    lu.course_settings()
+    assert lu.prepare_session() is None  # a setup cell ending with it prints nothing
     assert gc.get_freeze_count() > 10_000, "brian2, sympy and matplotlib objects should be frozen"
     gc.unfreeze()
 
 
-def test_course_settings_starts_the_header_build_in_the_background(monkeypatch, tmp_path):
+def test_prepare_session_starts_the_header_build_in_the_background(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIAN_LABS_FAST", "on")
     monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(fast, "_background", None)
     if not fast.compiler_available():
         pytest.skip("no C++ compiler: nothing to build")
-    lu.course_settings()
+    lu.prepare_session()
     thread = fast._background
     assert thread is not None and thread.name == "brian-labs-pch"
     thread.join(timeout=120)
@@ -39,7 +47,7 @@ def test_course_settings_starts_the_header_build_in_the_background(monkeypatch, 
     if fast.precompiled_header() is None:
         pytest.skip("this compiler cannot precompile headers")
     assert list(tmp_path.glob("pch/*/course_pch.h.gch")), "the background thread built the header"
-    lu.course_settings()
+    lu.prepare_session()
     assert fast._background is thread, "one background build per session"
 
 
@@ -119,7 +127,7 @@ def test_about_quietly_and_with_a_bad_setting(monkeypatch, capsys):
     assert report["course target"].startswith("invalid (BRIAN_LABS_TARGET must be one of")
 
 
-def test_course_settings_does_not_freeze_garbage():
+def test_prepare_session_does_not_freeze_garbage():
     """Re-running a setup cell must not keep earlier cells' unreachable objects alive forever."""
     import weakref
 
@@ -131,8 +139,8 @@ def test_course_settings_does_not_freeze_garbage():
     cycle.self = cycle  # only the cyclic collector can free it
     alive = weakref.ref(cycle)
     del cycle
-    lu.course_settings()
+    lu.prepare_session()
     gc.collect()  # frozen objects are never collected
     frozen_garbage = alive() is not None
     gc.unfreeze()
-    assert not frozen_garbage, "an unreachable cycle was frozen by course_settings()"
+    assert not frozen_garbage, "an unreachable cycle was frozen by prepare_session()"

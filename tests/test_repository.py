@@ -65,6 +65,7 @@ def test_notebooks_follow_the_skeleton():
         assert re.match(r"\d\d_", path.name), path.name
         assert "**You will learn**" in text and "## Setup" in text and "## Summary" in text, path.name
         assert "lu.course_settings()" in text and "seed(SEED)" in text, path.name
+        assert "lu.prepare_session()" in text, path.name
         assert tags.count("exercise") >= 1 and tags.count("solution") >= 1, path.name
         assert "check" in tags, path.name
 
