@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,27 @@ def test_notebooks_follow_the_skeleton():
         assert "check" in tags, path.name
 
 
-def test_course_never_reads_shared_reference_material():
-    for path in list((ROOT / "notebooks").glob("*.ipynb")) + list((ROOT / "labutils").rglob("*.py")):
-        assert "shared/" not in path.read_text(), f"{path} refers to ../shared/"
+def test_the_version_is_written_once():
+    from importlib.metadata import version
+
+    import labutils
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert version("brian-labs") == labutils.__version__
+
+
+@pytest.mark.parametrize("marker, path", [("notebooks", "notebooks/00_units.ipynb"),
+                                          ("science", "tests/science/test_science_decay.py")])
+def test_markers_select_by_folder(marker, path):
+    def selected(expression):
+        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                               "-p", "no:cacheprovider", "-m", expression, path],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        return [line for line in done.stdout.splitlines() if "::" in line]
+
+    assert len(selected(marker)) > 0
+    assert selected(f"not {marker}") == []
 
 
 def test_ci_runs_the_readme_test_command():
