@@ -2,19 +2,19 @@
 
 The Brian2 models live in the notebooks; this package holds only what would distract from them.
 """
-from .analysis import (fano_factor, firing_rates, isi_cv, membrane_stats, poisson_count_band,
-                       population_rate, psp_amplitude, shot_noise_stats, smoothed_rate)
+from .analysis import fano_factor, firing_rates, isi_cv, membrane_stats, psp_amplitude
 from .exercises import check_answer
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
 from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
                        plot_v_histogram)
 from .settings import about, course_settings, prepare_session, use_projector_style
+from .theory import poisson_count_band, shot_noise_stats
 
 __version__ = "0.1.0"
 __all__ = [
-    "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
-    "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
-    "plot_v_histogram", "poisson_count_band", "prepare_session", "population_rate", "psp_amplitude",
-    "shot_noise_stats", "smoothed_rate", "StandaloneModel", "use_projector_style",
+    "Explorer", "StandaloneModel", "about", "check_answer", "course_settings", "explore",
+    "fano_factor", "firing_rates", "isi_cv", "membrane_stats", "plot_conductance",
+    "plot_population_rate", "plot_raster", "plot_trace", "plot_v_histogram", "poisson_count_band",
+    "prepare_session", "psp_amplitude", "shot_noise_stats", "use_projector_style",
 ]

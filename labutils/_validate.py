@@ -23,15 +23,17 @@ def _dims(value):
         return None
 
 
-def _unit_name(unit):
-    """A short name for the dimensions of ``unit`` (a unit, a Quantity or an array of them)."""
-    dims = _dims(unit)
+def describe_units(value):
+    """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array):
+    ``"units of second (e.g. ms)"``, ``"no units (a plain number)"``, or ``"a number, not str"``
+    for something that has no units at all."""
+    dims = _dims(value)
     if dims is None:
-        return f"a number, not {type(unit).__name__}"
+        return f"a number, not {type(value).__name__}"
     if dims is DIMENSIONLESS:
         return "no units (a plain number)"
     name = str(get_unit(dims))
-    return _FRIENDLY.get(name, name)
+    return f"units of {_FRIENDLY.get(name, name)}"
 
 
 def show(value):
@@ -49,7 +51,7 @@ def require_unit(value, unit, name):
     dims = _dims(value)
     if dims is None or dims is not get_dimensions(unit):
         raise DimensionMismatchError(
-            f"{name} must have units of {_unit_name(unit)}, got {show(value)}"
+            f"{name} must have {describe_units(unit)}, got {show(value)}"
         )
     return value
 
@@ -102,7 +104,3 @@ def recorded_row(state_monitor, neuron, name="state_monitor"):
         shown = recorded if len(recorded) <= 10 else f"{recorded[:10]} ..."
         raise ValueError(f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}")
     return int(rows[0])
-
-
-def as_quantity(value):
-    return value if isinstance(value, Quantity) else Quantity(value)

@@ -1,11 +1,10 @@
-"""Statistics of spike trains and membrane potentials, with units in and units out."""
-import numbers
-
+"""Statistics of recorded spike trains and membrane potentials, with units in and units out.
+(What theory predicts for them is in :mod:`labutils.theory`.)"""
 import numpy as np
-from brian2 import Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, check_units, second
+from brian2 import SpikeMonitor, StateMonitor, second
 
-from ._validate import (recorded_row, require_monitor, require_non_negative, require_positive,
-                        require_recorded, require_run, require_unit, show)
+from ._validate import (recorded_row, require_monitor, require_positive, require_recorded,
+                        require_run, require_unit, show)
 
 # Spike times and window edges are floats: a spike that sits on an edge up to rounding error
 # (e.g. 30 ms next to 3 x 10 ms) is counted in the window that starts there.
@@ -29,8 +28,8 @@ def _window_counts(times, start, width, n_windows):
 
 
 def _end_of_run(spike_monitor, name):
-    """The time the monitor's clock stands at, checked against the spikes it holds."""
-    require_run(spike_monitor, name)
+    """The time the monitor's clock stands at (of a monitor that has run), checked against the
+    spikes it holds."""
     end = spike_monitor.clock.t[:]
     times = spike_monitor.t[:]
     if len(times) and np.max(times) >= end:
@@ -150,73 +149,3 @@ def psp_amplitude(state_monitor, spike_time, window, variable="v", neuron=0):
                          f" (the recording ends at {show(t[-1])}, sampled every {show(t[1] - t[0]) if len(t) > 1 else '?'})")
     deviation = trace[after] - baseline
     return deviation[np.argmax(np.abs(deviation))]
-
-
-def population_rate(spike_monitor, bin_width, start=0 * second, stop=None):
-    """Population firing rate in bins: returns ``(bin_centres, rate)`` in (second, Hz).
-
-    The rate is spikes per bin divided by (bin width x number of neurons watched). Bins are
-    half-open, [start, start + bin_width), ...; only whole bins before ``stop`` are returned.
-    ``stop`` defaults to the time the monitor's clock stands at (see :func:`firing_rates`).
-    """
-    require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
-    require_unit(bin_width, second, "bin_width")
-    require_positive(bin_width, "bin_width")
-    require_run(spike_monitor, "spike_monitor")
-    end = _end_of_run(spike_monitor, "spike_monitor") if stop is None else None
-    start, stop = _window(start, stop, end)
-    n_bins = int(np.floor(float((stop - start) / bin_width) + _EDGE_TOLERANCE))
-    if n_bins < 1:
-        raise ValueError(f"bin_width={show(bin_width)} is longer than the window from "
-                         f"start={show(start)} to stop={show(stop)}")
-    counts = _window_counts(spike_monitor.t[:], start, bin_width, n_bins)
-    rate = counts / (bin_width * len(spike_monitor.source))
-    centres = start + (np.arange(n_bins) + 0.5) * bin_width
-    return centres, rate
-
-
-def smoothed_rate(rate_monitor, width):
-    """Gaussian-smoothed rate of a PopulationRateMonitor: ``(times, rate)`` in (second, Hz).
-
-    ``width`` (seconds) is the standard deviation of the Gaussian. Within about 2 ``width`` of
-    either end of the recording the smoothed rate is pulled towards zero (the window runs off the
-    data).
-    """
-    require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
-    require_unit(width, second, "width")
-    require_positive(width, "width")
-    if len(rate_monitor.t) == 0:
-        raise ValueError("rate_monitor is empty: run the simulation before analysing or plotting it")
-    return rate_monitor.t[:], rate_monitor.smooth_rate(window="gaussian", width=width)
-
-
-@check_units(rate=Hz, duration=second)
-def poisson_count_band(rate, duration):
-    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), with the
-    band that holds about 95 % of counts: ``(mean, low, high)`` as floats (counts, no units;
-    normal approximation, mean +- 1.96 sqrt(mean); good once the mean exceeds about 20).
-    """
-    require_non_negative(rate, "rate")
-    require_non_negative(duration, "duration")
-    mean = float(rate * duration)
-    half = 1.96 * np.sqrt(mean)
-    return mean, max(0.0, mean - half), mean + half
-
-
-@check_units(rate=Hz, tau=second)
-def shot_noise_stats(n_inputs, rate, weight, tau):
-    """Mean and SD of a shot-noise variable driven by ``n_inputs`` (a count) independent Poisson
-    inputs at ``rate`` (Hz), each spike adding ``weight`` and decaying with time constant ``tau`` (s).
-
-    Campbell's theorem: mean = N nu w tau, variance = N nu w**2 tau / 2. ``weight`` may carry any
-    unit (e.g. nS or a dimensionless conductance in units of g_L) and may be negative; the mean
-    and SD carry the same unit.
-    """
-    if (isinstance(n_inputs, bool) or not isinstance(n_inputs, numbers.Real)
-            or int(n_inputs) != n_inputs or n_inputs < 0):
-        raise ValueError(f"n_inputs must be a non-negative whole number (no units), got {show(n_inputs)}")
-    require_non_negative(rate, "rate")
-    require_positive(tau, "tau")
-    mean = n_inputs * rate * weight * tau
-    variance = n_inputs * rate * weight**2 * tau / 2
-    return mean, np.sqrt(variance)

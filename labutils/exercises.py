@@ -1,14 +1,8 @@
 """Answer checks for exercise cells: a clear message for a missing, mis-dimensioned or wrong answer."""
 import numpy as np
 from brian2 import DimensionMismatchError, get_dimensions
-from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 
-from ._validate import _dims
-
-
-def _describe_units(value):
-    dims = get_dimensions(value)
-    return "no units (a plain number)" if dims is DIMENSIONLESS else f"units of {get_unit(dims)!s}"
+from ._validate import _dims, describe_units
 
 
 def check_answer(name, answer, expected, rtol=1e-3, atol=0):
@@ -24,14 +18,14 @@ def check_answer(name, answer, expected, rtol=1e-3, atol=0):
     if _dims(expected) is None:
         raise TypeError(f"expected must be a number, an array or a Quantity, got {type(expected).__name__}")
     if _dims(atol) is None or not (get_dimensions(atol) is get_dimensions(expected) or np.all(np.asarray(atol) == 0)):
-        raise DimensionMismatchError(f"atol must have the units of expected ({_describe_units(expected)}), "
+        raise DimensionMismatchError(f"atol must have the units of expected ({describe_units(expected)}), "
                                      f"got {atol!s}")
     if _dims(answer) is None:
         raise AssertionError(f"{name}: the answer must be a number (with units if it is a physical "
                              f"quantity), got {type(answer).__name__} {answer!r}")
     if get_dimensions(answer) is not get_dimensions(expected):
-        raise AssertionError(f"{name}: has {_describe_units(answer)}, but the answer needs "
-                             f"{_describe_units(expected)}")
+        raise AssertionError(f"{name}: has {describe_units(answer)}, but the answer needs "
+                             f"{describe_units(expected)}")
     a = np.asarray(answer, dtype=float)
     e = np.asarray(expected, dtype=float)
     tolerance = np.asarray(atol, dtype=float)

@@ -94,6 +94,8 @@ class Explorer:
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
+        """``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
+        (inches) and ``dpi`` of the figure."""
         if not callable(simulate):
             raise TypeError(f"simulate must be a function, got {type(simulate).__name__}")
         if not callable(plot):
@@ -187,7 +189,7 @@ class Explorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def explore(simulate, plot, figsize=(9, 4.5), **ranges):
+def explore(simulate, plot, /, **ranges):
     """Build an :class:`Explorer`: one unit-aware slider per keyword range.
 
     ``simulate(**values)`` runs the model and returns whatever ``plot(result, fig)`` needs to draw
@@ -196,5 +198,9 @@ def explore(simulate, plot, figsize=(9, 4.5), **ranges):
     ``E_L=(-80*mV, -50*mV, 1*mV)`` or ``w_e=(0.0, 0.5, 0.01)`` for a dimensionless weight; a slider
     starts at simulate's default for that parameter, else at ``low``. Displaying the returned
     object shows the widget; a slider release re-runs simulate and plot once.
+
+    Every keyword is a slider, whatever its name (``simulate`` and ``plot`` are positional-only);
+    the figure's size is an option of :class:`Explorer`: ``Explorer(simulate, plot, ranges,
+    figsize=(9, 3))``.
     """
-    return Explorer(simulate, plot, ranges, figsize=figsize)
+    return Explorer(simulate, plot, ranges)

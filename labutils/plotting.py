@@ -4,7 +4,8 @@ import numpy as np
 from brian2 import (Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, get_dimensions, mV, ms,
                     nS, siemens, volt)
 
-from ._validate import recorded_row, require_monitor, require_recorded, require_run, require_unit, show
+from ._validate import (recorded_row, require_monitor, require_positive, require_recorded,
+                        require_run, require_unit, show)
 
 SPIKE_COLOUR = "#D55E00"
 THRESHOLD_COLOUR = "0.4"
@@ -130,13 +131,17 @@ def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
 
 def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
     """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed with a Gaussian
-    whose standard deviation is ``width`` (seconds, e.g. ``2*ms``). Returns the Axes."""
-    from .analysis import smoothed_rate
-
+    whose standard deviation is ``width`` (seconds, e.g. ``2*ms``; Brian2's
+    ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording the
+    smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes."""
     require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
-    t, rate = smoothed_rate(rate_monitor, width)
+    require_unit(width, ms, "width")
+    require_positive(width, "width")
+    if len(rate_monitor.t) == 0:
+        raise ValueError("rate_monitor is empty: run the simulation before analysing or plotting it")
+    rate = rate_monitor.smooth_rate(window="gaussian", width=width)
     ax = _axes(ax)
-    ax.plot(np.asarray(t / ms), np.asarray(rate / Hz), **line_kwargs)
+    ax.plot(np.asarray(rate_monitor.t / ms), np.asarray(rate / Hz), **line_kwargs)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("rate (Hz)")
     return ax

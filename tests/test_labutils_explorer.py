@@ -39,9 +39,9 @@ def plot(monitor, fig):
 @pytest.fixture
 def explorer():
     simulate = Recorder()
-    return lu.explore(simulate, plot, figsize=(3, 2), w_e=(0.0, 0.5, 0.01),
-                      nu_e=(1 * Hz, 50 * Hz, 1 * Hz), E_L=(-80 * mV, -50 * mV, 1 * mV),
-                      n_inputs=(1, 10, 1))
+    ranges = dict(w_e=(0.0, 0.5, 0.01), nu_e=(1 * Hz, 50 * Hz, 1 * Hz),
+                  E_L=(-80 * mV, -50 * mV, 1 * mV), n_inputs=(1, 10, 1))
+    return lu.Explorer(simulate, plot, ranges, figsize=(3, 2))
 
 
 def test_construction_runs_simulate_once_with_the_signature_defaults(explorer):
@@ -217,3 +217,18 @@ def test_update_pauses_the_garbage_collector_and_restores_it():
     with pytest.raises(RuntimeError):
         lu.explore(failing, plot, rate=(1 * Hz, 10 * Hz, 1 * Hz))
     assert gc.isenabled(), "an error must not leave the collector off"
+
+
+def test_any_parameter_name_can_be_a_slider():
+    def simulate(figsize=2.0, simulate=1, plot=0.5, ranges=3):
+        return figsize, simulate, plot, ranges
+
+    def draw(result, fig):
+        fig.add_subplot().plot(result)
+
+    explorer = lu.explore(simulate, draw, figsize=(1.0, 5.0, 0.5), simulate=(0, 3, 1),
+                          plot=(0.0, 1.0, 0.1), ranges=(1, 5, 1))
+    assert set(explorer.sliders) == {"figsize", "simulate", "plot", "ranges"}
+    assert explorer.result == (2.0, 1, 0.5, 3)
+    explorer.sliders["figsize"].value = 4.5
+    assert explorer.last_error is None and explorer.result[0] == 4.5

@@ -142,11 +142,31 @@ def test_plot_population_rate_in_hz(run):
     assert ax.get_ylabel() == "rate (Hz)" and ax.get_xlabel() == "time (ms)"
 
 
+def test_plot_population_rate_of_a_constant_rate_and_its_edges():
+    # one neuron firing at every 1-ms step: 1000 Hz throughout
+    group = SpikeGeneratorGroup(1, np.zeros(100, int), np.arange(100) * ms, dt=1 * ms)
+    rate_monitor = PopulationRateMonitor(group)
+    Network(group, rate_monitor).run(100 * ms)
+    (line,) = lu.plot_population_rate(rate_monitor, width=5 * ms).get_lines()
+    t, rate = line.get_xdata(), line.get_ydata()
+    assert len(t) == 100
+    middle = (t >= 20) & (t < 80)
+    assert np.allclose(rate[middle], 1000)
+    assert 400 < rate[0] < 600  # the window runs off the data: about half the rate
+
+
 def test_plot_population_rate_bad_input(run):
     with pytest.raises(DimensionMismatchError, match="width must have units of second"):
         lu.plot_population_rate(run["rate"], width=2 * mV)
+    with pytest.raises(DimensionMismatchError, match="width must have units of second"):
+        lu.plot_population_rate(run["rate"], width=2)
+    with pytest.raises(ValueError, match="width must be positive"):
+        lu.plot_population_rate(run["rate"], width=0 * ms)
     with pytest.raises(TypeError, match="rate_monitor must be a PopulationRateMonitor"):
         lu.plot_population_rate(run["spikes"])
+    never_run = PopulationRateMonitor(SpikeGeneratorGroup(1, [0], [1] * ms))
+    with pytest.raises(ValueError, match="rate_monitor is empty: run the simulation"):
+        lu.plot_population_rate(never_run)
 
 
 def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):

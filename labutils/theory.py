@@ -1,0 +1,40 @@
+"""Theory the notebooks compare simulations with: Poisson counts and shot noise (Campbell's
+theorem), with units in and units out."""
+import numbers
+
+import numpy as np
+from brian2 import Hz, check_units, second
+
+from ._validate import require_non_negative, require_positive, show
+
+
+@check_units(rate=Hz, duration=second)
+def poisson_count_band(rate, duration):
+    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), with the
+    band that holds about 95 % of counts: ``(mean, low, high)`` as floats (counts, no units;
+    normal approximation, mean +- 1.96 sqrt(mean); good once the mean exceeds about 20).
+    """
+    require_non_negative(rate, "rate")
+    require_non_negative(duration, "duration")
+    mean = float(rate * duration)
+    half = 1.96 * np.sqrt(mean)
+    return mean, max(0.0, mean - half), mean + half
+
+
+@check_units(rate=Hz, tau=second)
+def shot_noise_stats(n_inputs, rate, weight, tau):
+    """Mean and SD of a shot-noise variable driven by ``n_inputs`` (a count) independent Poisson
+    inputs at ``rate`` (Hz), each spike adding ``weight`` and decaying with time constant ``tau`` (s).
+
+    Campbell's theorem: mean = N nu w tau, variance = N nu w**2 tau / 2. ``weight`` may carry any
+    unit (e.g. nS or a dimensionless conductance in units of g_L) and may be negative; the mean
+    and SD carry the same unit.
+    """
+    if (isinstance(n_inputs, bool) or not isinstance(n_inputs, numbers.Real)
+            or int(n_inputs) != n_inputs or n_inputs < 0):
+        raise ValueError(f"n_inputs must be a non-negative whole number (no units), got {show(n_inputs)}")
+    require_non_negative(rate, "rate")
+    require_positive(tau, "tau")
+    mean = n_inputs * rate * weight * tau
+    variance = n_inputs * rate * weight**2 * tau / 2
+    return mean, np.sqrt(variance)
