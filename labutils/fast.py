@@ -62,7 +62,7 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # A cold build takes ~2-10 s; a process waiting longer than this for another's lock reports it.
 LOCK_TIMEOUT_S = 600
 
-# Chosen from measurements (benchmarks/flags.py; CONTRIBUTING.md "Fast explorers"). A cold build is
+# Chosen from measurements (docs/design-notes.md, "Compiler flags"). A cold build is
 # ~23 C++ files that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
 # precompiled header of those (built once per cache, shared by all models) cuts a build's CPU time
 # from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but
