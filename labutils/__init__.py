@@ -4,6 +4,7 @@ The Brian2 models live in the notebooks; this package holds only what would dist
 """
 from .analysis import (fano_factor, firing_rates, isi_cv, membrane_stats, poisson_count_band,
                        population_rate, psp_amplitude, shot_noise_stats, smoothed_rate)
+from .checks import ExerciseError, expect, passed, require_answers
 from .exercises import check_answer
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
@@ -13,8 +14,9 @@ from .settings import about, course_settings, use_projector_style
 
 __version__ = "0.1.0"
 __all__ = [
-    "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
+    "ExerciseError", "Explorer", "about", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
     "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
     "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",
     "shot_noise_stats", "smoothed_rate", "StandaloneModel", "use_projector_style",
+    "expect", "passed", "require_answers",
 ]
