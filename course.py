@@ -7,6 +7,7 @@
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook under several seeds x {numpy, cython} (tools/matrix.py)
     python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
+    python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
     python3 course.py lock    # re-resolve requirements/*.in into the per-Python locks (tools/lock.py)
     python3 course.py python  # the course's Python, for anything else
     python3 course.py info    # which Python, lock and environment the course uses (installs nothing)
@@ -204,7 +205,7 @@ def ensure_environment(profile, windows):
     venv = venv_dir(profile)
     lock = lock_file(profile, version)
     digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
-                            + version_text(version).encode()).hexdigest()
+                            + LAB_OVERRIDES.read_bytes() + version_text(version).encode()).hexdigest()
     python = venv_python(venv, windows)
     stamp = venv / ".installed-{}".format(profile)
     if stamp.exists() and stamp.read_text() == digest and python.exists():
@@ -256,6 +257,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "site": ("dev", ["site/build.py"]),
     "bench": ("dev", ["benchmarks/run.py"]),
     "lock": ("dev", ["tools/lock.py"]),
+    "lint": ("dev", ["-m", "ruff", "check"]),
     "python": ("dev", []),
 }
 
@@ -284,6 +286,9 @@ def main(argv, windows=os.name == "nt"):
     python = ensure_environment(profile, windows)
     if python is None:
         return 1
+    if command == "lint":
+        return run([python, "-m", "ruff", "check"] + rest) or run(
+            [python, "-m", "ruff", "format", "--check"] + rest)
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         rest = [FIRST_NOTEBOOK] + as_root + rest
