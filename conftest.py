@@ -45,7 +45,10 @@ def _write_executed(path, nb):
     import nbformat
 
     # Only the course's own notebooks, as the site shows them: default seed and target.
-    if path.parent != ROOT / "notebooks" or os.environ.keys() & {"BRIAN_LABS_SEED", "BRIAN_LABS_TARGET"}:
+    if path.parent != ROOT / "notebooks" or os.environ.keys() & {
+        "BRIAN_LABS_SEED",
+        "BRIAN_LABS_TARGET",
+    }:
         return
     nb.metadata["brian_labs"] = {"source_sha256": source_digest(path)}
     EXECUTED.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ On Windows write `py course.py lab`. If the Python that runs this file is not on
 supports, it looks for one that is (python3.13, python3.12, python3.11; on Windows the `py`
 launcher) and uses it, saying so.
 """
+
 # This file must run (and fail politely) on any Python 3, so it avoids f-strings and newer syntax.
 import hashlib
 import os
@@ -70,8 +71,13 @@ PROBE = "import sys, venv, ensurepip; print('.'.join(map(str, sys.version_info[:
 def probe(command):
     """The version of the Python that ``command`` starts, or None if it does not run or lacks venv."""
     try:
-        result = subprocess.run(command + ["-c", PROBE], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, universal_newlines=True, timeout=30)
+        result = subprocess.run(
+            [*command, "-c", PROBE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            universal_newlines=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.match(r"^(\d+)\.(\d+)\.(\d+)$", result.stdout.strip())
@@ -86,9 +92,9 @@ def find_interpreter(windows, which=shutil.which, probe=probe):
         executable = which(command[0])
         if executable is None:
             continue
-        version = probe([executable] + command[1:])
+        version = probe([executable, *command[1:]])
         if version is not None and is_supported(version):
-            return [executable] + command[1:], version
+            return [executable, *command[1:]], version
     return None
 
 
@@ -103,26 +109,42 @@ def has_venv():
 
 def no_python_message(current, windows):
     if is_supported(current):
-        lines = ["course.py: this Python {} has no `venv` module, and the course needs one to make "
-                 "its environment.".format(version_text(current))]
+        lines = [
+            "course.py: this Python {} has no `venv` module, and the course needs one to make "
+            "its environment.".format(version_text(current))
+        ]
     else:
-        lines = ["course.py: this is Python {}; the course needs {}.".format(
-            version_text(current), supported_text())]
-    lines.append("No other supported Python was found on PATH (looked for {}).".format(
-        ", ".join(" ".join(c) for c in candidate_commands(windows))))
+        lines = [
+            "course.py: this is Python {}; the course needs {}.".format(
+                version_text(current), supported_text()
+            )
+        ]
+    lines.append(
+        "No other supported Python was found on PATH (looked for {}).".format(
+            ", ".join(" ".join(c) for c in candidate_commands(windows))
+        )
+    )
     if windows:
-        lines.append("Install Python 3.13 from https://www.python.org/downloads/ (or the Microsoft "
-                     "Store), then run:  py -3.13 course.py lab")
+        lines.append(
+            "Install Python 3.13 from https://www.python.org/downloads/ (or the Microsoft "
+            "Store), then run:  py -3.13 course.py lab"
+        )
     elif sys.platform == "darwin":
-        lines.append("Install Python 3.13 from https://www.python.org/downloads/ or with "
-                     "`brew install python@3.13`, then run:  python3.13 course.py lab")
+        lines.append(
+            "Install Python 3.13 from https://www.python.org/downloads/ or with "
+            "`brew install python@3.13`, then run:  python3.13 course.py lab"
+        )
     elif is_supported(current):
-        lines.append("On Debian or Ubuntu:  sudo apt install python3-venv   then run the same "
-                     "command again.")
+        lines.append(
+            "On Debian or Ubuntu:  sudo apt install python3-venv   then run the same "
+            "command again."
+        )
     else:
-        lines.append("Install Python 3.12 or 3.13 from your distribution (Ubuntu 24.04: "
-                     "`sudo apt install python3.12-venv`), pyenv or conda, then run:  "
-                     "python3.12 course.py lab")
+        lines.append(
+            "Install Python 3.12 or 3.13 from your distribution (Ubuntu 24.04: "
+            "`sudo apt install python3.12-venv`), pyenv or conda, then run:  "
+            "python3.12 course.py lab"
+        )
     return "\n".join(lines)
 
 
@@ -135,10 +157,14 @@ def switch_interpreter(argv, windows):
         return 2
     command, version = found
     reason = "is not supported" if not is_supported(current) else "has no venv module"
-    print("course.py: Python {} {}; using {} (Python {}).".format(
-        version_text(current), reason, " ".join(command), version_text(version)), flush=True)
+    print(
+        "course.py: Python {} {}; using {} (Python {}).".format(
+            version_text(current), reason, " ".join(command), version_text(version)
+        ),
+        flush=True,
+    )
     env = dict(os.environ, BRIAN_LABS_SWITCHED="1")
-    return subprocess.call(command + [str(ROOT / "course.py")] + list(argv), env=env)
+    return subprocess.call([*command, str(ROOT / "course.py"), *list(argv)], env=env)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,9 +197,14 @@ def failed_package(log_text):
     """The package a failed pip install names last, and pip's reason, from its output."""
     patterns = [
         (r"No matching distribution found for ([^\s;]+)", "no release of it for this Python"),
-        (r"Could not find a version that satisfies the requirement ([^\s;]+)",
-         "no release of it for this Python"),
-        (r"Failed (?:building wheel for|to build) ([^\s;]+)", "it had to be compiled, and that failed"),
+        (
+            r"Could not find a version that satisfies the requirement ([^\s;]+)",
+            "no release of it for this Python",
+        ),
+        (
+            r"Failed (?:building wheel for|to build) ([^\s;]+)",
+            "it had to be compiled, and that failed",
+        ),
         (r"Could not install packages due to an? (\w+)", "a problem writing or fetching files"),
         (r"HTTP error \d+ while getting \S*/([^/\s]+?)-\d", "the download failed"),
         (r"Failed to establish a new connection", "no connection to the package index"),
@@ -189,7 +220,7 @@ def failed_package(log_text):
 
 def pip_install(python, arguments, log):
     """Run pip, appending its output to ``log``; True on success."""
-    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check"] + arguments
+    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", *arguments]
     with open(str(log), "a", encoding="utf-8") as stream:
         stream.write("$ {}\n".format(" ".join(command)))
         stream.flush()
@@ -204,8 +235,12 @@ def ensure_environment(profile, windows):
     version = tuple(sys.version_info[:3])
     venv = venv_dir(profile)
     lock = lock_file(profile, version)
-    digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()
-                            + LAB_OVERRIDES.read_bytes() + version_text(version).encode()).hexdigest()
+    digest = hashlib.sha256(
+        lock.read_bytes()
+        + (ROOT / "pyproject.toml").read_bytes()
+        + LAB_OVERRIDES.read_bytes()
+        + version_text(version).encode()
+    ).hexdigest()
     python = venv_python(venv, windows)
     stamp = venv / ".installed-{}".format(profile)
     if stamp.exists() and stamp.read_text() == digest and python.exists():
@@ -213,28 +248,42 @@ def ensure_environment(profile, windows):
     import venv as venv_module
 
     recorded = venv / ".python-version"
-    fresh = not python.exists() or not recorded.exists() or recorded.read_text() != version_text(
-        version)
+    fresh = (
+        not python.exists()
+        or not recorded.exists()
+        or recorded.read_text() != version_text(version)
+    )
     if fresh:
-        print("course.py: creating {} for Python {} ...".format(venv, version_text(version)),
-              flush=True)
+        print(
+            "course.py: creating {} for Python {} ...".format(venv, version_text(version)),
+            flush=True,
+        )
         venv_module.EnvBuilder(with_pip=True, clear=venv.exists()).create(str(venv))
         recorded.write_text(version_text(version))
     log = venv / "install-{}.log".format(profile)
     log.write_text("")
-    print("course.py: installing the course's {} packages (first time: a few minutes) ...".format(
-        profile), flush=True)
+    print(
+        "course.py: installing the course's {} packages (first time: a few minutes) ...".format(
+            profile
+        ),
+        flush=True,
+    )
     relative_lock = shown(lock)
-    if not (pip_install(python, ["-r", str(lock)], log)
-            and pip_install(python, ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], log)):
+    if not (
+        pip_install(python, ["-r", str(lock)], log)
+        and pip_install(python, ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], log)
+    ):
         name, reason = failed_package(log.read_text(encoding="utf-8", errors="replace"))
         what = "{} ({})".format(name, reason) if name else "a package (see the log)"
-        print("course.py: installing {} for Python {} failed at {}.\n  Full log: {}\n  Check the "
-              "network connection and run the command again; if it fails again, report it with "
-              "the log.".format(relative_lock, version_text(version), what, log))
+        print(
+            "course.py: installing {} for Python {} failed at {}.\n  Full log: {}\n  Check the "
+            "network connection and run the command again; if it fails again, report it with "
+            "the log.".format(relative_lock, version_text(version), what, log)
+        )
         return None
     record = "{} (sha256 {}) on Python {}\n".format(
-        relative_lock, hashlib.sha256(lock.read_bytes()).hexdigest()[:12], version_text(version))
+        relative_lock, hashlib.sha256(lock.read_bytes()).hexdigest()[:12], version_text(version)
+    )
     (venv / LOCK_RECORD).write_text(record)
     settings = venv / "share" / "jupyter" / "lab" / "settings"
     settings.mkdir(parents=True, exist_ok=True)
@@ -268,8 +317,11 @@ def info(windows):
     record = venv / LOCK_RECORD
     print("python       {} ({})".format(version_text(version), sys.executable))
     print("lock         {}".format(shown(lock_file("dev", version))))
-    print("environment  {} ({})".format(venv, record.read_text().strip() if record.exists()
-                                        else "not installed yet"))
+    print(
+        "environment  {} ({})".format(
+            venv, record.read_text().strip() if record.exists() else "not installed yet"
+        )
+    )
     return 0
 
 
@@ -287,12 +339,13 @@ def main(argv, windows=os.name == "nt"):
     if python is None:
         return 1
     if command == "lint":
-        return run([python, "-m", "ruff", "check"] + rest) or run(
-            [python, "-m", "ruff", "format", "--check"] + rest)
+        return run([python, "-m", "ruff", "check", *rest]) or run(
+            [python, "-m", "ruff", "format", "--check", *rest]
+        )
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        rest = [FIRST_NOTEBOOK] + as_root + rest
-    return run([python] + program + rest)
+        rest = [FIRST_NOTEBOOK, *as_root, *rest]
+    return run([python, *program, *rest])
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ def require_answers(**answers):
     ``require_answers(inh_synapses=inh_synapses)``. Returns None when all are filled in.
     """
     if not answers:
-        raise TypeError("require_answers needs the answers to check, e.g. require_answers(w_e=w_e)")
+        raise TypeError(
+            "require_answers needs the answers to check, e.g. require_answers(w_e=w_e)"
+        )
     missing = [name for name, value in answers.items() if value is Ellipsis or value is None]
     if missing:
         names = ", ".join(missing)
@@ -47,7 +49,9 @@ def expect(condition, hint):
         raise TypeError("expect needs a hint (a non-empty str) saying what to look at")
     values = np.asarray(condition)
     if values.dtype == object or values.size == 0:
-        raise TypeError(f"expect needs a bool or an array of bools, got {type(condition).__name__}")
+        raise TypeError(
+            f"expect needs a bool or an array of bools, got {type(condition).__name__}"
+        )
     if not np.all(values):
         raise ExerciseError(hint)
 

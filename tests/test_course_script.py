@@ -34,7 +34,7 @@ def test_instructor_environment_is_separate(monkeypatch, tmp_path):
 def test_every_supported_python_has_a_lock_per_profile():
     for version in course.SUPPORTED:
         for profile in ("runtime", "dev", "instructor"):
-            assert course.lock_file(profile, version + (0,)).exists(), (version, profile)
+            assert course.lock_file(profile, (*version, 0)).exists(), (version, profile)
 
 
 def test_candidates_prefer_tested_versions_newest_first_and_the_py_launcher_on_windows():
@@ -49,10 +49,16 @@ def fake_which(available):
 
 
 def test_find_interpreter_skips_missing_broken_and_unsupported_pythons():
-    versions = {"/fake/bin/python3.13": None,  # a pyenv shim that does not run
-                "/fake/bin/python3.12": (3, 12, 4), "/fake/bin/python3.11": (3, 11, 2)}
-    found = course.find_interpreter(False, which=fake_which({"python3.13", "python3.12", "python3.11"}),
-                                    probe=lambda command: versions[command[0]])
+    versions = {
+        "/fake/bin/python3.13": None,  # a pyenv shim that does not run
+        "/fake/bin/python3.12": (3, 12, 4),
+        "/fake/bin/python3.11": (3, 11, 2),
+    }
+    found = course.find_interpreter(
+        False,
+        which=fake_which({"python3.13", "python3.12", "python3.11"}),
+        probe=lambda command: versions[command[0]],
+    )
     assert found == (["/fake/bin/python3.12"], (3, 12, 4))
     assert course.find_interpreter(False, which=fake_which(set()), probe=None) is None
 
@@ -79,12 +85,18 @@ def test_no_python_message_names_the_versions_and_what_to_do(windows):
     assert "Traceback" not in text
 
 
-@pytest.mark.parametrize("log,package", [
-    ("ERROR: Could not find a version that satisfies the requirement soupsieve==4.1.2\n"
-     "ERROR: No matching distribution found for soupsieve==4.1.2\n", "soupsieve==4.1.2"),
-    ("  error: subprocess-exited-with-error\n  Failed building wheel for brian2\n", "brian2"),
-    ("ERROR: Failed to build brian2\n", "brian2"),
-])
+@pytest.mark.parametrize(
+    "log,package",
+    [
+        (
+            "ERROR: Could not find a version that satisfies the requirement soupsieve==4.1.2\n"
+            "ERROR: No matching distribution found for soupsieve==4.1.2\n",
+            "soupsieve==4.1.2",
+        ),
+        ("  error: subprocess-exited-with-error\n  Failed building wheel for brian2\n", "brian2"),
+        ("ERROR: Failed to build brian2\n", "brian2"),
+    ],
+)
 def test_failed_package_names_what_pip_could_not_install(log, package):
     assert course.failed_package(log)[0] == package
 
@@ -99,10 +111,17 @@ def test_failed_install_ends_in_one_short_message_with_the_log(monkeypatch, tmp_
     bad_lock = tmp_path / "runtime.txt"
     bad_lock.write_text("brian2==0.0.0.0\n")
     monkeypatch.setattr(course, "lock_file", lambda profile, version: bad_lock)
-    monkeypatch.setattr(course, "pip_install", lambda python, arguments, log: (
-        log.write_text("ERROR: No matching distribution found for brian2==0.0.0.0\n") and False))
+    monkeypatch.setattr(
+        course,
+        "pip_install",
+        lambda python, arguments, log: (
+            log.write_text("ERROR: No matching distribution found for brian2==0.0.0.0\n") and False
+        ),
+    )
     monkeypatch.setattr(course, "venv_python", lambda venv, windows: Path(sys.executable))
-    monkeypatch.setattr("venv.EnvBuilder.create", lambda self, path: Path(path).mkdir(parents=True))
+    monkeypatch.setattr(
+        "venv.EnvBuilder.create", lambda self, path: Path(path).mkdir(parents=True)
+    )
     assert course.ensure_environment("runtime", windows=False) is None
     out = capsys.readouterr().out
     assert "failed at brian2==0.0.0.0 (no release of it for this Python)" in out
@@ -115,10 +134,18 @@ def old_pythons():
 
 
 def run_course(python, path_dirs, tmp_path, *args):
-    env = {"PATH": os.pathsep.join(str(d) for d in path_dirs), "HOME": str(tmp_path),
-           "BRIAN_LABS_VENV": str(tmp_path / "venv")}
-    return subprocess.run([str(python), str(ROOT / "course.py"), *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": os.pathsep.join(str(d) for d in path_dirs),
+        "HOME": str(tmp_path),
+        "BRIAN_LABS_VENV": str(tmp_path / "venv"),
+    }
+    return subprocess.run(
+        [str(python), str(ROOT / "course.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.skipif(not old_pythons(), reason="no unsupported Python (3.6-3.10) on this machine")
@@ -153,7 +180,10 @@ def test_jupyterlab_overrides_turn_off_the_news_prompt_locally_and_on_binder():
     overrides = json.loads(course.LAB_OVERRIDES.read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert "etc/jupyterlab-overrides.json" in post_build and "lab/settings/overrides.json" in post_build
+    assert (
+        "etc/jupyterlab-overrides.json" in post_build
+        and "lab/settings/overrides.json" in post_build
+    )
 
 
 def test_installed_environment_has_the_course_settings_and_lock_record():

@@ -1,5 +1,6 @@
 """The dependency locks: made from requirements/*.in, one per supported Python, agreeing with every
-file generated from them (binder/, environment.yml), and matching the environment the tests run in."""
+file generated from them (binder/, environment.yml), and matching the environment the tests run in.
+"""
 
 import re
 import sys
@@ -11,8 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT))
-import course  # noqa: E402
 import lock  # noqa: E402
+
+import course  # noqa: E402
 
 LOCKS = [(python, profile) for python in lock.PYTHONS for profile in lock.PROFILES]
 
@@ -28,7 +30,8 @@ def test_lock_was_made_from_the_current_sources(python, profile):
     assert path.exists(), f"{path} is missing: run python3 course.py lock"
     assert lock.recorded_digest(path) == lock.sources_digest(profile), (
         f"requirements/{profile}.in (or a file it includes) changed since {path.name} was made: "
-        "run python3 course.py lock")
+        "run python3 course.py lock"
+    )
 
 
 @pytest.mark.parametrize("python,profile", LOCKS, ids=[f"{p}-{q}" for p, q in LOCKS])
@@ -44,7 +47,9 @@ def test_profiles_of_one_python_pin_the_same_versions(python):
         other = lock.pins(lock.lock_path(python, profile))
         assert set(runtime) <= set(other), profile
         assert {name: other[name] for name in runtime} == runtime, profile
-    assert "nbgrader" not in lock.pins(lock.lock_path(python, "dev")), "nbgrader is instructor-only"
+    assert "nbgrader" not in lock.pins(lock.lock_path(python, "dev")), (
+        "nbgrader is instructor-only"
+    )
     assert "nbgrader" in lock.pins(lock.lock_path(python, "instructor"))
 
 
@@ -58,14 +63,19 @@ def brian2_pins(python):
     return found
 
 
-@pytest.mark.parametrize("python,brian2", [("3.11", "2.9.0"), ("3.12", "2.10.1"),
-                                           ("3.13", "2.11.0"), ("3.14", "2.11.0")])
+@pytest.mark.parametrize(
+    "python,brian2",
+    [("3.11", "2.9.0"), ("3.12", "2.10.1"), ("3.13", "2.11.0"), ("3.14", "2.11.0")],
+)
 def test_each_python_gets_the_newest_brian2_it_supports(python, brian2):
     from packaging.markers import Marker
 
     env = {"python_version": python, "python_full_version": f"{python}.0"}
-    chosen = [v for v, marker in brian2_pins(python).items()
-              if marker is None or Marker(marker).evaluate(env)]
+    chosen = [
+        v
+        for v, marker in brian2_pins(python).items()
+        if marker is None or Marker(marker).evaluate(env)
+    ]
     assert chosen == [brian2]
 
 
@@ -80,21 +90,28 @@ def test_python_311_lock_keeps_numpy_below_2_4_and_installs_on_early_patch_relea
         name = line.split("==")[0]
         if name == "soupsieve" and " ; " in line:
             marker = Marker(line.split(" ; ")[1])
-            assert marker.evaluate({"python_full_version": "3.11.2"}) == line.startswith("soupsieve==2.")
+            assert marker.evaluate({"python_full_version": "3.11.2"}) == line.startswith(
+                "soupsieve==2."
+            )
 
 
 def test_derived_files_are_up_to_date():
     for path, content in lock.derived_files().items():
         assert path.read_text(encoding="utf-8") == content, (
-            f"{path.relative_to(ROOT)} is out of date: run python3 course.py lock --derived")
+            f"{path.relative_to(ROOT)} is out of date: run python3 course.py lock --derived"
+        )
 
 
 def test_binder_and_conda_carry_the_binder_python_lock():
     expected = lock.pins(lock.lock_path(lock.BINDER_PYTHON, "runtime"))
     assert lock.pins(ROOT / "binder" / "requirements.txt") == expected
     assert f"python={lock.BINDER_PYTHON}" in (ROOT / "environment.yml").read_text()
-    conda_pins = {lock.normalise(m[1]): m[2] for m in re.finditer(
-        r"^      - ([A-Za-z0-9_.\-]+)==([^\s;]+)", (ROOT / "environment.yml").read_text(), re.M)}
+    conda_pins = {
+        lock.normalise(m[1]): m[2]
+        for m in re.finditer(
+            r"^      - ([A-Za-z0-9_.\-]+)==([^\s;]+)", (ROOT / "environment.yml").read_text(), re.M
+        )
+    }
     assert conda_pins == expected
 
 
@@ -121,8 +138,13 @@ def test_installed_stack_matches_its_lock():
 
 def test_readme_states_the_brian2_of_each_tested_python():
     readme = (ROOT / "README.md").read_text()
-    stated = dict((python, brian2) for brian2, python in re.findall(
-        r"Brian2 (\d+\.\d+\.\d+) on (3\.\d+)", readme.replace("\n", " ").replace(", ", ", Brian2 ")))
+    stated = dict(
+        (python, brian2)
+        for brian2, python in re.findall(
+            r"Brian2 (\d+\.\d+\.\d+) on (3\.\d+)",
+            readme.replace("\n", " ").replace(", ", ", Brian2 "),
+        )
+    )
     for python in ("3.11", "3.12", "3.13"):
         assert brian2_pins(python), python
         assert stated.get(python) in brian2_pins(python), (python, stated)

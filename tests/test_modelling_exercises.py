@@ -80,17 +80,25 @@ def with_exercises():
 
 
 @pytest.mark.parametrize("path", with_exercises(), ids=lambda p: p.stem)
-def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solution(path, tmp_path,
-                                                                                monkeypatch):
+def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solution(
+    path, tmp_path, monkeypatch
+):
     import nbformat
     from nbclient import NotebookClient
 
     monkeypatch.setenv("BRIAN_LABS_CACHE_DIR", str(tmp_path / "cache"))
     nb = nbformat.read(str(path), as_version=4)
     exercises = modelling_exercises(nb)
-    before_solution = {solution: (ident, check) for ident, (_, solution, check) in exercises.items()}
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    before_solution = {
+        solution: (ident, check) for ident, (_, solution, check) in exercises.items()
+    }
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     problems = []
 
     def run(source, index):
@@ -115,8 +123,9 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
                         continue
                     verdict = run(check_source, index)
                     if verdict is None or verdict[0] != "ExerciseError":
-                        problems.append(f"{ident}: the check accepted or crashed on {wrong.name}: "
-                                        f"{verdict}")
+                        problems.append(
+                            f"{ident}: the check accepted or crashed on {wrong.name}: {verdict}"
+                        )
             client.execute_cell(cell, index)
             error = error_of(cell)
             if error and "raises-exception" not in cell.metadata.get("tags", []):

@@ -39,7 +39,9 @@ _MACHINES = ("x86_64", "aarch64", "arm64", "AMD64", "ARM64")
 def lock_path(python, profile):
     """Path of the lock file of ``profile`` ("runtime", "dev" or "instructor") for ``python`` ("3.12")."""
     if python not in PYTHONS or profile not in PROFILES:
-        raise ValueError(f"unknown lock {python}/{profile}: pythons {PYTHONS}, profiles {PROFILES}")
+        raise ValueError(
+            f"unknown lock {python}/{profile}: pythons {PYTHONS}, profiles {PROFILES}"
+        )
     return REQUIREMENTS / f"py{python}" / f"{profile}.txt"
 
 
@@ -105,9 +107,14 @@ def keep_for_python(line, python):
     for patch in ("0", "99"):
         for platform in _PLATFORMS:
             for machine in _MACHINES:
-                env = dict(platform, platform_machine=machine, python_version=python,
-                           python_full_version=f"{python}.{patch}",
-                           implementation_name="cpython", platform_python_implementation="CPython")
+                env = dict(
+                    platform,
+                    platform_machine=machine,
+                    python_version=python,
+                    python_full_version=f"{python}.{patch}",
+                    implementation_name="cpython",
+                    platform_python_implementation="CPython",
+                )
                 if marker.evaluate(env):
                     return True
     return False
@@ -117,8 +124,17 @@ def compile_lock(python, profile, uv):
     """Resolve ``profile`` for ``python`` with uv and write its lock (runtime first: it constrains)."""
     out = lock_path(python, profile)
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = [uv, "pip", "compile", "--quiet", "--universal", "--no-header",
-               "--python-version", f"{python}.0", str(REQUIREMENTS / f"{profile}.in")]
+    command = [
+        uv,
+        "pip",
+        "compile",
+        "--quiet",
+        "--universal",
+        "--no-header",
+        "--python-version",
+        f"{python}.0",
+        str(REQUIREMENTS / f"{profile}.in"),
+    ]
     if profile != "runtime":
         command += ["--constraint", str(lock_path(python, "runtime"))]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -144,18 +160,26 @@ def compile_lock(python, profile, uv):
 
 def binder_requirements():
     lock = lock_path(BINDER_PYTHON, "runtime")
-    lines = [f"# Binder's stack: requirements/py{BINDER_PYTHON}/runtime.txt, written by",
-             "# `python3 course.py lock`; tests/test_locks.py checks that it is up to date."]
+    lines = [
+        f"# Binder's stack: requirements/py{BINDER_PYTHON}/runtime.txt, written by",
+        "# `python3 course.py lock`; tests/test_locks.py checks that it is up to date.",
+    ]
     return "\n".join(lines + requirement_lines(lock)) + "\n"
 
 
 def environment_yml():
     lock = lock_path(BINDER_PYTHON, "runtime")
-    lines = ["name: brian-labs",
-             f"# conda: Python {BINDER_PYTHON} from conda-forge, the locked packages from PyPI",
-             f"# (requirements/py{BINDER_PYTHON}/runtime.txt). Written by `python3 course.py lock`.",
-             "channels:", "  - conda-forge", "dependencies:",
-             f"  - python={BINDER_PYTHON}", "  - pip", "  - pip:"]
+    lines = [
+        "name: brian-labs",
+        f"# conda: Python {BINDER_PYTHON} from conda-forge, the locked packages from PyPI",
+        f"# (requirements/py{BINDER_PYTHON}/runtime.txt). Written by `python3 course.py lock`.",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        f"  - python={BINDER_PYTHON}",
+        "  - pip",
+        "  - pip:",
+    ]
     lines += [f"      - {line}" for line in requirement_lines(lock)]
     lines.append("      - -e .")
     return "\n".join(lines) + "\n"
@@ -178,7 +202,9 @@ def write_derived():
 
 def main(argv):
     if "--derived" not in argv:
-        uv = str(Path(sys.executable).with_name("uv" + (".exe" if sys.platform == "win32" else "")))
+        uv = str(
+            Path(sys.executable).with_name("uv" + (".exe" if sys.platform == "win32" else ""))
+        )
         ok = True
         for python in PYTHONS:
             for profile in PROFILES:

@@ -41,5 +41,5 @@ def other_pythons():
 
 
 if __name__ == "__main__":
-    for path, version in other_pythons():
+    for path, _version in other_pythons():
         print(path)
