@@ -1,81 +1,351 @@
 #!/usr/bin/env python3
-"""One entry point for the course, needing nothing but python3.
+"""One entry point for the course, needing nothing but Python (3.11, 3.12 or 3.13; 3.14 untested).
 
-    python3 course.py lab     # install the pinned stack into .venv and open JupyterLab on notebook 00
-    python3 course.py test    # install the stack plus test tools and run every test and notebook
-    python3 course.py site    # execute every notebook and render the course site into _build/html
+    python3 course.py lab     # install the course's locked packages into .venv and open JupyterLab
+    python3 course.py test    # install them plus the test tools and run every test and notebook
 
-    python3 course.py matrix  # every notebook under 10 seeds x {numpy, cython} + the science suite
-                              # (tools/matrix.py; `matrix --quick` is the ~2 min slice CI runs)
+    python3 course.py site    # render the course site into _build/html (executes every notebook)
+    python3 course.py matrix  # every notebook under several seeds x {numpy, cython} (tools/matrix.py)
+    python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
+    python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
+    python3 course.py lock    # re-resolve requirements/*.in into the per-Python locks (tools/lock.py)
+    python3 course.py python  # the course's Python, for anything else
+    python3 course.py info    # which Python, lock and environment the course uses (installs nothing)
 
-Other commands: `bench` (benchmarks/run.py), `python` (the course's Python, for anything else).
-Extra arguments are passed on (e.g. `python3 course.py test -k units`, `course.py lab --no-browser`).
+Extra arguments are passed on (`python3 course.py test -k units`, `course.py lab --no-browser`).
+On Windows write `py course.py lab`. If the Python that runs this file is not one the course
+supports, it looks for one that is (python3.13, python3.12, python3.11; on Windows the `py`
+launcher) and uses it, saying so.
 """
+
+# This file must run (and fail politely) on any Python 3, so it avoids f-strings and newer syntax.
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = Path(os.environ.get("BRIAN_LABS_VENV", ROOT / ".venv"))
+# Pythons with a lock in requirements/ (tools/lock.py); TESTED are those CI runs the course on.
+SUPPORTED = ((3, 11), (3, 12), (3, 13), (3, 14))
+TESTED = ((3, 11), (3, 12), (3, 13))
 FIRST_NOTEBOOK = "notebooks/00_units.ipynb"
-PROFILES = {"runtime": ["requirements.txt"], "dev": ["requirements.txt", "requirements-dev.txt"],
-            "site": ["requirements.txt", "requirements-site.txt"]}
+LOCK_RECORD = "brian-labs-lock.txt"  # in the environment's prefix; lu.about() reports it
+# JupyterLab's defaults for the course (no "official Jupyter news?" prompt during a lecture),
+# installed as the environment's settings overrides; binder/postBuild installs the same file.
+LAB_OVERRIDES = ROOT / "etc" / "jupyterlab-overrides.json"
 
 
-def venv_python():
-    return VENV / "bin" / "python"
+def version_text(version):
+    return ".".join(str(part) for part in version)
 
 
-def ensure_environment(profile):
-    """Create .venv and install the pinned requirements, unless an identical install is recorded."""
-    if sys.version_info[:2] != (3, 11):
-        print(f"note: the course is pinned and tested on Python 3.11; this is {sys.version.split()[0]}")
-    files = PROFILES[profile] + ["pyproject.toml"]
-    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
-    stamp = VENV / f".installed-{profile}"
-    if stamp.exists() and stamp.read_text() == digest and venv_python().exists():
-        return
-    if not venv_python().exists():
-        print(f"creating {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    print(f"installing the pinned {profile} stack (first time only) ...", flush=True)
-    subprocess.run(pip + ["-r", str(ROOT / PROFILES[profile][-1])], check=True)
-    subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
+def is_supported(version):
+    return tuple(version[:2]) in SUPPORTED
+
+
+def supported_text():
+    tested = ", ".join(version_text(v) for v in TESTED)
+    return "CPython {} (3.14 locked but untested)".format(tested)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding a supported interpreter
+
+
+def candidate_commands(windows):
+    """Commands to try, best first: the tested versions newest first, then 3.14."""
+    order = [v for v in reversed(TESTED)] + [v for v in SUPPORTED if v not in TESTED]
+    commands = []
+    if windows:
+        commands += [["py", "-{}".format(version_text(v))] for v in order]
+    commands += [["python{}".format(version_text(v))] for v in order]
+    return commands
+
+
+PROBE = "import sys, venv, ensurepip; print('.'.join(map(str, sys.version_info[:3])))"
+
+
+def probe(command):
+    """The version of the Python that ``command`` starts, or None if it does not run or lacks venv."""
+    try:
+        result = subprocess.run(
+            [*command, "-c", PROBE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            universal_newlines=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"^(\d+)\.(\d+)\.(\d+)$", result.stdout.strip())
+    if result.returncode != 0 or not match:
+        return None
+    return tuple(int(part) for part in match.groups())
+
+
+def find_interpreter(windows, which=shutil.which, probe=probe):
+    """``(command, version)`` of the first supported Python found on PATH, or None."""
+    for command in candidate_commands(windows):
+        executable = which(command[0])
+        if executable is None:
+            continue
+        version = probe([executable, *command[1:]])
+        if version is not None and is_supported(version):
+            return [executable, *command[1:]], version
+    return None
+
+
+def has_venv():
+    try:
+        import ensurepip  # noqa: F401  (Debian ships it separately, in python3-venv)
+        import venv  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def no_python_message(current, windows):
+    if is_supported(current):
+        lines = [
+            "course.py: this Python {} has no `venv` module, and the course needs one to make "
+            "its environment.".format(version_text(current))
+        ]
+    else:
+        lines = [
+            "course.py: this is Python {}; the course needs {}.".format(
+                version_text(current), supported_text()
+            )
+        ]
+    lines.append(
+        "No other supported Python was found on PATH (looked for {}).".format(
+            ", ".join(" ".join(c) for c in candidate_commands(windows))
+        )
+    )
+    if windows:
+        lines.append(
+            "Install Python 3.13 from https://www.python.org/downloads/ (or the Microsoft "
+            "Store), then run:  py -3.13 course.py lab"
+        )
+    elif sys.platform == "darwin":
+        lines.append(
+            "Install Python 3.13 from https://www.python.org/downloads/ or with "
+            "`brew install python@3.13`, then run:  python3.13 course.py lab"
+        )
+    elif is_supported(current):
+        lines.append(
+            "On Debian or Ubuntu:  sudo apt install python3-venv   then run the same "
+            "command again."
+        )
+    else:
+        lines.append(
+            "Install Python 3.12 or 3.13 from your distribution (Ubuntu 24.04: "
+            "`sudo apt install python3.12-venv`), pyenv or conda, then run:  "
+            "python3.12 course.py lab"
+        )
+    return "\n".join(lines)
+
+
+def switch_interpreter(argv, windows):
+    """Run this script again with a supported Python; exit status 2 with a message if there is none."""
+    current = tuple(sys.version_info[:3])
+    found = None if os.environ.get("BRIAN_LABS_SWITCHED") else find_interpreter(windows)
+    if found is None:
+        print(no_python_message(current, windows))
+        return 2
+    command, version = found
+    reason = "is not supported" if not is_supported(current) else "has no venv module"
+    print(
+        "course.py: Python {} {}; using {} (Python {}).".format(
+            version_text(current), reason, " ".join(command), version_text(version)
+        ),
+        flush=True,
+    )
+    env = dict(os.environ, BRIAN_LABS_SWITCHED="1")
+    return subprocess.call([*command, str(ROOT / "course.py"), *list(argv)], env=env)
+
+
+# ---------------------------------------------------------------------------------------------
+# The course's environments
+
+
+def venv_dir(profile):
+    """Students' and tests' environment: .venv; the instructors' (nbgrader, jupyterhub) its own."""
+    base = Path(os.environ.get("BRIAN_LABS_VENV", str(ROOT / ".venv")))
+    return base.with_name(base.name + "-instructor") if profile == "instructor" else base
+
+
+def venv_python(venv, windows):
+    return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
+
+
+def lock_file(profile, version):
+    return ROOT / "requirements" / "py{}.{}".format(*version[:2]) / "{}.txt".format(profile)
+
+
+def shown(path):
+    """A path as the README writes it: relative to the course folder when inside it."""
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def failed_package(log_text):
+    """The package a failed pip install names last, and pip's reason, from its output."""
+    patterns = [
+        (r"No matching distribution found for ([^\s;]+)", "no release of it for this Python"),
+        (
+            r"Could not find a version that satisfies the requirement ([^\s;]+)",
+            "no release of it for this Python",
+        ),
+        (
+            r"Failed (?:building wheel for|to build) ([^\s;]+)",
+            "it had to be compiled, and that failed",
+        ),
+        (r"Could not install packages due to an? (\w+)", "a problem writing or fetching files"),
+        (r"HTTP error \d+ while getting \S*/([^/\s]+?)-\d", "the download failed"),
+        (r"Failed to establish a new connection", "no connection to the package index"),
+    ]
+    found = None
+    for pattern, reason in patterns:
+        for match in re.finditer(pattern, log_text):
+            name = match.group(1) if match.groups() else "(network)"
+            if found is None or match.start() > found[2]:
+                found = (name, reason, match.start())
+    return (found[0], found[1]) if found else (None, None)
+
+
+def pip_install(python, arguments, log):
+    """Run pip, appending its output to ``log``; True on success."""
+    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", *arguments]
+    with open(str(log), "a", encoding="utf-8") as stream:
+        stream.write("$ {}\n".format(" ".join(command)))
+        stream.flush()
+        return subprocess.call(command, stdout=stream, stderr=subprocess.STDOUT) == 0
+
+
+def ensure_environment(profile, windows):
+    """Create the profile's environment and install its lock for this Python, unless already done.
+
+    Returns the environment's Python, or None after printing a short message (log path included).
+    """
+    version = tuple(sys.version_info[:3])
+    venv = venv_dir(profile)
+    lock = lock_file(profile, version)
+    digest = hashlib.sha256(
+        lock.read_bytes()
+        + (ROOT / "pyproject.toml").read_bytes()
+        + LAB_OVERRIDES.read_bytes()
+        + version_text(version).encode()
+    ).hexdigest()
+    python = venv_python(venv, windows)
+    stamp = venv / ".installed-{}".format(profile)
+    if stamp.exists() and stamp.read_text() == digest and python.exists():
+        return python
+    import venv as venv_module
+
+    recorded = venv / ".python-version"
+    fresh = (
+        not python.exists()
+        or not recorded.exists()
+        or recorded.read_text() != version_text(version)
+    )
+    if fresh:
+        print(
+            "course.py: creating {} for Python {} ...".format(venv, version_text(version)),
+            flush=True,
+        )
+        venv_module.EnvBuilder(with_pip=True, clear=venv.exists()).create(str(venv))
+        recorded.write_text(version_text(version))
+    log = venv / "install-{}.log".format(profile)
+    log.write_text("")
+    print(
+        "course.py: installing the course's {} packages (first time: a few minutes) ...".format(
+            profile
+        ),
+        flush=True,
+    )
+    relative_lock = shown(lock)
+    if not (
+        pip_install(python, ["-r", str(lock)], log)
+        and pip_install(python, ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], log)
+    ):
+        name, reason = failed_package(log.read_text(encoding="utf-8", errors="replace"))
+        what = "{} ({})".format(name, reason) if name else "a package (see the log)"
+        print(
+            "course.py: installing {} for Python {} failed at {}.\n  Full log: {}\n  Check the "
+            "network connection and run the command again; if it fails again, report it with "
+            "the log.".format(relative_lock, version_text(version), what, log)
+        )
+        return None
+    record = "{} (sha256 {}) on Python {}\n".format(
+        relative_lock, hashlib.sha256(lock.read_bytes()).hexdigest()[:12], version_text(version)
+    )
+    (venv / LOCK_RECORD).write_text(record)
+    settings = venv / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(LAB_OVERRIDES), str(settings / "overrides.json"))
     stamp.write_text(digest)
+    return python
 
 
 def run(args):
-    os.chdir(ROOT)
-    return subprocess.call(args)
+    os.chdir(str(ROOT))
+    try:
+        return subprocess.call([str(a) for a in args])
+    except KeyboardInterrupt:
+        return 130
 
 
-def main(argv):
-    command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+COMMANDS = {  # command: (profile, what to run after the environment's python)
+    "test": ("dev", ["-m", "pytest"]),
+    "matrix": ("dev", ["tools/matrix.py"]),
+    "site": ("dev", ["site/build.py"]),
+    "bench": ("dev", ["benchmarks/run.py"]),
+    "lock": ("dev", ["tools/lock.py"]),
+    "lint": ("dev", ["-m", "ruff", "check"]),
+    "python": ("dev", []),
+}
+
+
+def info(windows):
+    version = tuple(sys.version_info[:3])
+    venv = venv_dir("dev")
+    record = venv / LOCK_RECORD
+    print("python       {} ({})".format(version_text(version), sys.executable))
+    print("lock         {}".format(shown(lock_file("dev", version))))
+    print(
+        "environment  {} ({})".format(
+            venv, record.read_text().strip() if record.exists() else "not installed yet"
+        )
+    )
+    return 0
+
+
+def main(argv, windows=os.name == "nt"):
+    command, rest = (argv[0], list(argv[1:])) if argv else ("help", [])
+    if command not in COMMANDS and command not in ("lab", "info"):
+        print(__doc__)
+        return 0 if command in ("help", "-h", "--help") else 2
+    if not is_supported(sys.version_info) or not has_venv():
+        return switch_interpreter(argv, windows)
+    if command == "info":
+        return info(windows)
+    profile, program = ("runtime", ["-m", "jupyterlab"]) if command == "lab" else COMMANDS[command]
+    python = ensure_environment(profile, windows)
+    if python is None:
+        return 1
+    if command == "lint":
+        return run([python, "-m", "ruff", "check", *rest]) or run(
+            [python, "-m", "ruff", "format", "--check", *rest]
+        )
     if command == "lab":
-        ensure_environment("runtime")
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        return run([str(VENV / "bin" / "jupyter"), "lab", FIRST_NOTEBOOK, *as_root, *rest])
-    if command == "test":
-        ensure_environment("dev")
-        return run([str(venv_python()), "-m", "pytest", *rest])
-    if command == "matrix":
-        ensure_environment("dev")
-        return run([str(venv_python()), "tools/matrix.py", *rest])
-    if command == "site":
-        ensure_environment("site")
-        return run([str(venv_python()), "site/build.py", *rest])
-    if command == "bench":
-        ensure_environment("dev")
-        return run([str(venv_python()), "benchmarks/run.py", *rest])
-    if command == "python":
-        ensure_environment("dev")
-        return run([str(venv_python()), *rest])
-    print(__doc__)
-    return 0 if command in ("help", "-h", "--help") else 2
+        rest = [FIRST_NOTEBOOK, *as_root, *rest]
+    return run([python, *program, *rest])
 
 
 if __name__ == "__main__":

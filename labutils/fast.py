@@ -131,7 +131,7 @@ def prepare_in_background():
     """Start building :func:`precompiled_header` in a daemon thread, once per session; return the
     thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
 
-    :func:`labutils.course_settings` calls it in every notebook's setup cell. On a cold cache the
+    :func:`labutils.prepare_session` calls it in every notebook's setup cell. On a cold cache the
     header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when an
     explorer's ``model.build()`` needs it (which waits for the thread rather than building twice).
     """

@@ -91,9 +91,11 @@ def about(print_report=True):
     """Report the versions and settings a bug report needs.
 
     Returns a dict with Python, Brian2, numpy, matplotlib, ipywidgets versions, the platform, the
-    Brian2 code-generation target currently in force, and the seed/target the course settings ask
-    for (or why the environment variables setting them are invalid). Prints it as aligned lines
-    unless ``print_report`` is False.
+    lock file the environment was installed from (recorded by ``course.py`` in the environment's
+    prefix; "not recorded" elsewhere, e.g. a hand-made environment), the Brian2 code-generation
+    target currently in force, and the seed/target the course settings ask for (or why the
+    environment variables setting them are invalid). Prints it as aligned lines unless
+    ``print_report`` is False.
     """
     import brian2
     import ipywidgets
@@ -111,6 +113,7 @@ def about(print_report=True):
         "numpy": numpy.__version__,
         "matplotlib": matplotlib.__version__,
         "ipywidgets": ipywidgets.__version__,
+        "lock": _lock_record(),
         "codegen target in force": str(brian2.prefs.codegen.target),
         "course seed": seed,
         "course target": target,
@@ -120,3 +123,16 @@ def about(print_report=True):
         for key, value in report.items():
             print(f"{key:<{width}}  {value}")
     return report
+
+
+LOCK_RECORD = "brian-labs-lock.txt"  # written by course.py into the environment's prefix
+
+
+def _lock_record():
+    import sys
+    from pathlib import Path
+
+    record = Path(sys.prefix) / LOCK_RECORD
+    if not record.is_file():
+        return "not recorded (environment not made by course.py)"
+    return record.read_text(encoding="utf-8").strip()

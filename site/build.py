@@ -1,14 +1,17 @@
 """Build the course site: every notebook executed and rendered with its outputs, into _build/html/.
 
-    python3 course.py site            # installs requirements-site.txt into .venv, then runs this file
+    python3 course.py site            # installs the dev lock into .venv, then runs this file
     python3 course.py site --check    # only check an existing _build/html
 
-Sphinx + MyST-NB run each notebook with the kernel of this Python (the course's .venv); a cell error
-fails the build, except in cells tagged raises-exception. The sources are staged in _build/site-src/
+Notebooks that `python3 course.py test` has just executed are rendered from that run
+(_build/executed/, see conftest.py), so CI executes each notebook once; any other is executed by
+Sphinx + MyST-NB with the kernel of this Python (the course's .venv); a cell error fails the build,
+except in cells tagged raises-exception. The sources are staged in _build/site-src/
 (site/index.md + notebooks/*.ipynb), so nothing is written next to the notebooks. After building, the
 site is checked: one page per notebook, each with executed outputs, a figure (<img>) wherever the
 notebook draws one, and a Binder launch link to that notebook in JupyterLab.
 """
+import hashlib
 import json
 import re
 import shutil
@@ -21,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 STAGE = ROOT / "_build" / "site-src"
 HTML = ROOT / "_build" / "html"
+EXECUTED = ROOT / "_build" / "executed"  # written by conftest.py during `python3 course.py test`
 BINDER = "https://mybinder.org/v2/gh/"
 
 
@@ -28,13 +32,38 @@ def notebooks():
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+def executed_copy(path):
+    """The notebook as the test run executed it (conftest.py), if it is of the stored version."""
+    copy = EXECUTED / path.name
+    if not copy.exists():
+        return None
+    nb = json.loads(copy.read_text(encoding="utf-8"))
+    recorded = nb.get("metadata", {}).get("brian_labs", {}).get("source_sha256")
+    return nb if recorded == hashlib.sha256(path.read_bytes()).hexdigest() else None
+
+
 def stage():
-    """Copy the site's pages and the notebooks (as stored: clean, no outputs) into _build/site-src."""
+    """Stage the site's pages and the notebooks in _build/site-src.
+
+    A notebook that `python3 course.py test` executed (and that has not changed since) is staged with
+    its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run again; any
+    other is staged as stored and executed by MyST-NB. Returns the names of the reused notebooks.
+    """
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "notebooks").mkdir(parents=True)
     shutil.copy2(SITE / "index.md", STAGE / "index.md")
+    reused = []
     for path in notebooks():
-        shutil.copy2(path, STAGE / "notebooks" / path.name)
+        nb = executed_copy(path)
+        if nb is None:
+            shutil.copy2(path, STAGE / "notebooks" / path.name)
+            continue
+        nb["metadata"].setdefault("mystnb", {})["execution_mode"] = "off"
+        (STAGE / "notebooks" / path.name).write_text(json.dumps(nb), encoding="utf-8")
+        reused.append(path.name)
+    print(f"site: {len(reused)} of {len(notebooks())} notebooks rendered from the test run's "
+          f"execution ({EXECUTED.relative_to(ROOT)}), the others executed now", flush=True)
+    return reused
 
 
 def build(extra_args=()):

@@ -2,6 +2,7 @@
 style, and the version report."""
 import gc
 import platform
+import sys
 
 import matplotlib as mpl
 import pytest
@@ -117,8 +118,15 @@ def test_about_returns_and_prints_the_versions(monkeypatch, capsys):
     assert report["course target"] == "numpy" and report["codegen target in force"] == "numpy"
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == len(report)
-    assert any(line.startswith("brian2") and line.endswith(f" {brian2.__version__}") for line in printed)
+    assert any(line.startswith("brian2") and line.endswith(" " + brian2.__version__) for line in printed)
     assert any(line.split()[-1] == "7" and line.startswith("course seed") for line in printed)
+
+
+def test_about_reports_the_lock_course_py_recorded(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    assert lu.about(print_report=False)["lock"].startswith("not recorded")
+    (tmp_path / "brian-labs-lock.txt").write_text("requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1\n")
+    assert lu.about(print_report=False)["lock"] == "requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1"
 
 
 def test_about_quietly_and_with_a_bad_setting(monkeypatch, capsys):

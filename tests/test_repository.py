@@ -15,41 +15,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import clean_notebooks  # noqa: E402
 
 
-def pins(lines):
-    """{name: version} for every `name==version` line (case and -/_ insensitive)."""
-    found = {}
-    for line in lines:
-        match = re.match(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#]+)", line)
-        if match:
-            found[match.group(1).lower().replace("_", "-")] = match.group(2)
-    return found
-
-
-def test_runtime_pins_agree_in_requirements_environment_and_binder():
-    lock = pins((ROOT / "requirements.txt").read_text().splitlines())
-    assert lock["brian2"] == "2.9.0" and lock["numpy"].startswith("2.3."), lock
-    assert pins((ROOT / "environment.yml").read_text().splitlines()) == lock
-    assert pins((ROOT / "binder" / "requirements.txt").read_text().splitlines()) == lock
-    assert "python=3.11" in (ROOT / "environment.yml").read_text()
-    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
-
-
-def test_every_requirement_is_pinned_exactly():
-    for name in ["requirements.txt", "requirements-dev.txt", "requirements-site.txt", "binder/requirements.txt"]:
-        for line in (ROOT / name).read_text().splitlines():
-            line = line.strip()
-            if line and not line.startswith(("#", "-r")):
-                assert re.match(r"^[A-Za-z0-9_.\-]+==\S+$", line), f"{name}: unpinned line {line!r}"
-
-
-def test_installed_stack_matches_the_pins():
-    from importlib.metadata import version
-
-    lock = pins((ROOT / "requirements.txt").read_text().splitlines())
-    for name in ["brian2", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "cython"]:
-        assert version(name) == lock[name], name
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_is_stored_clean(path):
     text = path.read_text(encoding="utf-8")
@@ -98,7 +63,9 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 course.py test" in readme and "python3 course.py lab" in readme
-    assert re.search(r"^python3 course.py test\b", ci, re.M)
+    # a command line (not a comment) running exactly the README's command, with no extra arguments
+    commands = [line for line in ci.splitlines() if not line.lstrip().startswith("#")]
+    assert any(re.search(r"(^|\s)python3 course\.py test$", line) for line in commands), ci
 
 
 def test_course_script_help_runs_with_plain_python():
