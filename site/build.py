@@ -28,13 +28,65 @@ def notebooks():
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+EXPLORER = re.compile(r"^(\w+)\s*=\s*lu\.explore\(", re.MULTILINE)
+LAUNCH_NOTE = ("*A still of the explorer at its starting values. To move the sliders, launch this "
+               "page (the rocket button at the top, then Binder) and run it.*")
+MATHJAX_PACKAGE = "mathjax@3.2.2"        # npm; the es5/ bundle is copied into the site's _static
+MATHJAX_NPM = ROOT / "_build" / "mathjax-npm"
+MATHJAX_STAGE = STAGE / "_mathjax"       # html_static_path in site/conf.py
+
+
+def site_notebook(nb):
+    """The notebook as the site shows it: solutions and answer paragraphs collapsed behind a
+    toggle, check cells' code collapsed, and each explorer as a still of its first figure."""
+    nb = json.loads(json.dumps(nb))
+    cells = []
+    for cell in nb["cells"]:
+        tags = cell["metadata"].setdefault("tags", [])
+        if "solution" in tags and cell["cell_type"] == "markdown":
+            cell["source"] = ('<details class="solution"><summary>Answer (click to show)</summary>'
+                              "\n\n" + "".join(cell["source"]) + "\n\n</details>")
+        elif "solution" in tags:
+            tags.append("hide-cell")
+        elif "check" in tags:
+            tags.append("hide-input")
+        cells.append(cell)
+        explorer = EXPLORER.search("".join(cell["source"])) if cell["cell_type"] == "code" else None
+        if explorer:
+            tags.append("remove-output")     # the widget needs a kernel (and scripts from a CDN)
+            still = f"from IPython.display import Image\nImage(data={explorer.group(1)}.png)"
+            cells.append({"cell_type": "code", "id": f"{cell['id']}-still", "execution_count": None,
+                          "metadata": {"tags": ["remove-input"]}, "outputs": [], "source": still})
+            cells.append({"cell_type": "markdown", "id": f"{cell['id']}-note", "metadata": {},
+                          "source": LAUNCH_NOTE})
+    nb["cells"] = cells
+    return nb
+
+
+def stage_mathjax():
+    """MathJax from the npm package, copied into the site, so equations render offline."""
+    bundle = MATHJAX_NPM / "node_modules" / "mathjax" / "es5"
+    if not (bundle / "tex-chtml.js").exists():
+        command = ["npm", "install", "--prefix", str(MATHJAX_NPM), "--no-audit", "--no-fund",
+                   "--no-save", MATHJAX_PACKAGE]
+        print("+", " ".join(command), flush=True)
+        if shutil.which("npm") is None or subprocess.call(command) != 0:
+            raise SystemExit(f"could not install {MATHJAX_PACKAGE} with npm: install Node.js "
+                             "(npm) and rerun; the site serves MathJax itself, not from a CDN")
+    shutil.copytree(bundle, MATHJAX_STAGE / "mathjax")
+
+
 def stage():
-    """Copy the site's pages and the notebooks (as stored: clean, no outputs) into _build/site-src."""
+    """Write the site's pages and the site versions of the notebooks (clean, no outputs) and the
+    MathJax bundle into _build/site-src."""
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "notebooks").mkdir(parents=True)
     shutil.copy2(SITE / "index.md", STAGE / "index.md")
+    shutil.copy2(ROOT / "docs" / "instructor-guide.md", STAGE / "instructor-guide.md")
     for path in notebooks():
-        shutil.copy2(path, STAGE / "notebooks" / path.name)
+        nb = site_notebook(json.loads(path.read_text(encoding="utf-8")))
+        (STAGE / "notebooks" / path.name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    stage_mathjax()
 
 
 def build(extra_args=()):
@@ -77,6 +129,12 @@ def check():
         launch = f"urlpath=lab/tree/notebooks/{path.name}"
         if BINDER not in html or launch not in html:
             problems.append(f"{path.name}: no Binder launch link ({BINDER}...?{launch})")
+        if EXPLORER.search(path.read_text(encoding="utf-8")) and "launch this page" not in html:
+            problems.append(f"{path.name}: its explorer has no still and launch note")
+        if "cdn.jsdelivr.net/npm/mathjax" in html or "_static/mathjax/tex-chtml.js" not in html:
+            problems.append(f"{path.name}: MathJax does not come from the site's own _static")
+        if 'class="solution"' not in html and '"solution"' in path.read_text(encoding="utf-8"):
+            problems.append(f"{path.name}: its answer paragraphs are not behind a toggle")
         if f'href="notebooks/{path.stem}.html"' not in index_html:
             problems.append(f"{path.name}: not linked from index.html")
         print(f"  {page.relative_to(ROOT)}: {outputs} outputs, {images} figures", flush=True)

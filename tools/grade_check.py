@@ -12,6 +12,7 @@ For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of 
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
 """
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def main(argv=None):
         raise SystemExit("nbgrader is not installed in this Python: install it next to the course "
                          "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
                          "with that Python") from None
+    # nbgrader runs `alembic` (installed next to it) by name: put this Python's scripts first
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     paths = student_edition.select(args.notebooks)
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(args.out or tmp).resolve()
