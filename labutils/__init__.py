@@ -13,7 +13,8 @@ from .settings import about, course_settings, use_projector_style
 
 __version__ = "0.1.0"
 __all__ = [
-    "Explorer", "NotAnswered", "WrongAnswer", "about", "check_answer", "course_settings", "explore",
+    "Explorer", "NotAnswered", "WrongAnswer", "about", "check_answer", "course_settings",
+    "explore",
     "fano_factor", "firing_rates", "isi_cv", "require_answer",
     "membrane_stats", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
     "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",

@@ -1,8 +1,8 @@
 """Answer checks for exercise cells: a one-line message for a missing, mis-dimensioned or wrong
 answer, and an answer key that keeps the expected values out of the notebooks.
 
-The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which runs
-the instructor's notebook and records what each solution assigns. For a number it stores a salted
+The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which
+runs the instructor's notebook and records what each solution assigns. For a number it stores a salted
 SHA-256 digest of the value rounded to the precision the exercise states, never the value itself.
 That hides the answer from someone reading the notebook or the file, but it is not secret: a
 rounded number has few possible values, so a determined student can find it by trying them all.
@@ -85,8 +85,8 @@ def _canonical(name, answer, sig, hint):
         return "mapping", None, None, "mapping:" + ";".join(parts)
     dims = _dims(answer)
     if dims is None:
-        raise _wrong(name, f"the answer must be a number (with units if it is a physical quantity),"
-                     f" got {type(answer).__name__} {answer!r}.", hint)
+        raise _wrong(name, f"{_KIND_NEEDED['number']}, got {type(answer).__name__} {answer!r}.",
+                     hint)
     unit = "1" if dims is DIMENSIONLESS else str(get_unit(dims))
     if np.asarray(answer).dtype == bool:
         flags = np.asarray(answer)
@@ -178,7 +178,8 @@ def _check_against_key(name, answer, sig, hint, namespace):
         raise _wrong(name, _KIND_NEEDED[record["kind"]] + f", got {type(answer).__name__} "
                      f"{answer!r}.", hint)
     if record["unit"] is not None and unit != record["unit"]:
-        needs = "no units (a plain number)" if record["unit"] == "1" else f"units of {record['unit']}"
+        needs = ("no units (a plain number)" if record["unit"] == "1"
+                 else f"units of {record['unit']}")
         has = ("no units (a plain number)" if unit in ("1", None) else f"units of {unit}")
         raise _wrong(name, f"has {has}, but the answer needs {needs}.", hint)
     if record["shape"] is not None and shape is not None and (
@@ -237,7 +238,8 @@ def check_answer(name, answer, expected=None, *, sig=None, rtol=1e-3, atol=0, hi
     """
     require_answer(name, answer)
     if sig is not None and (not isinstance(sig, (int, np.integer)) or sig < 1):
-        raise ValueError(f"sig must be a positive whole number of significant figures, got {sig!r}")
+        raise ValueError(f"sig must be a positive whole number of significant figures, "
+                         f"got {sig!r}")
     if expected is None:
         return _check_against_key(name, answer, sig, hint, namespace)
     return _compare(name, answer, expected, rtol, atol, hint)

@@ -51,12 +51,14 @@ def site_notebook(nb):
         elif "check" in tags:
             tags.append("hide-input")
         cells.append(cell)
-        explorer = EXPLORER.search("".join(cell["source"])) if cell["cell_type"] == "code" else None
+        code = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
+        explorer = EXPLORER.search(code)
         if explorer:
             tags.append("remove-output")     # the widget needs a kernel (and scripts from a CDN)
             still = f"from IPython.display import Image\nImage(data={explorer.group(1)}.png)"
-            cells.append({"cell_type": "code", "id": f"{cell['id']}-still", "execution_count": None,
-                          "metadata": {"tags": ["remove-input"]}, "outputs": [], "source": still})
+            cells.append({"cell_type": "code", "id": f"{cell['id']}-still",
+                          "execution_count": None, "metadata": {"tags": ["remove-input"]},
+                          "outputs": [], "source": still})
             cells.append({"cell_type": "markdown", "id": f"{cell['id']}-note", "metadata": {},
                           "source": LAUNCH_NOTE})
     nb["cells"] = cells

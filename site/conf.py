@@ -17,8 +17,8 @@ extensions = ["myst_nb"]
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute", "_mathjax"]
 
-# MathJax from the site itself (site/build.py copies the npm package's bundle into _static/mathjax),
-# so a page opened without a network still renders its equations.
+# MathJax from the site itself (site/build.py copies the npm package's bundle into
+# _static/mathjax), so a page opened without a network still renders its equations.
 from pathlib import Path  # noqa: E402
 
 html_static_path = [str(Path(__file__).resolve().parents[1] / "_build" / "site-src" / "_mathjax")]

@@ -33,7 +33,8 @@ def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
     assert merged["@jupyterlab/apputils-extension:notification"] == {
         "a": 1, "fetchNews": "false", "checkForUpdates": False}
     # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
-    assert Path(get_app_dir()).resolve() == (Path(sys.prefix) / "share" / "jupyter" / "lab").resolve()
+    lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
+    assert Path(get_app_dir()).resolve() == lab.resolve()
 
 
 def test_nbgitpuller_link_format():

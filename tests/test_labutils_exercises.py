@@ -171,7 +171,8 @@ def test_missing_and_malformed_answers():
             lu.check_answer("tau_m", placeholder, 20 * ms)
     with pytest.raises(AssertionError, match="tau_m: the answer must be a number.*'twenty'"):
         lu.check_answer("tau_m", "twenty", 20 * ms)
-    with pytest.raises(AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"):
+    with pytest.raises(AssertionError,
+                       match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"):
         lu.check_answer("rates", [10, 20] * Hz, [10, 20, 30] * Hz)
     with pytest.raises(AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(\\)"):
         lu.check_answer("rates", 10 * Hz, [10, 10, 10] * Hz)  # one number is not three

@@ -17,7 +17,8 @@ import student_edition  # noqa: E402
 # Answers that the exercise text itself gives as data (the question is about something else).
 GIVEN_IN_QUESTION = {
     ("08_timedarray_protocols", "envelope_dt"): "the protocol's 50 ms is the question's data",
-    ("08_timedarray_protocols", "my_table"): "the rates are the question's data, the answer their layout",
+    ("08_timedarray_protocols", "my_table"): "the rates are the question's data; the answer is "
+                                             "their layout",
     ("08_timedarray_protocols", "my_dt"): "the protocol's 50 ms is the question's data",
     ("09_layered_network", "my_w_lateral"): "the colleague's weight 0.1 is quoted in the question",
 }
@@ -61,7 +62,8 @@ def exercise_names(cells):
         if "solution" in tags(cell) and cell["cell_type"] == "code":
             code = source(cell)
             for name, node in assignments(code):
-                if name in given and squash(ast.get_source_segment(code, node.value)) != given[name]:
+                value = squash(ast.get_source_segment(code, node.value))
+                if name in given and value != given[name]:
                     answers.add(name)
     return answers
 
@@ -97,9 +99,11 @@ def revealing_pieces(code, node):
     if is_literal(node.value):                 # a value typed in, not computed from the question
         values = node.value.values if isinstance(node.value, ast.Dict) else [node.value]
         for part in (p for value in values for p in ast.walk(value)):
-            if isinstance(part, ast.Constant) and isinstance(part.value, str) and len(part.value) > 2:
+            if not isinstance(part, ast.Constant):
+                continue
+            if isinstance(part.value, str) and len(part.value) > 2:
                 pieces["strings"].add(part.value)
-            elif isinstance(part, ast.Constant) and isinstance(part.value, (int, float)):
+            elif isinstance(part.value, (int, float)):
                 pieces["numbers"].add(f"{part.value:g}")
     line = code.splitlines()[node.end_lineno - 1]
     comment = re.match(r"\s*(-?\d+(?:\.\d+)?)", line.split("#", 1)[1]) if "#" in line else None
@@ -142,7 +146,8 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
         if "exercise" in tags(cell):
             for name, _ in assignments(source(cell)):
                 exercise_sections.setdefault(name, set()).update(section_of.get(k, []))
-    solutions = [source(c) for c in instructor if "solution" in tags(c) and c["cell_type"] == "code"]
+    solutions = [source(c) for c in instructor
+                 if "solution" in tags(c) and c["cell_type"] == "code"]
     for code in solutions:
         for name, node in assignments(code):
             if name not in names or (path.stem, name) in GIVEN_IN_QUESTION:
@@ -160,7 +165,8 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
                     if re.search(rf"(?<![\w.]){re.escape(number)}(?![\w]|\.\d)", text):
                         leaks.append((name, k, number))
                 for string in pieces["strings"]:
-                    if "check" in tags(cell) and re.search(rf"['\"]{re.escape(string)}['\"]", text):
+                    quoted = rf"['\"]{re.escape(string)}['\"]"
+                    if "check" in tags(cell) and re.search(quoted, text):
                         leaks.append((name, k, string))
     assert not leaks, f"{path.name}: (answer, student cell, what shows it): {leaks}"
 
@@ -228,7 +234,8 @@ def candidate_values(cell):
     import numpy as np
 
     text = source(cell)
-    names = {"np": np, **{u: getattr(brian2, u) for u in ("mV", "ms", "Hz", "pA", "nS", "pF", "second")}}
+    units = ("mV", "ms", "Hz", "pA", "nS", "pF", "second")
+    names = {"np": np, **{u: getattr(brian2, u) for u in units}}
     found = []
     if cell["cell_type"] == "code":
         try:
@@ -243,11 +250,13 @@ def candidate_values(cell):
             used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             if used <= set(names) and not any(isinstance(n, ast.keyword) for n in ast.walk(node)):
                 try:
-                    found.append(eval(compile(ast.Expression(node), "<cell>", "eval"), dict(names)))
+                    expression = compile(ast.Expression(node), "<cell>", "eval")
+                    found.append(eval(expression, dict(names)))
                 except Exception:  # noqa: BLE001 (not a value: skip it)
                     pass
     else:
-        for number, unit in re.findall(r"(-?\d+(?:\.\d+)?)\s*\$?\s*\\?,?\s*(mV|ms|Hz|pA|nS)?", text):
+        number_and_unit = r"(-?\d+(?:\.\d+)?)\s*\$?\s*\\?,?\s*(mV|ms|Hz|pA|nS)?"
+        for number, unit in re.findall(number_and_unit, text):
             found.append(float(number) * names[unit] if unit else float(number))
     return found
 

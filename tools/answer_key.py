@@ -5,8 +5,8 @@
                                                    # default: every notebook in notebooks/
 
 Runs each notebook top to bottom (solutions included) with labutils' recording mode on: every
-``lu.check_answer(name, value, ...)`` without an ``expected`` value stores the solution's value instead
-of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted SHA-256
+``lu.check_answer(name, value, ...)`` without an ``expected`` value stores the solution's value
+instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted SHA-256
 digest of the rounded value, never the value. An answer checked with ``namespace=globals()``
 (one computed from the notebook's random data) keeps its solution cell's code, base64-encoded, and
 is recomputed from the student's own data when checked. Neither is secret (see labutils.exercises).

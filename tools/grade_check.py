@@ -6,7 +6,8 @@ its unanswered release scores zero without crashing the grader.
 
 Run it with the Python of an environment that has nbgrader and the course's packages (nbgrader is
 not in the students' runtime: it brings notebook 7 and turns its JupyterLab extensions on), e.g.
-    python3 -m venv venv-grading && venv-grading/bin/pip install -r requirements.txt nbgrader==0.9.6
+    python3 -m venv venv-grading
+    venv-grading/bin/pip install -r requirements.txt nbgrader==0.9.6
     venv-grading/bin/pip install --no-deps -e . && venv-grading/bin/python tools/grade_check.py
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
@@ -74,8 +75,9 @@ def main(argv=None):
             scores = grade(course, path.stem)
             solved, blank = scores["solutions"], scores["blank"]
             ok = solved[0] == solved[1] == points[path.stem] and blank[0] == 0
-            print(f"{path.stem}: {points[path.stem]} points; solutions {solved[0]:g}/{solved[1]:g}, "
-                  f"blank {blank[0]:g}/{blank[1]:g}  {'ok' if ok else 'WRONG'}", flush=True)
+            print(f"{path.stem}: {points[path.stem]} points; solutions "
+                  f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
+                  f"{'ok' if ok else 'WRONG'}", flush=True)
             if not ok:
                 failures.append(path.stem)
     if failures:

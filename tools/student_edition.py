@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the student edition of the course from the instructor's notebooks in notebooks/.
 
-    python3 tools/student_edition.py [--out DIR] [NOTEBOOK ...]   # default: student/, every notebook
+    python3 tools/student_edition.py [--out DIR] [NOTEBOOK ...]   # default: student/, all
 
 The student edition is the same notebooks without the cells tagged `solution` (worked solutions,
 answer paragraphs and the checks that would give an answer away). Exercise cells keep their `...`
@@ -117,14 +117,15 @@ def write_edition(out_dir, paths, log=print):
         manifest[path.name] = digest(text)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     counts = {k: sum(v == k for v in outcome.values()) for k in ("written", "replaced", "kept")}
-    log(f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} updated, "
-        f"{counts['kept']} kept because you edited them")
+    log(f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
+        f"updated, {counts['kept']} kept because you edited them")
     return outcome
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help="edition folder (default student/)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT),
+                        help="edition folder (default: student/)")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
     write_edition(check_out_dir(args.out), select(args.notebooks))
