@@ -135,8 +135,17 @@ def check():
             problems.append(f"{path.name}: its explorer has no still and launch note")
         if "cdn.jsdelivr.net/npm/mathjax" in html or "_static/mathjax/tex-chtml.js" not in html:
             problems.append(f"{path.name}: MathJax does not come from the site's own _static")
-        if 'class="solution"' not in html and '"solution"' in path.read_text(encoding="utf-8"):
-            problems.append(f"{path.name}: its answer paragraphs are not behind a toggle")
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        answers = sum(c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
+                      for c in cells)
+        solutions = sum(c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
+                        for c in cells)
+        if html.count('<details class="solution"') != answers:
+            problems.append(f"{path.name}: its answer paragraphs are not all behind a toggle")
+        if len(re.findall(r'class="cell tag_solution[^"]*tag_hide-cell', html)) != solutions:
+            problems.append(f"{path.name}: its solution cells are not all collapsed")
+        if "cdn.jsdelivr.net" in html or "unpkg.com" in html:
+            problems.append(f"{path.name}: the page loads scripts from a CDN")
         if f'href="notebooks/{path.stem}.html"' not in index_html:
             problems.append(f"{path.name}: not linked from index.html")
         print(f"  {page.relative_to(ROOT)}: {outputs} outputs, {images} figures", flush=True)

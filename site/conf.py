@@ -32,6 +32,7 @@ nb_execution_timeout = 300               # per cell, seconds; notebooks take sec
 nb_execution_show_tb = True              # print the traceback of a failing cell in the build log
 nb_kernel_rgx_aliases = {".*": "python3"}  # always the python3 kernel of the building environment
 nb_merge_streams = True
+nb_ipywidgets_js = {}                    # no widget scripts from a CDN: explorers are stills here
 myst_enable_extensions = ["dollarmath", "amsmath"]
 suppress_warnings = ["myst.header"]      # notebooks start at "#" and may skip a level in exercises
 
