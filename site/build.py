@@ -5,7 +5,10 @@
 
 Sphinx + MyST-NB run each notebook with the kernel of this Python (the course's .venv); a cell error
 fails the build, except in cells tagged raises-exception. The sources are staged in _build/site-src/
-(site/index.md + notebooks/*.ipynb), so nothing is written next to the notebooks. After building, the
+(site/index.md, docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and
+answer paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
+figure with a note to launch the page; MathJax copied from its npm package, so pages render offline),
+so nothing is written next to the notebooks. After building, the
 site is checked: one page per notebook, each with executed outputs, a figure (<img>) wherever the
 notebook draws one, and a Binder launch link to that notebook in JupyterLab.
 """
