@@ -203,6 +203,7 @@ def test_regenerating_replaces_unedited_and_keeps_edited_notebooks(tmp_path):
     untouched.write_text(student_edition.notebook_text(stale))
     manifest = json.loads((tmp_path / student_edition.MANIFEST).read_text())
     manifest[second.name] = student_edition.digest(untouched.read_text())
+    manifest[first.name] = student_edition.digest("an older version of the course")  # updated since
     (tmp_path / student_edition.MANIFEST).write_text(json.dumps(manifest))
 
     lines = []
@@ -216,6 +217,18 @@ def test_regenerating_replaces_unedited_and_keeps_edited_notebooks(tmp_path):
     # still edited on the next run; the unedited one is now up to date
     assert student_edition.write_edition(tmp_path, [first, second], log=lambda line: None) == {
         first.name: "kept", second.name: "unchanged"}
+
+
+def test_an_edited_notebook_without_a_course_update_is_left_alone(tmp_path):
+    first = NOTEBOOKS[0]
+    student_edition.write_edition(tmp_path, [first], log=lambda line: None)
+    edited = tmp_path / first.name
+    edited.write_text(edited.read_text().replace("...", "my_answer_12345", 1))
+    lines = []
+    assert student_edition.write_edition(tmp_path, [first], log=lines.append) == {
+        first.name: "yours"}
+    assert "my_answer_12345" in edited.read_text()
+    assert not (tmp_path / first.name.replace(".ipynb", ".new.ipynb")).exists()
 
 
 def test_bad_calls_end_in_one_line(tmp_path):

@@ -89,7 +89,8 @@ def check_out_dir(out_dir):
 
 def write_edition(out_dir, paths, log=print):
     """Write the student versions of ``paths`` into ``out_dir``; returns {name: what happened}
-    with 'written', 'replaced', 'unchanged' or 'kept' (a student's edited file)."""
+    with 'written', 'replaced', 'unchanged', 'kept' (a student's edited file, with a new version
+    written beside it) or 'yours' (an edited file with no new version since it was written)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -105,12 +106,16 @@ def write_edition(out_dir, paths, log=print):
                 outcome[path.name] = "unchanged"
             elif current == manifest.get(path.name):
                 outcome[path.name] = "replaced"
+            elif digest(text) == manifest.get(path.name):
+                outcome[path.name] = "yours"  # edited by the student; no new version since
             else:
                 outcome[path.name] = "kept"
         if outcome[path.name] == "kept":
             beside = target.with_suffix(".new.ipynb")
             beside.write_text(text, encoding="utf-8")
             log(f"kept your edited {target.name}; the new version is {beside.name}")
+            continue
+        if outcome[path.name] == "yours":
             continue
         if outcome[path.name] != "unchanged":
             target.write_text(text, encoding="utf-8")
