@@ -4,11 +4,9 @@ its unanswered release scores zero without crashing the grader.
 
     python3 tools/grade_check.py [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
 
-Run it with the Python of an environment that has nbgrader and the course's packages (nbgrader is
-not in the students' runtime: it brings notebook 7 and turns its JupyterLab extensions on), e.g.
-    python3 -m venv venv-grading
-    venv-grading/bin/pip install -r requirements.txt nbgrader==0.9.6
-    venv-grading/bin/pip install --no-deps -e . && venv-grading/bin/python tools/grade_check.py
+Run it as `python3 course.py grade`, which installs the instructors' lock (nbgrader next to the
+course's packages) into .venv-instructor: nbgrader is not in the students' runtime, because it
+brings notebook 7 and turns its JupyterLab extensions on for everyone using that environment.
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
 """
