@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """One entry point for the course, needing nothing but Python (3.11, 3.12 or 3.13; 3.14 untested).
 
-    python3 course.py lab     # install the course's locked packages into .venv and open JupyterLab
-    python3 course.py test    # install them plus the test tools and run every test and notebook
+    python3 course.py lab     # install the course into .venv, open the student edition in JupyterLab
+    python3 course.py test    # install it plus the test tools and run every test and notebook
+
+    python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
+    python3 course.py student # (re)write the student edition into student/, keeping edited files
+    python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook under several seeds x {numpy, cython} (tools/matrix.py)
@@ -31,11 +35,12 @@ ROOT = Path(__file__).resolve().parent
 # Pythons with a lock in requirements/ (tools/lock.py); TESTED are those CI runs the course on.
 SUPPORTED = ((3, 11), (3, 12), (3, 13), (3, 14))
 TESTED = ((3, 11), (3, 12), (3, 13))
-FIRST_NOTEBOOK = "notebooks/00_units.ipynb"
+FIRST_NOTEBOOK = "notebooks/00_units.ipynb"  # the instructor's edition
+STUDENT_FIRST_NOTEBOOK = "student/00_units.ipynb"  # written by tools/student_edition.py
 LOCK_RECORD = "brian-labs-lock.txt"  # in the environment's prefix; lu.about() reports it
 # JupyterLab's defaults for the course (no "official Jupyter news?" prompt during a lecture),
 # installed as the environment's settings overrides; binder/postBuild installs the same file.
-LAB_OVERRIDES = ROOT / "etc" / "jupyterlab-overrides.json"
+LAB_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
 
 
 def version_text(version):
@@ -308,6 +313,8 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "lock": ("dev", ["tools/lock.py"]),
     "lint": ("dev", ["-m", "ruff", "check"]),
     "python": ("dev", []),
+    "student": ("runtime", ["tools/student_edition.py"]),
+    "grade": ("instructor", ["tools/grade_check.py"]),
 }
 
 
@@ -344,7 +351,18 @@ def main(argv, windows=os.name == "nt"):
         )
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        rest = [FIRST_NOTEBOOK, *as_root, *rest]
+        if "--instructor" in rest:
+            rest.remove("--instructor")
+            first = FIRST_NOTEBOOK
+        else:
+            status = run([python, "tools/student_edition.py"])
+            if status != 0:
+                return status
+            print("course.py: this is the student edition (student/, your work stays yours); the "
+                  "instructor's edition with solutions is notebooks/: python3 course.py lab "
+                  "--instructor", flush=True)
+            first = STUDENT_FIRST_NOTEBOOK
+        rest = [first, *as_root, *rest]
     return run([python, *program, *rest])
 
 

@@ -4,7 +4,7 @@ The Brian2 models live in the notebooks; this package holds only what would dist
 """
 from .analysis import fano_factor, firing_rates, isi_cv, membrane_stats, psp_amplitude
 from .checks import ExerciseError, expect, passed, require_answers
-from .exercises import check_answer
+from .exercises import NotAnswered, WrongAnswer, check_answer, require_answer
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
 from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
@@ -14,9 +14,10 @@ from .theory import poisson_count_band, shot_noise_stats
 
 __version__ = "0.1.0"
 __all__ = [
-    "ExerciseError", "Explorer", "StandaloneModel", "about", "check_answer", "course_settings",
-    "expect", "explore", "fano_factor", "firing_rates", "isi_cv", "membrane_stats", "passed",
-    "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace", "plot_v_histogram",
-    "poisson_count_band", "prepare_session", "psp_amplitude", "require_answers",
-    "shot_noise_stats", "use_projector_style",
+    "ExerciseError", "Explorer", "NotAnswered", "StandaloneModel", "WrongAnswer", "about",
+    "check_answer", "course_settings", "expect", "explore", "fano_factor", "firing_rates",
+    "isi_cv", "membrane_stats", "passed", "plot_conductance", "plot_population_rate",
+    "plot_raster", "plot_trace", "plot_v_histogram", "poisson_count_band", "prepare_session",
+    "psp_amplitude", "require_answer", "require_answers", "shot_noise_stats",
+    "use_projector_style",
 ]

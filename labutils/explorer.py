@@ -4,6 +4,7 @@ The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) 
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both when a slider is released (``continuous_update=False``), so one release means one redraw.
 """
+import base64
 import gc
 import html
 import inspect
@@ -186,7 +187,12 @@ class Explorer:
         self.update()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # The widget view, and a still of the figure for wherever widgets cannot render (the
+        # course site, a notebook viewer): a front end shows the richest type it supports.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if self.png:
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
 
 
 def explore(simulate, plot, /, **ranges):

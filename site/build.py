@@ -7,7 +7,10 @@ Notebooks that `python3 course.py test` has just executed are rendered from that
 (_build/executed/, see conftest.py), so CI executes each notebook once; any other is executed by
 Sphinx + MyST-NB with the kernel of this Python (the course's .venv); a cell error fails the build,
 except in cells tagged raises-exception. The sources are staged in _build/site-src/
-(site/index.md + notebooks/*.ipynb), so nothing is written next to the notebooks. After building, the
+(site/index.md, docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and
+answer paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
+figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from its
+npm package, so pages render offline), so nothing is written next to the notebooks. After building, the
 site is checked: one page per notebook, each with executed outputs, a figure (<img>) wherever the
 notebook draws one, and a Binder launch link to that notebook in JupyterLab.
 """
@@ -32,6 +35,52 @@ def notebooks():
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+EXPLORER = re.compile(r"^(\w+)\s*=\s*lu\.explore\(", re.MULTILINE)
+LAUNCH_NOTE = ("*A still of the explorer at its starting values. To move the sliders, launch this "
+               "page (the rocket button at the top, then Binder) and run it.*")
+MATHJAX_PACKAGE = "mathjax@3.2.2"        # npm; the es5/ bundle is copied into the site's _static
+MATHJAX_NPM = ROOT / "_build" / "mathjax-npm"
+MATHJAX_STAGE = STAGE / "_mathjax"       # html_static_path in site/conf.py
+
+
+def site_notebook(nb):
+    """The notebook as the site shows it: solutions and answer paragraphs collapsed behind a
+    toggle, check cells' code collapsed, and each explorer as a still of its first figure."""
+    nb = json.loads(json.dumps(nb))
+    cells = []
+    for cell in nb["cells"]:
+        tags = cell["metadata"].setdefault("tags", [])
+        if "solution" in tags and cell["cell_type"] == "markdown":
+            cell["source"] = ('<details class="solution"><summary>Answer (click to show)</summary>'
+                              "\n\n" + "".join(cell["source"]) + "\n\n</details>")
+        elif "solution" in tags:
+            tags.append("hide-cell")
+        elif "check" in tags:
+            tags.append("hide-input")
+        cells.append(cell)
+        code = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
+        if EXPLORER.search(code):
+            # The explorer's output carries a PNG of its first figure beside the widget view
+            # (Explorer._repr_mimebundle_); site/conf.py tells MyST-NB to skip widget views.
+            cells.append({"cell_type": "markdown", "id": f"{cell['id']}-note", "metadata": {},
+                          "source": LAUNCH_NOTE})
+    nb["cells"] = cells
+    return nb
+
+
+def stage_mathjax():
+    """MathJax from the npm package, copied into the site, so equations render offline."""
+    bundle = MATHJAX_NPM / "node_modules" / "mathjax" / "es5"
+    if not (bundle / "tex-chtml.js").exists():
+        command = ["npm", "install", "--prefix", str(MATHJAX_NPM), "--no-audit", "--no-fund",
+                   "--no-save", MATHJAX_PACKAGE]
+        print("+", " ".join(command), flush=True)
+        if shutil.which("npm") is None or subprocess.call(command) != 0:
+            raise SystemExit(f"could not install {MATHJAX_PACKAGE} with npm: install Node.js "
+                             "(npm) and rerun; the site serves MathJax itself, not from a CDN")
+    shutil.copytree(bundle, MATHJAX_STAGE / "mathjax")
+
+
 def executed_copy(path):
     """The notebook as the test run executed it (conftest.py), if it is of the stored version."""
     copy = EXECUTED / path.name
@@ -43,7 +92,7 @@ def executed_copy(path):
 
 
 def stage():
-    """Stage the site's pages and the notebooks in _build/site-src.
+    """Write the site's pages, the site versions of the notebooks and MathJax into _build/site-src.
 
     A notebook that `python3 course.py test` executed (and that has not changed since) is staged with
     its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run again; any
@@ -52,17 +101,18 @@ def stage():
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "notebooks").mkdir(parents=True)
     shutil.copy2(SITE / "index.md", STAGE / "index.md")
+    shutil.copy2(ROOT / "docs" / "instructor-guide.md", STAGE / "instructor-guide.md")
     reused = []
     for path in notebooks():
-        nb = executed_copy(path)
-        if nb is None:
-            shutil.copy2(path, STAGE / "notebooks" / path.name)
-            continue
-        nb["metadata"].setdefault("mystnb", {})["execution_mode"] = "off"
-        (STAGE / "notebooks" / path.name).write_text(json.dumps(nb), encoding="utf-8")
-        reused.append(path.name)
+        executed = executed_copy(path)
+        nb = site_notebook(executed or json.loads(path.read_text(encoding="utf-8")))
+        if executed is not None:
+            nb["metadata"].setdefault("mystnb", {})["execution_mode"] = "off"
+            reused.append(path.name)
+        (STAGE / "notebooks" / path.name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
     print(f"site: {len(reused)} of {len(notebooks())} notebooks rendered from the test run's "
           f"execution ({EXECUTED.relative_to(ROOT)}), the others executed now", flush=True)
+    stage_mathjax()
     return reused
 
 
@@ -106,6 +156,21 @@ def check():
         launch = f"urlpath=lab/tree/notebooks/{path.name}"
         if BINDER not in html or launch not in html:
             problems.append(f"{path.name}: no Binder launch link ({BINDER}...?{launch})")
+        if EXPLORER.search(path.read_text(encoding="utf-8")) and "launch this page" not in html:
+            problems.append(f"{path.name}: its explorer has no still and launch note")
+        if "cdn.jsdelivr.net/npm/mathjax" in html or "_static/mathjax/tex-chtml.js" not in html:
+            problems.append(f"{path.name}: MathJax does not come from the site's own _static")
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        answers = sum(c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
+                      for c in cells)
+        solutions = sum(c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
+                        for c in cells)
+        if html.count('<details class="solution"') != answers:
+            problems.append(f"{path.name}: its answer paragraphs are not all behind a toggle")
+        if len(re.findall(r'class="cell tag_solution[^"]*tag_hide-cell', html)) != solutions:
+            problems.append(f"{path.name}: its solution cells are not all collapsed")
+        if "cdn.jsdelivr.net" in html or "unpkg.com" in html:
+            problems.append(f"{path.name}: the page loads scripts from a CDN")
         if f'href="notebooks/{path.stem}.html"' not in index_html:
             problems.append(f"{path.name}: not linked from index.html")
         print(f"  {page.relative_to(ROOT)}: {outputs} outputs, {images} figures", flush=True)

@@ -15,7 +15,14 @@ REPOSITORY_BRANCH = "main"
 
 extensions = ["myst_nb"]
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute", "_mathjax"]
+
+# MathJax from the site itself (site/build.py copies the npm package's bundle into
+# _static/mathjax), so a page opened without a network still renders its equations.
+from pathlib import Path  # noqa: E402
+
+html_static_path = [str(Path(__file__).resolve().parents[1] / "_build" / "site-src" / "_mathjax")]
+mathjax_path = "mathjax/tex-chtml.js"    # relative to _static
 
 # Execution: always run every notebook, in the build's own Python environment, fail on errors.
 nb_execution_mode = "force"
@@ -25,6 +32,9 @@ nb_execution_timeout = 300               # per cell, seconds; notebooks take sec
 nb_execution_show_tb = True              # print the traceback of a failing cell in the build log
 nb_kernel_rgx_aliases = {".*": "python3"}  # always the python3 kernel of the building environment
 nb_merge_streams = True
+nb_ipywidgets_js = {}                    # no widget scripts from a CDN: explorers are stills here
+# An explorer's output holds its widget view and a PNG still; without a kernel the still is what works.
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 suppress_warnings = ["myst.header"]      # notebooks start at "#" and may skip a level in exercises
 

@@ -73,16 +73,19 @@ def binder_badge_url():
     return urls[0]
 
 
-def test_readme_binder_badge_opens_jupyterlab_on_notebook_00():
+def test_readme_binder_badge_opens_the_student_edition_and_a_link_the_instructors():
     url = urlsplit(binder_badge_url())
     assert url.netloc == "mybinder.org"
     provider, owner, repo, ref = url.path.split("/")[2:6]
     assert (provider, ref) == ("gh", "main"), url.path
     assert owner and repo, url.path
-    urlpath = parse_qs(url.query)["urlpath"]
-    assert urlpath == [f"lab/tree/{course.FIRST_NOTEBOOK}"], urlpath
-    assert course.FIRST_NOTEBOOK == "notebooks/00_units.ipynb"
+    assert parse_qs(url.query)["urlpath"] == [f"lab/tree/{course.STUDENT_FIRST_NOTEBOOK}"]
+    readme = (ROOT / "README.md").read_text()
+    instructor = f"{url.scheme}://{url.netloc}{url.path}?urlpath=lab/tree/{course.FIRST_NOTEBOOK}"
+    assert instructor in readme
     assert (ROOT / course.FIRST_NOTEBOOK).exists()
+    # Binder builds the student edition, whose first notebook the badge opens
+    assert "tools/student_edition.py" in (ROOT / "binder" / "postBuild").read_text()
 
 
 def test_site_launch_buttons_point_at_the_badge_repository():

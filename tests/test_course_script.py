@@ -180,10 +180,7 @@ def test_jupyterlab_overrides_turn_off_the_news_prompt_locally_and_on_binder():
     overrides = json.loads(course.LAB_OVERRIDES.read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert (
-        "etc/jupyterlab-overrides.json" in post_build
-        and "lab/settings/overrides.json" in post_build
-    )
+    assert "tools/lab_settings.py" in post_build
 
 
 def test_installed_environment_has_the_course_settings_and_lock_record():
@@ -193,3 +190,28 @@ def test_installed_environment_has_the_course_settings_and_lock_record():
     installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert installed.read_text() == course.LAB_OVERRIDES.read_text()
     assert record.read_text().startswith("requirements/py{}.{}/".format(*sys.version_info[:2]))
+
+
+def test_lab_opens_the_student_edition_and_instructor_flag_the_full_one(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(course, "ensure_environment", lambda profile, windows: Path("/py"))
+    monkeypatch.setattr(course, "run", lambda args: calls.append([str(a) for a in args]) or 0)
+    assert course.main(["lab", "--no-browser"]) == 0
+    assert calls[0] == ["/py", "tools/student_edition.py"]
+    assert calls[1][:4] == ["/py", "-m", "jupyterlab", "student/00_units.ipynb"]
+    assert "--no-browser" in calls[1]
+    calls.clear()
+    assert course.main(["lab", "--instructor"]) == 0
+    assert len(calls) == 1 and calls[0][3] == "notebooks/00_units.ipynb"
+    assert "--instructor" not in calls[0]
+    assert (ROOT / course.FIRST_NOTEBOOK).exists()
+
+
+def test_grade_runs_in_the_instructor_environment(monkeypatch):
+    profiles = []
+    monkeypatch.setattr(course, "ensure_environment",
+                        lambda profile, windows: profiles.append(profile) or Path("/py"))
+    monkeypatch.setattr(course, "run", lambda args: 0)
+    course.main(["grade"])
+    course.main(["student"])
+    assert profiles == ["instructor", "runtime"]

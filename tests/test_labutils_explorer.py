@@ -232,3 +232,22 @@ def test_any_parameter_name_can_be_a_slider():
     assert explorer.result == (2.0, 1, 0.5, 3)
     explorer.sliders["figsize"].value = 4.5
     assert explorer.last_error is None and explorer.result[0] == 4.5
+
+
+def test_explorer_output_carries_a_still_beside_the_widget():
+    """Where widgets cannot render (the course site, a viewer), the output still shows the figure."""
+    import base64
+
+    import labutils as lu
+
+    def simulate(x=1.0):
+        return x
+
+    def plot(result, fig):
+        fig.add_subplot().plot([0, 1], [0, result])
+
+    explorer = lu.explore(simulate, plot, x=(0.0, 2.0, 0.5))
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]) == explorer.png
+    assert explorer.png.startswith(b"\x89PNG")

@@ -1,35 +1,141 @@
 #!/usr/bin/env python3
-"""Write the student edition of the course: every cell tagged `solution` removed.
+"""Write the student edition of the course from the instructor's notebooks in notebooks/.
 
-    python3 tools/student_edition.py [OUTPUT_DIR]      # default: _build/student
+    python3 tools/student_edition.py [--out DIR] [NOTEBOOK ...]   # default: student/, all
 
-Exercise cells keep their `...` placeholders and the check cells stay, so students run a check
-cell to find out whether their answer is right.
+The student edition is the same notebooks without the cells tagged `solution` (worked solutions,
+answer paragraphs and the checks that would give an answer away). Exercise cells keep their `...`
+placeholders; check cells stay, collapsed (`jupyter.source_hidden`), and the check right after each
+exercise is tagged `raises-exception`: run before the exercise is answered it ends in a one-line
+"not answered yet" message, which nbval accepts. Links between notebooks stay within the edition
+(they are relative and the file names are the same).
+
+Students work in this folder, so regenerating never destroys their work: the folder's
+`.edition.json` records the hash of every notebook as written. A notebook whose content still has
+that hash is replaced; one that a student has changed (edited, or saved with outputs) is kept, and
+the new version is written beside it as `NN_name.new.ipynb`, with a line saying so.
 """
+import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_OUT = ROOT / "student"
+MANIFEST = ".edition.json"
+
+
+def tags_of(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def is_heading(cell):
+    return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
 
 
 def student_notebook(nb):
-    """A copy of the notebook dict without solution cells."""
-    out = dict(nb)
-    out["cells"] = [c for c in nb["cells"] if "solution" not in c.get("metadata", {}).get("tags", [])]
+    """A copy of the notebook dict for students: no solution cells, checks collapsed, and each
+    exercise's checks tagged `raises-exception` (they end in "not answered yet")."""
+    out = json.loads(json.dumps(nb))
+    cells = [c for c in out["cells"] if "solution" not in tags_of(c)]
+    after_exercise = False
+    for cell in cells:
+        tags = tags_of(cell)
+        if "exercise" in tags:
+            after_exercise = True
+        elif is_heading(cell):
+            after_exercise = False
+        if "check" in tags:
+            cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
+            if after_exercise and "raises-exception" not in tags:
+                cell["metadata"]["tags"] = tags + ["raises-exception"]
+    out["cells"] = cells
     return out
 
 
-def main(argv):
-    out_dir = Path(argv[0]) if argv else ROOT / "_build" / "student"
+def notebook_text(nb):
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def select(names):
+    """Instructor notebooks for names like '03' or '03_poisson_excitatory' (every one if none)."""
+    available = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return available
+    chosen = []
+    for name in names:
+        stem = Path(name).stem
+        match = [p for p in available if stem in (p.stem, p.stem.split("_")[0])]
+        if not match:
+            raise SystemExit(f"unknown notebook {name!r}: choose from "
+                             + ", ".join(p.stem.split("_")[0] for p in available))
+        chosen += match
+    return chosen
+
+
+def check_out_dir(out_dir):
+    out_dir = Path(out_dir).resolve()
+    if out_dir == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in out_dir.parents:
+        raise SystemExit(f"the student edition cannot go into notebooks/ ({out_dir}): "
+                         "choose another folder, e.g. the default student/")
+    return out_dir
+
+
+def write_edition(out_dir, paths, log=print):
+    """Write the student versions of ``paths`` into ``out_dir``; returns {name: what happened}
+    with 'written', 'replaced', 'unchanged', 'kept' (a student's edited file, with a new version
+    written beside it) or 'yours' (an edited file with no new version since it was written)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        (out_dir / path.name).write_text(json.dumps(student_notebook(nb), indent=1, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-        print(out_dir / path.name)
+    manifest_path = out_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    outcome = {}
+    for path in paths:
+        text = notebook_text(student_notebook(json.loads(path.read_text(encoding="utf-8"))))
+        target = out_dir / path.name
+        if not target.exists():
+            outcome[path.name] = "written"
+        else:
+            current = digest(target.read_text(encoding="utf-8"))
+            if current == digest(text):
+                outcome[path.name] = "unchanged"
+            elif current == manifest.get(path.name):
+                outcome[path.name] = "replaced"
+            elif digest(text) == manifest.get(path.name):
+                outcome[path.name] = "yours"  # edited by the student; no new version since
+            else:
+                outcome[path.name] = "kept"
+        if outcome[path.name] == "kept":
+            beside = target.with_suffix(".new.ipynb")
+            beside.write_text(text, encoding="utf-8")
+            log(f"kept your edited {target.name}; the new version is {beside.name}")
+            continue
+        if outcome[path.name] == "yours":
+            continue
+        if outcome[path.name] != "unchanged":
+            target.write_text(text, encoding="utf-8")
+        manifest[path.name] = digest(text)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    counts = {k: sum(v == k for v in outcome.values()) for k in ("written", "replaced", "kept")}
+    log(f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
+        f"updated, {counts['kept']} kept because you edited them")
+    return outcome
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(DEFAULT_OUT),
+                        help="edition folder (default: student/)")
+    parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
+    args = parser.parse_args(argv)
+    write_edition(check_out_dir(args.out), select(args.notebooks))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The JupyterLab defaults the course ships: valid against JupyterLab's own settings schema, and
+installed where JupyterLab reads them, without losing an environment's other overrides."""
+import json
+import sys
+from pathlib import Path
+
+import jsonschema
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import lab_settings  # noqa: E402
+
+
+def test_the_news_prompt_is_off_and_valid_for_jupyterlab():
+    overrides = json.loads(lab_settings.COURSE_OVERRIDES.read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false"
+    schema_file = (Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab"
+                   / "apputils-extension" / "notification.json")
+    jsonschema.validate(notification, json.loads(schema_file.read_text()))
+
+
+def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
+    from jupyterlab.commands import get_app_dir
+
+    target = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "x"},
+                                  "@jupyterlab/apputils-extension:notification": {"a": 1}}))
+    assert lab_settings.install(tmp_path) == target
+    merged = json.loads(target.read_text())
+    assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "x"}
+    assert merged["@jupyterlab/apputils-extension:notification"] == {
+        "a": 1, "fetchNews": "false", "checkForUpdates": False}
+    # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
+    lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
+    assert Path(get_app_dir()).resolve() == lab.resolve()
+
+
+def test_nbgitpuller_link_format():
+    import nbgitpuller_link
+
+    assert nbgitpuller_link.link("https://hub.example.edu/", "student/01_decay.ipynb") == (
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F"
+        "brian-labs%2Fbrian-labs&branch=main&urlpath=lab%2Ftree%2Fbrian-labs%2Fstudent%2F"
+        "01_decay.ipynb")
+    import pytest
+    with pytest.raises(ValueError, match="hub must be the hub's http"):
+        nbgitpuller_link.link("hub.example.edu", "x.ipynb")
