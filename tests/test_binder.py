@@ -90,7 +90,7 @@ def test_readme_binder_badge_opens_the_student_edition_and_a_link_the_instructor
 
 def test_site_launch_buttons_point_at_the_badge_repository():
     """The course site's Binder buttons (site/conf.py) open the same repository and branch as the badge."""
-    namespace = {}
+    namespace = {"__file__": str(ROOT / "site" / "conf.py")}
     exec((ROOT / "site" / "conf.py").read_text(), namespace)
     provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
     assert namespace["REPOSITORY_URL"] == f"https://github.com/{owner}/{repo}"
