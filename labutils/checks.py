@@ -13,6 +13,8 @@ labutils), and which nbval and nbgrader count as a failed cell.
 
 import numpy as np
 
+from . import exercises
+
 
 class ExerciseError(AssertionError):
     """A missing or wrong exercise answer; shown in a notebook as one line without a traceback."""
@@ -22,8 +24,16 @@ class ExerciseError(AssertionError):
         return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
 
 
+class NotAnswered(ExerciseError, exercises.NotAnswered):
+    """A modelling exercise's placeholders are still ``...``.
+
+    Both an :class:`ExerciseError` and the course's :class:`labutils.exercises.NotAnswered`, which
+    the unanswered run of the student edition expects.
+    """
+
+
 def require_answers(**answers):
-    """Raise :class:`ExerciseError` naming every answer that is still ``...`` or ``None``.
+    """Raise :class:`NotAnswered` (an ExerciseError) naming every answer still ``...`` or ``None``.
 
     Call it first in a check cell with the names the exercise asks for, e.g.
     ``require_answers(inh_synapses=inh_synapses)``. Returns None when all are filled in.
@@ -35,7 +45,7 @@ def require_answers(**answers):
     missing = [name for name, value in answers.items() if value is Ellipsis or value is None]
     if missing:
         names = ", ".join(missing)
-        raise ExerciseError(f"not answered yet: fill in {names} in the exercise cell, then run it")
+        raise NotAnswered(f"not answered yet: fill in {names} in the exercise cell, then run it")
 
 
 def expect(condition, hint):

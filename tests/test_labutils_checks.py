@@ -15,6 +15,14 @@ def test_require_answers_names_every_missing_answer():
         lu.require_answers()
 
 
+def test_a_missing_answer_is_both_an_exercise_error_and_not_answered():
+    with pytest.raises(ExerciseError) as caught:
+        lu.require_answers(neuron=...)
+    assert isinstance(caught.value, lu.NotAnswered)  # what the unanswered student run expects
+    assert type(caught.value).__name__ == "NotAnswered"
+    assert len(caught.value._render_traceback_()) == 1
+
+
 def test_expect_accepts_numpy_bools_and_arrays():
     assert lu.expect(np.bool_(True), "x") is None
     assert lu.expect(np.array([True, True]), "x") is None
