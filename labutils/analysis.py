@@ -190,19 +190,6 @@ def smoothed_rate(rate_monitor, width):
     return rate_monitor.t[:], rate_monitor.smooth_rate(window="gaussian", width=width)
 
 
-@check_units(rate=Hz, duration=second)
-def poisson_count_band(rate, duration):
-    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), with the
-    band that holds about 95 % of counts: ``(mean, low, high)`` as floats (counts, no units;
-    normal approximation, mean +- 1.96 sqrt(mean); good once the mean exceeds about 20).
-    """
-    require_non_negative(rate, "rate")
-    require_non_negative(duration, "duration")
-    mean = float(rate * duration)
-    half = 1.96 * np.sqrt(mean)
-    return mean, max(0.0, mean - half), mean + half
-
-
 @check_units(rate=Hz, tau=second)
 def shot_noise_stats(n_inputs, rate, weight, tau):
     """Mean and SD of a shot-noise variable driven by ``n_inputs`` (a count) independent Poisson
