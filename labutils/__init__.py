@@ -4,7 +4,7 @@ The Brian2 models live in the notebooks; this package holds only what would dist
 """
 from .analysis import (fano_factor, firing_rates, isi_cv, membrane_stats, population_rate,
                        psp_amplitude, shot_noise_stats, smoothed_rate)
-from .bands import (binomial_count_band, normal_band, normal_z, poisson_count_band)
+from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
 from .exercises import check_answer
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
@@ -14,8 +14,8 @@ from .settings import about, course_settings, use_projector_style
 
 __version__ = "0.1.0"
 __all__ = [
-    "Explorer", "about", "binomial_count_band", "check_answer", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
-    "membrane_stats", "normal_band", "normal_z", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
+    "Explorer", "about", "binomial_count_band", "check_answer", "critical_z", "course_settings", "explore", "fano_factor", "firing_rates", "isi_cv",
+    "membrane_stats", "normal_band", "plot_conductance", "plot_population_rate", "plot_raster", "plot_trace",
     "plot_v_histogram", "poisson_count_band", "population_rate", "psp_amplitude",
     "shot_noise_stats", "smoothed_rate", "StandaloneModel", "use_projector_style",
 ]

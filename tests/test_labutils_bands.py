@@ -81,8 +81,21 @@ def test_binomial_count_band_bad_input():
 
 
 @pytest.mark.parametrize("p_fail", [1e-7, 1e-5, 1e-3, 0.05, 0.5])
-def test_normal_z_matches_the_normal_quantile(p_fail):
-    assert lu.normal_z(p_fail) == pytest.approx(stats.norm.isf(p_fail / 2), rel=1e-9)
+def test_critical_z_matches_the_normal_quantile(p_fail):
+    assert lu.critical_z(p_fail) == pytest.approx(stats.norm.isf(p_fail / 2), rel=1e-9)
+
+
+@pytest.mark.parametrize("dof", [1, 3, 19, 39, 200])
+@pytest.mark.parametrize("p_fail", [1e-5, 1e-3, 0.05])
+def test_critical_z_with_dof_matches_students_t(dof, p_fail):
+    assert lu.critical_z(p_fail, dof=dof) == pytest.approx(stats.t.isf(p_fail / 2, dof), rel=1e-4)
+
+
+def test_critical_z_bad_input():
+    with pytest.raises(ValueError, match="dof must be a whole number"):
+        lu.critical_z(1e-5, dof=0)
+    with pytest.raises(ValueError, match="dof must be a whole number"):
+        lu.critical_z(1e-5, dof=2.5)
 
 
 def test_normal_band_carries_units_and_its_tail_is_p_fail():
@@ -93,7 +106,7 @@ def test_normal_band_carries_units_and_its_tail_is_p_fail():
     tail = stats.norm.cdf(float((low + 56 * mV) / (0.5 * mV))) + stats.norm.sf(
         float((high + 56 * mV) / (0.5 * mV)))
     assert tail == pytest.approx(1e-5, rel=1e-6)
-    assert lu.normal_z() == pytest.approx(4.417, abs=1e-3)
+    assert lu.critical_z() == pytest.approx(4.417, abs=1e-3)
 
 
 def test_normal_band_bad_input():
@@ -101,3 +114,5 @@ def test_normal_band_bad_input():
         lu.normal_band(1.0, -0.1)
     with pytest.raises(ValueError, match="p_fail must be a probability"):
         lu.normal_band(1.0, 0.1, p_fail=True)
+    low, high = lu.normal_band(0.0, 1.0, dof=39)
+    assert high == pytest.approx(stats.t.isf(0.5e-5, 39), rel=1e-4) and low == -high
