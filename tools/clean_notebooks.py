@@ -4,7 +4,8 @@
     python3 tools/clean_notebooks.py notebooks/*.ipynb     # rewrite in place
     python3 tools/clean_notebooks.py --check notebooks/*.ipynb
 
-Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags.
+Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags; a cell's
+`jupyter.source_hidden` (check cells are stored collapsed).
 """
 import json
 import sys
@@ -17,8 +18,11 @@ def clean(nb):
     nb = json.loads(json.dumps(nb))
     nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags")
+        metadata = cell.get("metadata", {})
+        tags = metadata.get("tags")
         cell["metadata"] = {"tags": tags} if tags else {}
+        if metadata.get("jupyter", {}).get("source_hidden"):
+            cell["metadata"]["jupyter"] = {"source_hidden": True}
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
