@@ -18,7 +18,8 @@ DEFAULT_P_FAIL = 1e-5
 
 def _require_p_fail(p_fail):
     if isinstance(p_fail, bool) or not isinstance(p_fail, (int, float)) or not 0 < p_fail < 1:
-        raise ValueError(f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}")
+        raise ValueError(
+            f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}")
 
 
 def _t_tail(z, dof):

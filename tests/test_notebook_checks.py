@@ -1,5 +1,5 @@
-"""Check cells are stored collapsed with a one-line summary, and the reasoning about tolerances lives
-in their comments, not in the markdown students read (issues 13 and 14)."""
+"""Check cells are stored collapsed with a one-line summary, and the reasoning about tolerances
+lives in their comments, not in the markdown students read (issues 13 and 14)."""
 import json
 import re
 from pathlib import Path
@@ -11,7 +11,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Phrases that discuss a check's tolerance or the seeds it was tried on.
 TOLERANCE_TALK = re.compile(
     r"standard error|seeds? gave|\d+ seeds|seeds we tried|tolerance|we allow|the check allows"
-    r"|we check (?:it|that|for|above|below|under)|we accept|\bSE\b|\d(?:\.\d+)? SDs? (?:either|away)",
+    r"|we check (?:it|that|for|above|below|under)|we accept|\bSE\b"
+    r"|\d(?:\.\d+)? SDs? (?:either|away)",
     re.IGNORECASE)
 
 
@@ -37,7 +38,8 @@ def test_markdown_does_not_discuss_tolerances(path):
     for cell in cells(path):
         if cell["cell_type"] == "markdown":
             text = " ".join("".join(cell["source"]).split())
-            found += [text[max(0, m.start() - 60):m.end() + 60] for m in TOLERANCE_TALK.finditer(text)]
+            found += [text[max(0, m.start() - 60):m.end() + 60]
+                      for m in TOLERANCE_TALK.finditer(text)]
     assert not found, (f"{path.name}: tolerance reasoning belongs in the check cell's comments, "
                        f"not the markdown:\n  " + "\n  ".join(found))
 

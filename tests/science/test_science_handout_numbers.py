@@ -1,10 +1,11 @@
-"""Ensemble figures quoted in notebook 03's prose, recomputed: 20 independent runs of each model, one
-neuron per run, all in one network, and compared with the numbers parsed from the notebook's markdown.
+"""Ensemble figures quoted in notebook 03's prose, recomputed: 20 independent runs of each model,
+one neuron per run, all in one network, and compared with the numbers parsed from the notebook's
+markdown.
 
 Notebook 03's LIF: tau_m dV/dt = E_L - V + g (E_e - V), tau_e dg/dt = -g, threshold -50 mV, reset
 E_L = -70 mV, refractory 5 ms, E_e = 0 mV, tau_e = 5 ms; 100 Poisson inputs each adding w (units of
 g_L); statistics from 100 ms on. `PoissonInput` draws the same per-step binomial count as 100
-`PoissonGroup` sources connected with `Synapses`, so the ensembles are those of the notebook's models.
+`PoissonGroup` sources connected with `Synapses`, so the ensembles are the notebook's models'.
 
 Each quoted figure is "mean ± SD over 20 runs", computed once with another seed. Ours is another
 20-run estimate, so a quoted mean must lie within Z sqrt(2) SD / sqrt(20) of ours (plus half a unit
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from brian2 import Hz, Network, NeuronGroup, PoissonInput, SpikeMonitor, StateMonitor, mV, ms, second
+from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeMonitor, StateMonitor, mV, ms,
+                    second)
 from brian2 import seed as brian_seed
 
 import labutils as lu
@@ -43,7 +45,7 @@ def notebook_markdown():
 
 def quoted(name):
     matches = re.findall(QUOTED[name], notebook_markdown())
-    assert len(matches) == 1, f"notebook 03 should quote '{name}' once in that form, found {matches}"
+    assert len(matches) == 1, f"notebook 03 should quote '{name}' once like that, got {matches}"
     return [float(x) for x in (matches[0] if isinstance(matches[0], tuple) else [matches[0]])]
 
 
@@ -54,7 +56,8 @@ def rounding(text_value):
 
 def _ensemble(seed):
     """Per-run values, 20 runs each: mean V 0.1-1 s of the handout regime; SD of V, output rate,
-    covariance of g_e and V (mV) over 0.1-2 s of the three regimes; ISI CV of the few-strong runs."""
+    covariance of g_e and V (mV) over 0.1-2 s of the three regimes; ISI CV of the few-strong
+    runs."""
     brian_seed(seed)
     regimes = [(0.02, 25 * Hz), (0.1, 5 * Hz), (0.5, 1 * Hz)]
     group = NeuronGroup(RUNS * len(regimes), """
@@ -78,8 +81,9 @@ def _ensemble(seed):
     rates = np.asarray(lu.firing_rates(spikes, start=TRANSIENT, stop=2 * second) / Hz)
     g = np.asarray(state.g_e)[:, steady]
     v_steady = v[:, steady]
-    cov = np.mean((g - g.mean(axis=1, keepdims=True)) * (v_steady - v_steady.mean(axis=1, keepdims=True)),
-                  axis=1).reshape(len(regimes), RUNS)
+    g_dev = g - g.mean(axis=1, keepdims=True)
+    v_dev = v_steady - v_steady.mean(axis=1, keepdims=True)
+    cov = np.mean(g_dev * v_dev, axis=1).reshape(len(regimes), RUNS)
     trains = spikes.spike_trains()
     strong = [trains[k][trains[k] >= TRANSIENT] for k in range(2 * RUNS, 3 * RUNS)]
     cvs = np.array([lu.isi_cv(train) for train in strong if len(train) >= 3])
@@ -91,7 +95,8 @@ def _agree(values, quoted_mean, quoted_sd, what):
     print(f"{what}: ours {mean:.2f} ± {sd:.2f}, quoted {quoted_mean} ± {quoted_sd}")
     mean_tol = Z * np.sqrt(2) * sd / np.sqrt(RUNS) + rounding(quoted_mean)
     sd_tol = Z * np.sqrt(2) * sd / np.sqrt(2 * (RUNS - 1)) + rounding(quoted_sd)
-    assert abs(mean - quoted_mean) <= mean_tol, f"{what}: quoted {quoted_mean}, ours {mean:.3f} ± {mean_tol:.3f}"
+    assert abs(mean - quoted_mean) <= mean_tol, (
+        f"{what}: quoted {quoted_mean}, ours {mean:.3f} ± {mean_tol:.3f}")
     assert abs(sd - quoted_sd) <= sd_tol, f"{what}: quoted SD {quoted_sd}, ours {sd:.3f} ± {sd_tol:.3f}"
 
 
@@ -115,9 +120,10 @@ def test_notebook_03_ensemble_figures_match_a_new_ensemble(target, seed):
 
 
 def test_notebook_03_claims_irregular_firing_and_g_v_correlation(target, seed):
-    """The prose's claims that no single-run check can hold at p <= 1e-5: the few-strong neuron fires
-    irregularly (mean ISI CV over 20 runs above 0.4: a clock gives 0, Poisson 1), and its conductance and
-    voltage co-fluctuate more than the many-weak neuron's, which still co-fluctuate positively."""
+    """The prose's claims that no single-run check can hold at p <= 1e-5: the few-strong neuron
+    fires irregularly (mean ISI CV over 20 runs above 0.4: a clock gives 0, Poisson 1), and its
+    conductance and voltage co-fluctuate more than the many-weak neuron's, which still co-fluctuate
+    positively."""
     _, _, _, cov, cvs = _ensemble(seed)
     se = lambda x: np.std(x, ddof=1) / np.sqrt(len(x))
     assert cvs.mean() - Z * se(cvs) > 0.4, f"few strong: ISI CV {cvs.mean():.2f} +- {se(cvs):.2f}"
