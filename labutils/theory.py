@@ -1,24 +1,11 @@
-"""Theory the notebooks compare simulations with: Poisson counts and shot noise (Campbell's
-theorem), with units in and units out."""
+"""Theory the notebooks compare simulations with: shot noise (Campbell's theorem), with units in
+and units out. Bands for random counts and statistics are in :mod:`labutils.bands`."""
 import numbers
 
 import numpy as np
 from brian2 import Hz, check_units, second
 
 from ._validate import require_non_negative, require_positive, show
-
-
-@check_units(rate=Hz, duration=second)
-def poisson_count_band(rate, duration):
-    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), with the
-    band that holds about 95 % of counts: ``(mean, low, high)`` as floats (counts, no units;
-    normal approximation, mean +- 1.96 sqrt(mean); good once the mean exceeds about 20).
-    """
-    require_non_negative(rate, "rate")
-    require_non_negative(duration, "duration")
-    mean = float(rate * duration)
-    half = 1.96 * np.sqrt(mean)
-    return mean, max(0.0, mean - half), mean + half
 
 
 @check_units(rate=Hz, tau=second)

@@ -1,42 +1,10 @@
-"""Unit tests for labutils.theory: Poisson count bands and Campbell's shot-noise statistics by hand,
+"""Unit tests for labutils.theory: Campbell's shot-noise statistics by hand,
 against sampled data, and a clear error for every kind of bad input."""
 import numpy as np
 import pytest
 from brian2 import DimensionMismatchError, Hz, mV, ms, nS, second
 
 import labutils as lu
-
-
-# ---------------------------------------------------------------- poisson_count_band
-
-
-def test_poisson_count_band_by_hand():
-    mean, low, high = lu.poisson_count_band(10 * Hz, 2 * second)
-    half = 1.96 * np.sqrt(20)
-    assert (mean, low, high) == pytest.approx((20, 20 - half, 20 + half))
-    assert lu.poisson_count_band(1 * Hz, 1 * second) == pytest.approx((1, 0, 2.96))  # low clipped
-    assert lu.poisson_count_band(0 * Hz, 1 * second) == (0, 0, 0)
-
-
-def test_poisson_count_band_holds_about_95_percent_of_poisson_counts():
-    counts = np.random.default_rng(2).poisson(40, size=20000)
-    _, low, high = lu.poisson_count_band(40 * Hz, 1 * second)
-    inside = np.mean((counts >= low) & (counts <= high))
-    assert 0.93 < inside < 0.97  # normal approximation at mean 40; sampling SD 0.0015
-
-
-def test_poisson_count_band_bad_input():
-    with pytest.raises(DimensionMismatchError, match="unit second for argument 'duration'.*5. mV"):
-        lu.poisson_count_band(10 * Hz, 5 * mV)
-    with pytest.raises(DimensionMismatchError, match="unit hertz for argument 'rate'"):
-        lu.poisson_count_band(10, 1 * second)
-    with pytest.raises(ValueError, match=r"^rate must be non-negative, got -5. Hz$"):
-        lu.poisson_count_band(-5 * Hz, 1 * second)
-    with pytest.raises(ValueError, match="duration must be non-negative"):
-        lu.poisson_count_band(5 * Hz, -1 * second)
-
-
-# ---------------------------------------------------------------- shot_noise_stats
 
 
 def test_shot_noise_stats_campbell_by_hand():
