@@ -500,8 +500,9 @@ class Student:
         sliders, image = self.explorer_models()
         cpu_before, moved = self.kernel_cpu_s(), len(self.record[key])
         for i in range(count):
-            if demo:
-                self.barrier.wait(timeout=MOVE_TIMEOUT_S * 2)   # everyone releases at once
+            if demo:  # everyone releases at once; the first wait is for the slowest Run All
+                left = STUDENT_TIMEOUT_S - (now() - self.started)
+                self.barrier.wait(timeout=max(left, 1) if i == 0 else MOVE_TIMEOUT_S * 2)
             else:
                 time.sleep(self.rng.uniform(1.0, 5.0))          # think-time
             if self.fault == "kill-kernel" and not demo and i == count // 2:
