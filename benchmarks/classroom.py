@@ -619,6 +619,28 @@ def kernel_pids(server):
         return []
 
 
+def non_loopback_listeners(hub):
+    """Listening sockets of the hub's process tree (hub, proxy, servers, kernels) that are not on
+    a loopback address: should be none. Returns {"listening": count, "exposed": [...]}."""
+    try:
+        tree = [psutil.Process(hub.process.pid)]
+        tree += tree[0].children(recursive=True)
+    except psutil.Error:
+        return dict(listening=0, exposed=["the hub's process tree was gone"])
+    exposed, listening = [], 0
+    for proc in tree:
+        try:
+            for conn in proc.net_connections(kind="inet"):
+                if conn.status != psutil.CONN_LISTEN:
+                    continue
+                listening += 1
+                if not (conn.laddr.ip.startswith("127.") or conn.laddr.ip == "::1"):
+                    exposed.append(f"{proc.name()} {proc.pid} {conn.laddr.ip}:{conn.laddr.port}")
+        except psutil.Error:
+            continue
+    return dict(listening=listening, exposed=exposed)
+
+
 # -- memory and CPU sampling ----------------------------------------------------------------------
 class Sampler(threading.Thread):
     """Every SAMPLE_INTERVAL_S: RSS of each student's server and kernel, machine memory in use."""
@@ -722,6 +744,7 @@ def run_class(count, args, cache, deadline):
                                          "(stopped with the hub)")
         sampler.stop.set()
         sampler.join(timeout=10)
+        exposed = non_loopback_listeners(hub)
         wall = now() - start
         hub_rss = sum(p.memory_info().rss for p in [psutil.Process(hub.process.pid)]
                       + psutil.Process(hub.process.pid).children(recursive=True)
@@ -731,7 +754,8 @@ def run_class(count, args, cache, deadline):
     return dict(students=count, cache=cache, notebook=notebook, wall_s=wall,
                 load_average_before=load_before, load_average_after=os.getloadavg(),
                 memory_used_increase_mb=(sampler.peak_used - sampler.baseline_used) / 2**20,
-                hub_and_proxy_rss_mb=hub_rss, summary=summarise(records), records=records)
+                hub_and_proxy_rss_mb=hub_rss, listeners=exposed,
+                summary=summarise(records), records=records)
 
 
 def percentile(values, q):
@@ -800,7 +824,7 @@ def main(argv=None):
         parser.error("class sizes must be 1..60 and moves 1..50")
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    deadline = now() + 60 * args.budget_min
+    deadline = now() + 60 * args.budget_min - 60   # a minute for the last hub to stop
     runs, skipped = [], []
     plan = [(n, "cold") for n in sizes] + [(n, "prebuilt") for n in prebuilt]
     plan.sort(key=lambda item: item[0])   # both caches of a size in a row: similar machine load
