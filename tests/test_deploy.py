@@ -134,6 +134,12 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
     assert megabytes(singleuser["memory"]["guarantee"]) >= max(server_and_kernel)
     assert megabytes(singleuser["memory"]["limit"]) >= 2 * max(with_compiler)
     assert singleuser["cpu"]["limit"] >= 1, "a slider release needs a whole core for ~0.1 s"
+    import sizing
+    results = json.loads(sizing.RESULTS.read_text())
+    for cache in ("cold", "prebuilt"):
+        costs = sizing.costs(results, cache)
+        if costs is not None:  # the guarantee covers the "lab" share of the sizing table
+            assert singleuser["cpu"]["guarantee"] >= 1 / sizing.students_per_core(costs)["lab"]
 
 
 # -- student work across a course update ----------------------------------------------------------
