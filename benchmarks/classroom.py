@@ -41,6 +41,7 @@ import argparse
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -54,7 +55,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import psutil
 import requests
@@ -377,6 +378,11 @@ class Student:
         if not finished:
             raise RuntimeError("nbgitpuller's event stream ended without 'finished'")
         self.record["pull_s"] = now() - start
+        # where the page then sends the browser: the link's urlpath, JupyterLab on the edition
+        path = unquote(re.search(r'data-path="([^"]*)"', page.text).group(1))
+        opened = self.http.get(f"{self.server_url}/{path}", timeout=60)
+        if opened.status_code != 200 or "jupyter-config-data" not in opened.text:
+            raise RuntimeError(f"the link's urlpath {path!r} gave HTTP {opened.status_code}")
 
     def open_notebook(self):
         start = now()
