@@ -597,6 +597,11 @@ class Student:
         return self.record
 
 
+def uptime():
+    """The machine's load, as `uptime` prints it (the machine is shared with other work)."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def directory_bytes(folder):
     return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
 
@@ -830,6 +835,7 @@ def main(argv=None):
         parser.error("class sizes must be 1..60 and moves 1..50")
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.time()
+    uptime_start = uptime()
     deadline = now() + 60 * args.budget_min - 60   # a minute for the last hub to stop
     runs, skipped = [], []
     plan = [(n, "cold") for n in sizes] + [(n, "prebuilt") for n in prebuilt]
@@ -852,8 +858,7 @@ def main(argv=None):
         started_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         duration_s=time.time() - started,
         machine=dict(cpus=os.cpu_count(), memory_gb=psutil.virtual_memory().total / 2**30,
-                     uptime=subprocess.run(["uptime"], capture_output=True, text=True).stdout
-                     .strip()),
+                     uptime_start=uptime_start, uptime_end=uptime()),
         settings=dict(notebook=NOTEBOOKS[args.notebook], moves=args.moves,
                       demo_moves=args.demo_moves, think_time_s=[1.0, 5.0],
                       faults=args.faults, widget_protocol="comm_msg update over the websocket"),
