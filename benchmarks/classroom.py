@@ -40,6 +40,7 @@ BRIAN_LABS_CACHE_DIR).
 import argparse
 import json
 import os
+import queue
 import random
 import re
 import secrets
@@ -256,7 +257,13 @@ class Channel:
         self.ws = websocket.create_connection(url, header=[f"Authorization: token {token}"],
                                               timeout=5, enable_multithread=True)
         self.session = session
+        # Read the socket all the time, as a browser does: websocket-client answers the server's
+        # pings only while reading, and an unanswered ping makes the server close the socket.
+        self.inbox = queue.Queue()
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
         self.models = {}          # comm id -> widget state from comm_open
+        self.values = {}          # comm id -> the slider value this student last sent
         self.errors = []          # error outputs seen on iopub
         self.restarted = False
 
@@ -268,12 +275,29 @@ class Channel:
                                      content=content, channel="shell", buffers=[])))
         return msg_id
 
-    def receive(self, deadline):
-        while now() < deadline:
+    def read(self):
+        while True:
             try:
                 frame = self.ws.recv()
             except websocket.WebSocketTimeoutException:
                 continue
+            except (OSError, websocket.WebSocketException) as error:
+                self.inbox.put(error)
+                return
+            if frame in ("", b""):   # a close frame
+                self.inbox.put(ConnectionError("the server closed the kernel websocket"))
+                return
+            self.inbox.put(frame)
+
+    def receive(self, deadline):
+        while now() < deadline:
+            try:
+                frame = self.inbox.get(timeout=max(0.01, min(1.0, deadline - now())))
+            except queue.Empty:
+                continue
+            if isinstance(frame, Exception):
+                self.inbox.put(frame)   # every later receive sees it too
+                raise ConnectionError(f"kernel websocket: {frame}")
             msg = decode(frame)
             kind, content = msg.get("msg_type"), msg.get("content", {})
             if kind == "comm_open":
@@ -476,12 +500,18 @@ class Student:
         """Release one slider at a random value; return seconds until the new figure arrived."""
         comm_id, model = sliders[self.rng.choice(sorted(sliders))]
         steps = round((model["max"] - model["min"]) / model["step"])
-        value = model["min"] + model["step"] * self.rng.randint(0, steps)
+        # a release at the slider's current value changes nothing, so no figure follows
+        current = self.channel.values.get(comm_id, model["value"])
+        step = self.rng.choice([k for k in range(steps + 1)
+                                if abs(model["min"] + model["step"] * k - current)
+                                > model["step"] / 2])
+        value = model["min"] + model["step"] * step
         if model["_model_name"] == "IntSliderModel":
             value = int(value)
         start = now()
         self.channel.send("comm_msg", dict(comm_id=comm_id, data=dict(
             method="update", state=dict(value=value), buffer_paths=[])))
+        self.channel.values[comm_id] = value
         deadline = now() + MOVE_TIMEOUT_S
         while True:
             msg = self.channel.receive(deadline)
