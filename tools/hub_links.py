@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Print the nbgitpuller links that pull the course into each student's home on a JupyterHub.
+
+    python3 tools/hub_links.py --hub https://hub.example.edu [--branch main] [--notebook 03]
+
+One link per edition: the student edition (folder student/, solutions removed) and the instructor
+edition (notebooks/). A link clones the repository into ~/brian-labs the first time and merges the
+course's updates on every later click, keeping what the student changed (docs/serving-a-class.md).
+With --notebook NN the links open that notebook instead of the edition's folder.
+"""
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+REPOSITORY = "https://github.com/brian-labs/brian-labs"   # the Binder badge's repository
+TARGET = "brian-labs"                                    # the folder in each home
+EDITIONS = {"student": "student", "instructor": "notebooks"}
+
+
+def server_path(edition_folder, notebook=None, branch="main", repo=REPOSITORY):
+    """The part after the user's server URL: ``git-pull?repo=...`` (for a hub's default URL)."""
+    target = f"{TARGET}/{edition_folder}" + (f"/{notebook}" if notebook else "")
+    # JupyterLab path; "?autodecode" as in nbgitpuller's URL-options documentation
+    query = dict(repo=repo, branch=branch, targetpath=TARGET,
+                 urlpath=f"lab/tree/{target}?autodecode")
+    return "git-pull?" + urlencode(query, quote_via=quote, safe="")
+
+
+def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
+    """The nbgitpuller link for ``hub`` (``https://hub.example.edu``) opening ``edition_folder``
+    (or ``notebook`` in it, a file name) of ``branch`` after the pull."""
+    parts = urlsplit(hub)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"hub must be a URL like https://hub.example.edu, got {hub!r}")
+    if not branch or any(c.isspace() for c in branch):
+        raise ValueError(f"branch must be a git branch name, got {branch!r}")
+    return f"{hub.rstrip('/')}/hub/user-redirect/" + server_path(edition_folder, notebook, branch,
+                                                                  repo)
+
+
+def find_notebook(prefix):
+    """The course notebook whose file name starts with ``prefix`` (``03`` or ``03_poisson``)."""
+    matches = sorted(p.name for p in (ROOT / "notebooks").glob(f"{prefix}*.ipynb"))
+    if len(matches) != 1:
+        raise ValueError(f"--notebook {prefix!r} matches {len(matches)} notebooks: {matches}")
+    return matches[0]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
+    parser.add_argument("--branch", default="main")
+    parser.add_argument("--repo", default=REPOSITORY, help="the git repository to pull")
+    parser.add_argument("--notebook", help="open this notebook (a number like 03) after the pull")
+    args = parser.parse_args(argv)
+    try:
+        notebook = find_notebook(args.notebook) if args.notebook else None
+        for edition, folder in EDITIONS.items():
+            print(f"{edition} edition ({folder}/):")
+            print(f"  {link(args.hub, folder, notebook, args.branch, args.repo)}")
+    except ValueError as error:
+        parser.error(str(error))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
