@@ -14,6 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import deploy  # noqa: E402
+import lock  # noqa: E402
 import hub_links  # noqa: E402
 
 EDITION_FOLDERS = [ROOT / folder for folder in hub_links.EDITIONS.values()
@@ -29,7 +30,8 @@ def test_committed_dockerfile_is_what_the_generator_writes_from_the_lock():
 def test_dockerfile_installs_the_lock_then_warms_the_cache_outside_home():
     lines = deploy.DOCKERFILE.read_text().splitlines()
     index = {key: next(i for i, line in enumerate(lines) if line.startswith(key))
-             for key in ["FROM python:3.11-", "COPY requirements.txt ",
+             for key in [f"FROM python:{deploy.DEFAULT_PYTHON}-",
+                         f"COPY requirements/py{deploy.DEFAULT_PYTHON}/runtime.txt ",
                          "RUN python -m pip install --no-cache-dir -r /tmp/course-lock.txt",
                          f"ENV BRIAN_LABS_CACHE_DIR={deploy.CACHE_DIR}", "COPY . ",
                          "RUN mkdir -p", "USER "]}
@@ -46,8 +48,12 @@ def test_the_images_cache_variable_is_where_the_explorers_build(monkeypatch):
 
 
 def test_render_dockerfile_follows_the_lock_and_the_python_version(tmp_path):
-    text = deploy.render_dockerfile(ROOT / "requirements.txt", "3.13")
-    assert "FROM python:3.13-slim-bookworm" in text and "COPY requirements.txt " in text
+    text = deploy.render_dockerfile(ROOT / "requirements/py3.12/runtime.txt", "3.12")
+    assert "FROM python:3.12-slim-bookworm" in text
+    assert "COPY requirements/py3.12/runtime.txt " in text
+    hub = [f"{name}=={lock.pins(lock.lock_path('3.12', 'instructor'))[name]}"
+           for name in ("jupyterhub", "nbgitpuller")]
+    assert " ".join(hub) in text
 
 
 def test_render_dockerfile_rejects_bad_arguments(tmp_path):
