@@ -22,6 +22,25 @@ def course(tmp_path_factory):
     return out, points
 
 
+def walkthrough_checks(cells):
+    """Instructor-only checks of a walkthrough (solution code after a graded check): not exported."""
+    count, inside, after_check = 0, False, False
+    for cell in cells:
+        tags = cell["metadata"].get("tags", [])
+        if "exercise" in tags:
+            inside, after_check = False, False
+        elif "check" in tags and "solution" not in tags:
+            after_check, inside = True, False
+        elif "solution" in tags and cell["cell_type"] == "code":
+            if "check" not in tags and after_check:
+                inside = True
+            elif "check" in tags and inside:
+                count += 1
+        else:
+            inside = False
+    return count
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_cells_carry_nbgrader_metadata(course, path):
     out, points = course
@@ -44,7 +63,7 @@ def test_cells_carry_nbgrader_metadata(course, path):
         # the student's cell keeps the exercise as written: placeholders and instructions
         assert text.split("\n### BEGIN SOLUTION")[0] == exercise_source[cell["id"]].rstrip()
     hidden = sum("solution" in c["metadata"].get("tags", []) and "check" in c["metadata"]["tags"]
-                 for c in original)
+                 for c in original) - walkthrough_checks(original)
     assert sum("".join(c["source"]).count("### BEGIN HIDDEN TESTS") for c in cells) == hidden
     answers = [c for c in original if c["cell_type"] == "markdown"
                and "solution" in c["metadata"].get("tags", [])]

@@ -75,12 +75,22 @@ def nbgrader_notebook(nb, stem):
     out, points = [], 0
     graded = None                    # the graded test cell of the current exercise
     pending = None                   # an exercise cell waiting for its solution
+    walkthrough = False              # inside an instructor's walkthrough (see below)
     for cell in cells:
         tags = tags_of(cell)
         meta = cell.setdefault("metadata", {})
+        if walkthrough and "solution" in tags and cell["cell_type"] == "code":
+            continue
+        walkthrough = False
         if "exercise" in tags:
             pending, graded = cell, None
             out.append(cell)
+        elif ("solution" in tags and "check" not in tags and cell["cell_type"] == "code"
+              and pending is None and graded is not None):
+            # Code tagged solution after an exercise's graded check: the instructor's walkthrough
+            # of the answer (and its checks), not part of the assignment; the student edition
+            # drops it too.
+            walkthrough = True
         elif "solution" in tags and "check" in tags:
             if graded is None:
                 raise SystemExit(f"{stem}: an instructor-only check ({source(cell)[:40]!r}) "
