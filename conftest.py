@@ -18,8 +18,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-MARKED_FOLDERS = {"notebooks": ROOT / "notebooks", "science": ROOT / "tests" / "science",
-                  "e2e": ROOT / "tests" / "e2e"}
+MARKED_FOLDERS = {
+    "notebooks": ROOT / "notebooks",
+    "science": ROOT / "tests" / "science",
+    "e2e": ROOT / "tests" / "e2e",
+}
 
 
 def pytest_collection_modifyitems(items):

@@ -358,9 +358,12 @@ def main(argv, windows=os.name == "nt"):
             status = run([python, "tools/student_edition.py"])
             if status != 0:
                 return status
-            print("course.py: this is the student edition (student/, your work stays yours); the "
-                  "instructor's edition with solutions is notebooks/: python3 course.py lab "
-                  "--instructor", flush=True)
+            print(
+                "course.py: this is the student edition (student/, your work stays yours); the "
+                "instructor's edition with solutions is notebooks/: python3 course.py lab "
+                "--instructor",
+                flush=True,
+            )
             first = STUDENT_FIRST_NOTEBOOK
         rest = [first, *as_root, *rest]
     return run([python, *program, *rest])

@@ -1,4 +1,5 @@
 """Input checks shared by labutils: every failure names the argument and what was expected."""
+
 import numbers
 
 import numpy as np
@@ -50,9 +51,7 @@ def require_unit(value, unit, name):
     """
     dims = _dims(value)
     if dims is None or dims is not get_dimensions(unit):
-        raise DimensionMismatchError(
-            f"{name} must have {describe_units(unit)}, got {show(value)}"
-        )
+        raise DimensionMismatchError(f"{name} must have {describe_units(unit)}, got {show(value)}")
     return value
 
 
@@ -102,5 +101,7 @@ def recorded_row(state_monitor, neuron, name="state_monitor"):
     rows = np.flatnonzero(recorded == neuron)
     if len(rows) == 0:
         shown = recorded if len(recorded) <= 10 else f"{recorded[:10]} ..."
-        raise ValueError(f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}")
+        raise ValueError(
+            f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}"
+        )
     return int(rows[0])

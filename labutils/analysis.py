@@ -1,10 +1,18 @@
 """Statistics of recorded spike trains and membrane potentials, with units in and units out.
 (What theory predicts for them is in :mod:`labutils.theory`.)"""
+
 import numpy as np
 from brian2 import SpikeMonitor, StateMonitor, second
 
-from ._validate import (recorded_row, require_monitor, require_positive, require_recorded,
-                        require_run, require_unit, show)
+from ._validate import (
+    recorded_row,
+    require_monitor,
+    require_positive,
+    require_recorded,
+    require_run,
+    require_unit,
+    show,
+)
 
 # Spike times and window edges are floats: a spike that sits on an edge up to rounding error
 # (e.g. 30 ms next to 3 x 10 ms) is counted in the window that starts there.
@@ -16,7 +24,9 @@ def _window(start, stop, end_of_run):
     require_unit(start, second, "start")
     require_unit(stop, second, "stop")
     if not stop > start:
-        raise ValueError(f"stop must be later than start, got start={show(start)}, stop={show(stop)}")
+        raise ValueError(
+            f"stop must be later than start, got start={show(start)}, stop={show(stop)}"
+        )
     return start, stop
 
 
@@ -35,7 +45,8 @@ def _end_of_run(spike_monitor, name):
     if len(times) and np.max(times) >= end:
         raise ValueError(
             f"{name} holds spikes up to {show(np.max(times))} but its clock stands at {show(end)}: "
-            "another simulation has run on the same clock since; pass stop= explicitly")
+            "another simulation has run on the same clock since; pass stop= explicitly"
+        )
     return end
 
 
@@ -68,7 +79,9 @@ def isi_cv(spike_times):
     require_unit(spike_times, second, "spike_times")
     times = np.sort(np.asarray(spike_times, dtype=float).ravel())
     if len(times) < 3:
-        raise ValueError(f"isi_cv needs at least 3 spikes (2 intervals) in spike_times, got {len(times)}")
+        raise ValueError(
+            f"isi_cv needs at least 3 spikes (2 intervals) in spike_times, got {len(times)}"
+        )
     isi = np.diff(times)
     if np.mean(isi) == 0:
         raise ValueError("spike_times holds only one distinct time: the intervals are all zero")
@@ -94,8 +107,10 @@ def fano_factor(spike_times, window, start=0 * second, stop=None):
     start, stop = _window(start, stop, np.max(times) * second if len(times) else None)
     n_windows = int(np.floor(float((stop - start) / window) + _EDGE_TOLERANCE))
     if n_windows < 2:
-        raise ValueError(f"fano_factor needs at least 2 windows of {show(window)} between "
-                         f"start={show(start)} and stop={show(stop)}")
+        raise ValueError(
+            f"fano_factor needs at least 2 windows of {show(window)} between "
+            f"start={show(start)} and stop={show(stop)}"
+        )
     counts = _window_counts(times, start, window, n_windows)
     if counts.mean() == 0:
         raise ValueError("fano_factor: no spikes fall inside the counting windows")
@@ -117,8 +132,10 @@ def membrane_stats(state_monitor, variable="v", neuron=0, start=0 * second):
     values = getattr(state_monitor, variable)[row]
     keep = state_monitor.t >= start
     if not np.any(keep):
-        raise ValueError(f"state_monitor has no samples after start={show(start)} "
-                         f"(it ends at {show(state_monitor.t[-1])})")
+        raise ValueError(
+            f"state_monitor has no samples after start={show(start)} "
+            f"(it ends at {show(state_monitor.t[-1])})"
+        )
     values = values[keep]
     return np.mean(values), np.std(values)
 
@@ -139,13 +156,17 @@ def psp_amplitude(state_monitor, spike_time, window, variable="v", neuron=0):
     row = recorded_row(state_monitor, neuron)
     t = state_monitor.t[:]
     if not (t[0] <= spike_time <= t[-1]):
-        raise ValueError(f"spike_time={show(spike_time)} lies outside the recording "
-                         f"({show(t[0])} to {show(t[-1])})")
+        raise ValueError(
+            f"spike_time={show(spike_time)} lies outside the recording "
+            f"({show(t[0])} to {show(t[-1])})"
+        )
     trace = getattr(state_monitor, variable)[row]
     baseline = trace[np.searchsorted(t, spike_time)]
     after = (t > spike_time) & (t <= spike_time + window)
     if not np.any(after):
-        raise ValueError(f"no samples in the window of {show(window)} after spike_time={show(spike_time)}"
-                         f" (the recording ends at {show(t[-1])}, sampled every {show(t[1] - t[0]) if len(t) > 1 else '?'})")
+        raise ValueError(
+            f"no samples in the window of {show(window)} after spike_time={show(spike_time)}"
+            f" (the recording ends at {show(t[-1])}, sampled every {show(t[1] - t[0]) if len(t) > 1 else '?'})"
+        )
     deviation = trace[after] - baseline
     return deviation[np.argmax(np.abs(deviation))]

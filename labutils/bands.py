@@ -6,6 +6,7 @@ These helpers turn that probability into a band: exact tails for Poisson and bin
 (numpy and the standard library only), and the two-sided normal quantile for approximately normal
 statistics (a mean over many samples).
 """
+
 import math
 
 import numpy as np
@@ -19,7 +20,8 @@ DEFAULT_P_FAIL = 1e-5
 def _require_p_fail(p_fail):
     if isinstance(p_fail, bool) or not isinstance(p_fail, (int, float)) or not 0 < p_fail < 1:
         raise ValueError(
-            f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}")
+            f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}"
+        )
 
 
 def _t_tail(z, dof):
@@ -27,11 +29,10 @@ def _t_tail(z, dof):
     # Substitute t = z / u, u in (0, 1]: the tail becomes a finite, smooth integral.
     u = np.linspace(1e-9, 1.0, 20001)
     t = z / u
-    log_norm = (math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2)
-                - 0.5 * math.log(dof * math.pi))
+    log_norm = math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2) - 0.5 * math.log(dof * math.pi)
     density = np.exp(log_norm - (dof + 1) / 2 * np.log1p(t**2 / dof)) * z / u**2
     du = u[1] - u[0]
-    return 2 * du * (density.sum() - (density[0] + density[-1]) / 2)   # trapezoid, both tails
+    return 2 * du * (density.sum() - (density[0] + density[-1]) / 2)  # trapezoid, both tails
 
 
 def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
@@ -47,8 +48,9 @@ def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
     if dof is None:
         tail = lambda z: math.erfc(z / math.sqrt(2))
     elif isinstance(dof, bool) or not isinstance(dof, (int, np.integer)) or dof < 1:
-        raise ValueError(f"dof must be a whole number >= 1 (or None for a normal statistic), "
-                         f"got {show(dof)}")
+        raise ValueError(
+            f"dof must be a whole number >= 1 (or None for a normal statistic), got {show(dof)}"
+        )
     else:
         tail = lambda z: _t_tail(z, dof)
     low, high = 0.0, 1.0
@@ -84,8 +86,8 @@ def _exclusive_band(support, log_pmf, p_fail):
     P(X >= high) <= p_fail/2, for a distribution on the integers ``support``."""
     pmf = np.exp(log_pmf - np.max(log_pmf))
     pmf /= pmf.sum()
-    lower_tail = np.cumsum(pmf)                # P(X <= k)
-    upper_tail = np.cumsum(pmf[::-1])[::-1]    # P(X >= k)
+    lower_tail = np.cumsum(pmf)  # P(X <= k)
+    upper_tail = np.cumsum(pmf[::-1])[::-1]  # P(X >= k)
     below = np.nonzero(lower_tail <= p_fail / 2)[0]
     above = np.nonzero(upper_tail <= p_fail / 2)[0]
     low = float(support[below[-1]]) if len(below) else float(support[0]) - 1
@@ -106,7 +108,7 @@ def poisson_count_band(rate, duration, p_fail=DEFAULT_P_FAIL):
     require_non_negative(duration, "duration")
     _require_p_fail(p_fail)
     mean = float(rate * duration)
-    reach = 50 * math.sqrt(mean) + 50      # beyond 50 SD (+50) the tails are far below 1e-100
+    reach = 50 * math.sqrt(mean) + 50  # beyond 50 SD (+50) the tails are far below 1e-100
     support = np.arange(max(0, math.floor(mean - reach)), math.ceil(mean + reach) + 1)
     low, high = _exclusive_band(support, _log_pmf_poisson(support, mean), p_fail)
     return mean, low, high
@@ -130,8 +132,9 @@ def binomial_count_band(n, p, p_fail=DEFAULT_P_FAIL):
     if p in (0, 1):
         log_pmf = np.where(support == (0 if p == 0 else n), 0.0, -np.inf)
     else:
-        log_choose = np.array([math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                               for k in support])
+        log_choose = np.array(
+            [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) for k in support]
+        )
         log_pmf = log_choose + support * math.log(p) + (n - support) * math.log1p(-p)
     low, high = _exclusive_band(support, log_pmf, p_fail)
     return float(n * p), low, high

@@ -31,6 +31,7 @@ and a hash of everything that makes its binary, a file lock lets one process com
 wait and reuse it, a finished build is never written again, and each model writes its results to a
 folder of its own.
 """
+
 import contextlib
 import functools
 import hashlib
@@ -71,9 +72,26 @@ LOCK_TIMEOUT_S = 600
 COMPILE_ARGS = ["-w", "-O1", "-std=c++11"]
 MAKE_ARGS = ["-j2"]
 USE_PCH = True
-PCH_HEADERS = ["algorithm", "cassert", "climits", "cmath", "csignal", "cstdlib", "ctime", "fstream",
-               "iostream", "iterator", "limits", "map", "random", "set", "string", "tuple", "utility",
-               "vector"]
+PCH_HEADERS = [
+    "algorithm",
+    "cassert",
+    "climits",
+    "cmath",
+    "csignal",
+    "cstdlib",
+    "ctime",
+    "fstream",
+    "iostream",
+    "iterator",
+    "limits",
+    "map",
+    "random",
+    "set",
+    "string",
+    "tuple",
+    "utility",
+    "vector",
+]
 
 
 def cache_dir():
@@ -113,8 +131,9 @@ def _compiler_command():
 def _compiler_version(compiler):
     """``compiler --version`` (its first lines name the compiler and its version), or ``""``."""
     try:
-        return subprocess.run([compiler, "--version"], capture_output=True, text=True,
-                              timeout=30).stdout
+        return subprocess.run(
+            [compiler, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -139,7 +158,9 @@ def prepare_in_background():
     if not (USE_PCH and compiler_available()):
         return None
     if _background is None:
-        _background = threading.Thread(target=precompiled_header, name="brian-labs-pch", daemon=True)
+        _background = threading.Thread(
+            target=precompiled_header, name="brian-labs-pch", daemon=True
+        )
         _background.start()
     return _background
 
@@ -180,8 +201,12 @@ def _build_header(compiler, args, folder, header):
             source = Path(tmp) / "course_pch.h"
             source.write_text("".join(f"#include <{name}>\n" for name in PCH_HEADERS))
             built = Path(tmp) / "course_pch.h.gch"
-            subprocess.run([compiler, "-x", "c++-header", *args, str(source), "-o", str(built)],
-                           check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [compiler, "-x", "c++-header", *args, str(source), "-o", str(built)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             # atomic renames: a compiler reading these files never sees half of one
             os.replace(source, header)
             os.replace(built, gch)
@@ -235,8 +260,10 @@ class StandaloneModel:
 
     def __init__(self, name, duration, seed=None, directory=None):
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
-            raise ValueError(f"name must be a short string of letters, digits, '_', '.', '-' "
-                             f"(it names the build folder), got {name!r}")
+            raise ValueError(
+                f"name must be a short string of letters, digits, '_', '.', '-' "
+                f"(it names the build folder), got {name!r}"
+            )
         if not isinstance(duration, Quantity):
             raise TypeError(f"duration must be a time with units, e.g. 1*second, got {duration!r}")
         fail_for_dimension_mismatch(duration, second, "duration must be a time, e.g. 1*second")
@@ -266,8 +293,10 @@ class StandaloneModel:
         ``v = 'rand()*mV'``) come from the model's own stream, not the notebook's.
         """
         if self._built or self._building:
-            raise RuntimeError(f"model {self.name!r} is already built; make a new StandaloneModel "
-                               "to build another")
+            raise RuntimeError(
+                f"model {self.name!r} is already built; make a new StandaloneModel "
+                "to build another"
+            )
         return _BuildContext(self)
 
     def _enter(self):
@@ -277,6 +306,7 @@ class StandaloneModel:
         self._start = time.perf_counter()
         if self.standalone:
             from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
             self._device = CPPStandaloneDevice()  # one device per model: models stay independent
             header = precompiled_header() if USE_PCH else None
             if header is not None:
@@ -297,8 +327,11 @@ class StandaloneModel:
             namespace = dict(frame.f_globals)
             namespace.update(frame.f_locals)
             # the constants Brian2 may look up; not the models, which Brian2 keeps referring to
-            self._namespace = {key: value for key, value in namespace.items()
-                               if not isinstance(value, StandaloneModel)}
+            self._namespace = {
+                key: value
+                for key, value in namespace.items()
+                if not isinstance(value, StandaloneModel)
+            }
             objects = [obj for obj in _objects_in(self._namespace)]
             if not objects:
                 raise RuntimeError("no Brian2 objects were created inside `with model.build():`")
@@ -328,8 +361,9 @@ class StandaloneModel:
             saved = prefs.codegen.cpp.extra_compile_args_gcc
             prefs.codegen.cpp.extra_compile_args_gcc = list(COMPILE_ARGS)  # into the makefile
             try:
-                self._device.build(directory=str(staging), compile=False, run=False,
-                                   with_output=False)
+                self._device.build(
+                    directory=str(staging), compile=False, run=False, with_output=False
+                )
             finally:
                 prefs.codegen.cpp.extra_compile_args_gcc = saved
             final = self.builds / f"{self.name}-{_build_key(staging)}"
@@ -341,8 +375,10 @@ class StandaloneModel:
                         shutil.rmtree(final, ignore_errors=True)  # an incomplete folder, if any
                         os.rename(staging, final)  # atomic: others see a complete build or none
             except Timeout:
-                raise RuntimeError(f"waited {LOCK_TIMEOUT_S} s for another process to build "
-                                   f"{final}; if none is running, delete {final}.lock") from None
+                raise RuntimeError(
+                    f"waited {LOCK_TIMEOUT_S} s for another process to build "
+                    f"{final}; if none is running, delete {final}.lock"
+                ) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self.directory = final
@@ -363,19 +399,24 @@ class StandaloneModel:
         The notebook's random state (numpy's and Brian2's) is the same after the run as before.
         """
         if not self._built:
-            raise RuntimeError(f"model {self.name!r} is not built: create its objects inside "
-                               "`with model.build():` first")
+            raise RuntimeError(
+                f"model {self.name!r} is not built: create its objects inside "
+                "`with model.build():` first"
+            )
         run_args = {} if run_args is None else run_args
         if not isinstance(run_args, dict):
-            raise TypeError("run_args must be a dict {group.variable: value}, "
-                            f"got {type(run_args).__name__}")
+            raise TypeError(
+                f"run_args must be a dict {{group.variable: value}}, got {type(run_args).__name__}"
+            )
         start = time.perf_counter()
         if self.standalone:
             _forget_collected_objects(self._device)
-            self._device.run(directory=str(self.directory),
-                             results_directory=os.path.relpath(self.results_directory,
-                                                               self.directory),
-                             with_output=False, run_args=run_args)
+            self._device.run(
+                directory=str(self.directory),
+                results_directory=os.path.relpath(self.results_directory, self.directory),
+                with_output=False,
+                run_args=run_args,
+            )
         else:
             # Not restore(..., restore_random_state=True): Brian2 2.9's Cython runtime keeps the
             # *address* of its random-number buffer in the stored state; once that buffer has
@@ -395,8 +436,10 @@ class StandaloneModel:
 
     def __repr__(self):
         mode = "cpp_standalone" if self.standalone else "runtime fallback"
-        return (f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
-                f"built={self._built})")
+        return (
+            f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
+            f"built={self._built})"
+        )
 
 
 def _build_key(folder):
@@ -420,7 +463,7 @@ def _remove_results_of_ended_processes(results):
     (a kernel that was killed leaves its folder behind). Other hosts' folders (a shared home)
     are left alone: their processes cannot be checked from here."""
     for folder in results.glob(f"{_HOST}-*-*"):
-        pid = folder.name[len(_HOST) + 1:].split("-", 1)[0]
+        pid = folder.name[len(_HOST) + 1 :].split("-", 1)[0]
         if pid.isdigit() and not _process_exists(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -440,8 +483,9 @@ def _make(folder):
     command = [prefs.devices.cpp_standalone.make_cmd_unix, *MAKE_ARGS]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"compiling the model failed ({' '.join(command)} in {folder}):\n"
-                           f"{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"compiling the model failed ({' '.join(command)} in {folder}):\n{done.stderr[-3000:]}"
+        )
 
 
 class _OwnRandomNumbers:
@@ -463,16 +507,26 @@ class _OwnRandomNumbers:
 
         self.seed = seed
         self.device = all_devices["runtime"]
-        self.buffers = [name for name in self.BUFFERS if hasattr(self.device, name)
-                        and hasattr(self.device, name + "_index")]
+        self.buffers = [
+            name
+            for name in self.BUFFERS
+            if hasattr(self.device, name) and hasattr(self.device, name + "_index")
+        ]
         self.numpy_state = np.random.RandomState(seed).get_state()
         self.positions = {name: (0, 0) for name in self.buffers}  # (address, index); 0: none yet
         self.saved = None
 
     def _current(self):
-        return (np.random.get_state(),
-                {name: (int(getattr(self.device, name)[0]),
-                        int(getattr(self.device, name + "_index")[0])) for name in self.buffers})
+        return (
+            np.random.get_state(),
+            {
+                name: (
+                    int(getattr(self.device, name)[0]),
+                    int(getattr(self.device, name + "_index")[0]),
+                )
+                for name in self.buffers
+            },
+        )
 
     def _install(self, numpy_state, positions):
         np.random.set_state(numpy_state)
@@ -522,7 +576,11 @@ def _objects_in(namespace):
     """The Brian objects a ``run()`` in this namespace would simulate (Brian2's ``collect`` rule)."""
     seen = set()
     for value in namespace.values():
-        if (isinstance(value, BrianObject) and value.add_to_magic_network and id(value) not in seen
-                and value._scope_key == BrianObject._scope_current_key):
+        if (
+            isinstance(value, BrianObject)
+            and value.add_to_magic_network
+            and id(value) not in seen
+            and value._scope_key == BrianObject._scope_current_key
+        ):
             seen.add(id(value))
             yield value

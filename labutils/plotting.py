@@ -1,11 +1,29 @@
 """Plots of Brian2 monitors. Each function draws on ``ax`` (a new figure if None), returns the Axes,
 and never calls ``plt.show()``. Time axes are in ms, voltages in mV."""
-import numpy as np
-from brian2 import (Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, get_dimensions, mV, ms,
-                    nS, siemens, volt)
 
-from ._validate import (recorded_row, require_monitor, require_positive, require_recorded,
-                        require_run, require_unit, show)
+import numpy as np
+from brian2 import (
+    Hz,
+    PopulationRateMonitor,
+    SpikeMonitor,
+    StateMonitor,
+    get_dimensions,
+    mV,
+    ms,
+    nS,
+    siemens,
+    volt,
+)
+
+from ._validate import (
+    recorded_row,
+    require_monitor,
+    require_positive,
+    require_recorded,
+    require_run,
+    require_unit,
+    show,
+)
 
 SPIKE_COLOUR = "#D55E00"
 THRESHOLD_COLOUR = "0.4"
@@ -54,8 +72,15 @@ def _label(variable, unit_name):
     return variable if unit_name is None else f"{variable} ({unit_name})"
 
 
-def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, threshold=None, ax=None,
-               **line_kwargs):
+def plot_trace(
+    state_monitor,
+    variable="v",
+    neuron=0,
+    spike_monitor=None,
+    threshold=None,
+    ax=None,
+    **line_kwargs,
+):
     """Membrane trace of one neuron against time (ms); voltages shown in mV, conductances in nS.
 
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
@@ -78,13 +103,22 @@ def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, thresh
     shown = _envelope(t, y)
     ax.plot(t[shown], y[shown], **line_kwargs)
     if threshold is not None:
-        ax.axhline(float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold")
+        ax.axhline(
+            float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold"
+        )
     if spike_monitor is not None:
         times = np.asarray(spike_monitor.t[spike_monitor.i == neuron] / ms)
         if len(times):
             top = ax.get_ylim()[1]
-            ax.plot(times, np.full(len(times), top), "v", color=SPIKE_COLOUR, ms=9, label="spikes",
-                    clip_on=False)
+            ax.plot(
+                times,
+                np.full(len(times), top),
+                "v",
+                color=SPIKE_COLOUR,
+                ms=9,
+                label="spikes",
+                clip_on=False,
+            )
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(_label(variable, unit_name))
     return ax
@@ -123,7 +157,12 @@ def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
     ax = _axes(ax)
     marker_kwargs.setdefault("ms", 2)
     marker_kwargs.setdefault("color", "k")
-    ax.plot(np.asarray(spike_monitor.t / ms), np.asarray(spike_monitor.i) + offset, ".", **marker_kwargs)
+    ax.plot(
+        np.asarray(spike_monitor.t / ms),
+        np.asarray(spike_monitor.i) + offset,
+        ".",
+        **marker_kwargs,
+    )
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron index")
     return ax
@@ -138,7 +177,9 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
     require_unit(width, ms, "width")
     require_positive(width, "width")
     if len(rate_monitor.t) == 0:
-        raise ValueError("rate_monitor is empty: run the simulation before analysing or plotting it")
+        raise ValueError(
+            "rate_monitor is empty: run the simulation before analysing or plotting it"
+        )
     rate = rate_monitor.smooth_rate(window="gaussian", width=width)
     ax = _axes(ax)
     ax.plot(np.asarray(rate_monitor.t / ms), np.asarray(rate / Hz), **line_kwargs)
@@ -147,8 +188,9 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
     return ax
 
 
-def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None,
-                     **hist_kwargs):
+def plot_v_histogram(
+    state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None, **hist_kwargs
+):
     """Histogram (probability density, per mV for a voltage) of a recorded variable of one neuron
     from ``start`` (seconds) on; voltages shown in mV, conductances in nS. ``neuron`` is the
     neuron's index in its group. Returns the Axes."""
@@ -162,7 +204,9 @@ def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * m
     ax = _axes(ax)
     unit, unit_name = _display_unit(values)
     hist_kwargs.setdefault("alpha", 0.7)
-    hist_kwargs.setdefault("histtype", "stepfilled")  # one polygon instead of a patch per bin: faster
+    hist_kwargs.setdefault(
+        "histtype", "stepfilled"
+    )  # one polygon instead of a patch per bin: faster
     ax.hist(np.asarray(values / unit), bins=bins, density=True, **hist_kwargs)
     ax.set_xlabel(_label(variable, unit_name))
     ax.set_ylabel("density")

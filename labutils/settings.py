@@ -1,4 +1,5 @@
 """Course-wide settings: random seed, code-generation target, figure style, version report."""
+
 import gc
 import os
 import platform
@@ -37,6 +38,7 @@ def prepare_session():
     gc.collect()
     gc.freeze()
     from .fast import prepare_in_background
+
     prepare_in_background()
 
 
@@ -45,7 +47,9 @@ def _settings_from_environment():
     try:
         seed = int(raw_seed)
     except ValueError:
-        raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}") from None
+        raise ValueError(
+            f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}"
+        ) from None
     if not 0 <= seed < 2**32:  # numpy's (and so Brian2's) seed() accepts 0 .. 2**32 - 1
         raise ValueError(f"{SEED_VARIABLE} must be an integer from 0 to 2**32 - 1, got {seed}")
     target = os.environ.get(TARGET_VARIABLE, "numpy").strip().lower()
@@ -71,7 +75,16 @@ PROJECTOR_STYLE = {
     "axes.prop_cycle": None,  # filled in below: a colour-blind-safe cycle
 }
 # Okabe-Ito colours: distinguishable for colour-blind viewers and on washed-out projectors.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+OKABE_ITO = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+]
 
 
 def use_projector_style():

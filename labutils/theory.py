@@ -1,5 +1,6 @@
 """Theory the notebooks compare simulations with: shot noise (Campbell's theorem), with units in
 and units out. Bands for random counts and statistics are in :mod:`labutils.bands`."""
+
 import numbers
 
 import numpy as np
@@ -17,9 +18,15 @@ def shot_noise_stats(n_inputs, rate, weight, tau):
     unit (e.g. nS or a dimensionless conductance in units of g_L) and may be negative; the mean
     and SD carry the same unit.
     """
-    if (isinstance(n_inputs, bool) or not isinstance(n_inputs, numbers.Real)
-            or int(n_inputs) != n_inputs or n_inputs < 0):
-        raise ValueError(f"n_inputs must be a non-negative whole number (no units), got {show(n_inputs)}")
+    if (
+        isinstance(n_inputs, bool)
+        or not isinstance(n_inputs, numbers.Real)
+        or int(n_inputs) != n_inputs
+        or n_inputs < 0
+    ):
+        raise ValueError(
+            f"n_inputs must be a non-negative whole number (no units), got {show(n_inputs)}"
+        )
     require_non_negative(rate, "rate")
     require_positive(tau, "tau")
     mean = n_inputs * rate * weight * tau

@@ -1,5 +1,6 @@
 """Shared set-up for the labutils unit tests: a headless matplotlib, the numpy code-generation
 target (no compiler), and no figure left open after a test."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -209,8 +209,11 @@ def test_lab_opens_the_student_edition_and_instructor_flag_the_full_one(monkeypa
 
 def test_grade_runs_in_the_instructor_environment(monkeypatch):
     profiles = []
-    monkeypatch.setattr(course, "ensure_environment",
-                        lambda profile, windows: profiles.append(profile) or Path("/py"))
+    monkeypatch.setattr(
+        course,
+        "ensure_environment",
+        lambda profile, windows: profiles.append(profile) or Path("/py"),
+    )
     monkeypatch.setattr(course, "run", lambda args: 0)
     course.main(["grade"])
     course.main(["student"])

@@ -1,5 +1,6 @@
 """The JupyterLab defaults the course ships: valid against JupyterLab's own settings schema, and
 installed where JupyterLab reads them, without losing an environment's other overrides."""
+
 import json
 import sys
 from pathlib import Path
@@ -15,8 +16,16 @@ def test_the_news_prompt_is_off_and_valid_for_jupyterlab():
     overrides = json.loads(lab_settings.COURSE_OVERRIDES.read_text())
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification["fetchNews"] == "false"
-    schema_file = (Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab"
-                   / "apputils-extension" / "notification.json")
+    schema_file = (
+        Path(sys.prefix)
+        / "share"
+        / "jupyter"
+        / "lab"
+        / "schemas"
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.json"
+    )
     jsonschema.validate(notification, json.loads(schema_file.read_text()))
 
 
@@ -25,13 +34,22 @@ def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
 
     target = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     target.parent.mkdir(parents=True)
-    target.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "x"},
-                                  "@jupyterlab/apputils-extension:notification": {"a": 1}}))
+    target.write_text(
+        json.dumps(
+            {
+                "@jupyterlab/apputils-extension:themes": {"theme": "x"},
+                "@jupyterlab/apputils-extension:notification": {"a": 1},
+            }
+        )
+    )
     assert lab_settings.install(tmp_path) == target
     merged = json.loads(target.read_text())
     assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "x"}
     assert merged["@jupyterlab/apputils-extension:notification"] == {
-        "a": 1, "fetchNews": "false", "checkForUpdates": False}
+        "a": 1,
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    }
     # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
     lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
     assert Path(get_app_dir()).resolve() == lab.resolve()
@@ -43,7 +61,9 @@ def test_nbgitpuller_link_format():
     assert nbgitpuller_link.link("https://hub.example.edu/", "student/01_decay.ipynb") == (
         "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F"
         "brian-labs%2Fbrian-labs&branch=main&urlpath=lab%2Ftree%2Fbrian-labs%2Fstudent%2F"
-        "01_decay.ipynb")
+        "01_decay.ipynb"
+    )
     import pytest
+
     with pytest.raises(ValueError, match="hub must be the hub's http"):
         nbgitpuller_link.link("hub.example.edu", "x.ipynb")

@@ -1,9 +1,24 @@
 """Unit tests for labutils.analysis: known answers from tiny Brian2 simulations and hand-built
 spike trains, and a clear error for every kind of bad input."""
+
 import numpy as np
 import pytest
-from brian2 import (Clock, DimensionMismatchError, Hz, NeuronGroup, Network, PopulationRateMonitor,
-                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms, nS, second)
+from brian2 import (
+    Clock,
+    DimensionMismatchError,
+    Hz,
+    NeuronGroup,
+    Network,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    mV,
+    ms,
+    nS,
+    second,
+)
 
 import labutils as lu
 
@@ -35,8 +50,13 @@ V0, TAU, DT, N_STEPS = 10 * mV, 10 * ms, 0.1 * ms, 200
 @pytest.fixture(scope="module")
 def decay():
     """Two neurons relaxing exactly (method 'exact') from 10 mV and 20 mV towards 0 for 20 ms."""
-    group = NeuronGroup(2, "dv/dt = -v / tau : volt (unless refractory)", method="exact",
-                        namespace=dict(tau=TAU), dt=DT)
+    group = NeuronGroup(
+        2,
+        "dv/dt = -v / tau : volt (unless refractory)",
+        method="exact",
+        namespace=dict(tau=TAU),
+        dt=DT,
+    )
     group.v = "(i + 1) * 10*mV"
     both = StateMonitor(group, "v", record=True)
     only_second = StateMonitor(group, "v", record=[1])
@@ -148,7 +168,9 @@ def test_fano_factor_of_poisson_counts_is_near_one():
 
 def test_fano_factor_bad_input():
     times = [1, 2, 25] * ms
-    with pytest.raises(DimensionMismatchError, match="window must have units of second.*got 10. mV"):
+    with pytest.raises(
+        DimensionMismatchError, match="window must have units of second.*got 10. mV"
+    ):
         lu.fano_factor(times, 10 * mV)
     with pytest.raises(ValueError, match="window must be positive, got -10. ms"):
         lu.fano_factor(times, -10 * ms)

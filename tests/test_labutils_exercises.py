@@ -1,6 +1,7 @@
 """Unit tests for labutils.check_answer and require_answer: right answers pass in any equivalent
 form, wrong or missing ones fail in one line with a hint and never show the expected value, and the
 answer key stores no value in readable form."""
+
 import json
 import sys
 from pathlib import Path
@@ -21,14 +22,19 @@ import answer_key  # noqa: E402
 def key(tmp_path, monkeypatch):
     """Record ``answers`` ({name: (value, sig, recompute)}) as tools/answer_key.py would, then
     point labutils at that key."""
+
     def make(answers, solution_cells=()):
         record_file = tmp_path / "records.json"
         monkeypatch.setenv(exercises.RECORD_VARIABLE, str(record_file))
         for name, (value, sig, recompute) in answers.items():
             lu.check_answer(name, value, sig=sig, namespace={} if recompute else None)
         monkeypatch.delenv(exercises.RECORD_VARIABLE)
-        nb = {"cells": [{"cell_type": "code", "source": s, "metadata": {"tags": ["solution"]}}
-                        for s in solution_cells]}
+        nb = {
+            "cells": [
+                {"cell_type": "code", "source": s, "metadata": {"tags": ["solution"]}}
+                for s in solution_cells
+            ]
+        }
         nb = nbformat.from_dict(nb)
         entries = answer_key.key_from_records(nb, json.loads(record_file.read_text()), {})
         (tmp_path / "answers").mkdir()
@@ -36,6 +42,7 @@ def key(tmp_path, monkeypatch):
         monkeypatch.setattr(exercises, "ANSWER_DIR", tmp_path / "answers")
         exercises._answer_key.cache_clear()
         return entries
+
     yield make
     exercises._answer_key.cache_clear()
 
@@ -48,10 +55,16 @@ def test_the_key_holds_no_readable_value(key):
 
 
 def test_equivalent_forms_of_a_right_answer_pass(key, capsys):
-    key({"factor_rate": (np.sqrt(2), 3, False), "closer_needs_fewer": (True, None, False),
-         "n_needed": (np.array([9, 7, 4, 2]), None, False), "nu_few": (1 * Hz, 2, False),
-         "prediction": ("higher", None, False),
-         "fires": ({"a": True, "b": False}, None, False)})
+    key(
+        {
+            "factor_rate": (np.sqrt(2), 3, False),
+            "closer_needs_fewer": (True, None, False),
+            "n_needed": (np.array([9, 7, 4, 2]), None, False),
+            "nu_few": (1 * Hz, 2, False),
+            "prediction": ("higher", None, False),
+            "fires": ({"a": True, "b": False}, None, False),
+        }
+    )
     capsys.readouterr()
     for form in (np.sqrt(2), 1.41, 1.414, np.float32(1.4142), np.array([1.41])):
         assert lu.check_answer("factor_rate", form, sig=3)
@@ -66,16 +79,25 @@ def test_equivalent_forms_of_a_right_answer_pass(key, capsys):
 
 
 def test_a_wrong_answer_is_one_line_with_a_hint_and_no_expected_value(key):
-    key({"factor_rate": (np.sqrt(2), 3, False), "nu_few": (1 * Hz, 2, False),
-         "n_needed": (np.array([9, 7, 4, 2]), None, False)})
+    key(
+        {
+            "factor_rate": (np.sqrt(2), 3, False),
+            "nu_few": (1 * Hz, 2, False),
+            "n_needed": (np.array([9, 7, 4, 2]), None, False),
+        }
+    )
     with pytest.raises(lu.WrongAnswer) as caught:
         lu.check_answer("factor_rate", 1.42, sig=3, hint="put 2*nu_e into the formula")
     message = str(caught.value)
-    assert message == ("factor_rate: not right yet (checked to 3 significant figures). "
-                       "Hint: put 2*nu_e into the formula")
+    assert message == (
+        "factor_rate: not right yet (checked to 3 significant figures). "
+        "Hint: put 2*nu_e into the formula"
+    )
     assert caught.value._render_traceback_() == [f"WrongAnswer: {message}"]
-    with pytest.raises(lu.WrongAnswer, match="^nu_few: has no units \\(a plain number\\), but the "
-                                             "answer needs units of Hz.$"):
+    with pytest.raises(
+        lu.WrongAnswer,
+        match="^nu_few: has no units \\(a plain number\\), but the answer needs units of Hz.$",
+    ):
         lu.check_answer("nu_few", 1, sig=2)
     with pytest.raises(lu.WrongAnswer, match="^n_needed: the answer needs 4 value\\(s\\), got 3."):
         lu.check_answer("n_needed", [9, 7, 4])
@@ -133,10 +155,11 @@ def test_author_errors_are_named(key):
 
 def test_every_answer_name_is_unique_in_the_course():
     exercises._answer_key.cache_clear()
-    assert len(exercises._answer_key()) >= 20   # raises ValueError on a name in two files
+    assert len(exercises._answer_key()) >= 20  # raises ValueError on a name in two files
 
 
 # Checks against a value the check cell computes itself (e.g. from the student's own model)
+
 
 def test_right_answers_pass_and_print_a_confirmation(capsys):
     assert lu.check_answer("tau_m", 20 * ms, 20 * ms) is True
@@ -157,11 +180,20 @@ def test_tolerances():
 
 
 def test_wrong_units_are_named():
-    with pytest.raises(AssertionError, match=r"tau_m: has no units \(a plain number\), but the answer needs units of second \(e.g. ms\)"):
+    with pytest.raises(
+        AssertionError,
+        match=r"tau_m: has no units \(a plain number\), but the answer needs units of second \(e.g. ms\)",
+    ):
         lu.check_answer("tau_m", 0.02, 20 * ms)
-    with pytest.raises(AssertionError, match=r"I_hold: has units of siemens \(e.g. nS\), but the answer needs units of ampere"):
+    with pytest.raises(
+        AssertionError,
+        match=r"I_hold: has units of siemens \(e.g. nS\), but the answer needs units of ampere",
+    ):
         lu.check_answer("I_hold", 200 * nS, 200 * pA)
-    with pytest.raises(AssertionError, match=r"ratio: has units of hertz \(e.g. Hz\), but the answer needs no units"):
+    with pytest.raises(
+        AssertionError,
+        match=r"ratio: has units of hertz \(e.g. Hz\), but the answer needs no units",
+    ):
         lu.check_answer("ratio", 5 * Hz, 5)
 
 
@@ -171,8 +203,9 @@ def test_missing_and_malformed_answers():
             lu.check_answer("tau_m", placeholder, 20 * ms)
     with pytest.raises(AssertionError, match="tau_m: the answer must be a number.*'twenty'"):
         lu.check_answer("tau_m", "twenty", 20 * ms)
-    with pytest.raises(AssertionError,
-                       match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"):
+    with pytest.raises(
+        AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"
+    ):
         lu.check_answer("rates", [10, 20] * Hz, [10, 20, 30] * Hz)
     with pytest.raises(AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(\\)"):
         lu.check_answer("rates", 10 * Hz, [10, 10, 10] * Hz)  # one number is not three
@@ -181,7 +214,12 @@ def test_missing_and_malformed_answers():
 
 
 def test_bad_tolerance_units_are_the_author_s_error():
-    with pytest.raises(DimensionMismatchError, match=r"atol must have the units of expected \(units of second \(e.g. ms\)\), got 1. mV"):
+    with pytest.raises(
+        DimensionMismatchError,
+        match=r"atol must have the units of expected \(units of second \(e.g. ms\)\), got 1. mV",
+    ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=1 * mV)
-    with pytest.raises(DimensionMismatchError, match="atol must have the units of expected.*got 0.001"):
+    with pytest.raises(
+        DimensionMismatchError, match="atol must have the units of expected.*got 0.001"
+    ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=0.001)

@@ -1,5 +1,6 @@
 """Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
 and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+
 import gc
 import json
 import os
@@ -10,8 +11,19 @@ import threading
 
 import numpy as np
 import pytest
-from brian2 import (Hz, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms,
-                    run, second, start_scope)
+from brian2 import (
+    Hz,
+    NeuronGroup,
+    PoissonGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    mV,
+    ms,
+    run,
+    second,
+    start_scope,
+)
 from brian2.devices.device import get_device, runtime_device
 
 from labutils import fast
@@ -65,13 +77,18 @@ def test_concurrent_callers_share_one_header_build(monkeypatch, tmp_path):
 
     monkeypatch.setattr(fast.subprocess, "run", counting_run)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(fast.precompiled_header())) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(fast.precompiled_header()))
+        for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert len(builds) == 1, f"{len(builds)} compiler runs for one header"
-    assert len(results) == 3 and len(set(results)) == 1 and results[0].with_suffix(".h.gch").exists()
+    assert (
+        len(results) == 3 and len(set(results)) == 1 and results[0].with_suffix(".h.gch").exists()
+    )
 
 
 @pytest.mark.parametrize("name", ["", "has space", "../escape", 3, "/abs"])
@@ -197,14 +214,17 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
     first = StandaloneModel("first", 20 * ms, seed=3, directory=tmp_path / "first")
     assert first.standalone
     check_reruns(first)
-    assert first.directory.parent == tmp_path / "first" and first.directory.name.startswith("first-")
+    assert first.directory.parent == tmp_path / "first" and first.directory.name.startswith(
+        "first-"
+    )
     assert (first.directory / "main").exists() and first.compiled
     assert first.results_directory.parent == first.directory / "results"
     # a second model in the same session gets its own device: the first one keeps working
     second_model = StandaloneModel("second", 10 * ms, seed=4, directory=tmp_path / "second")
     with second_model.build():
-        other = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
-                            method="exact")
+        other = NeuronGroup(
+            1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+        )
         other_trace = StateMonitor(other, "v", record=0)
     second_model.run(run_args={other.drive: 2.0})
     assert len(other_trace.t) == 100
@@ -218,7 +238,9 @@ def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(
         pytest.skip("no C++ compiler")
     model = StandaloneModel("unnamed", 10 * ms, directory=tmp_path / "unnamed")
     with model.build():
-        unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact")
+        unit = NeuronGroup(
+            1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+        )
         StateMonitor(unit, "v", record=0)  # not kept: garbage once the block ends
         kept = StateMonitor(unit, "v", record=0)
     gc.collect()
@@ -235,14 +257,16 @@ def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_
     """The same model with other compiler flags gets its own build folder. (The same model built
     again in a fresh process reuses the folder: test_processes_build_and_run_the_same_model_at_once;
     within one process Brian2 numbers the names of the new objects, so the code differs.)"""
+
     def leaky(flags=None):
         """Build and run a model; return what is left of it once it is garbage."""
         if flags is not None:
             monkeypatch.setattr(fast, "COMPILE_ARGS", flags)
         model = StandaloneModel("same", 10 * ms, seed=1, directory=tmp_path)
         with model.build():
-            unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
-                               method="exact")
+            unit = NeuronGroup(
+                1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+            )
             trace = StateMonitor(unit, "v", record=0)
         model.run(run_args={unit.drive: 1.0})
         left = model.directory, model.compiled, model.results_directory, trace.v[0][-1]
@@ -256,7 +280,8 @@ def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_
     folder_flags, compiled_flags, _, v_flags = leaky(flags=[*fast.COMPILE_ARGS, "-DLABUTILS_TEST"])
     assert folder_flags != folder and compiled_flags and v_flags == v_first
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
-        [folder.name, folder_flags.name]), "no staging folder is left behind"
+        [folder.name, folder_flags.name]
+    ), "no staging folder is left behind"
 
 
 CHILD = textwrap.dedent("""
@@ -296,9 +321,16 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
     binary), each runs with its own values and reads only its own results."""
     env = dict(os.environ, BRIAN_LABS_CACHE_DIR=str(tmp_path))
     settings = [(0.5, 40), (1.0, 80), (2.0, 160)]  # (drive, input rate in Hz) per process
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(drive), str(rate)], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for drive, rate in settings]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(drive), str(rate)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for drive, rate in settings
+    ]
     outputs = [child.communicate(timeout=600) for child in children]
     for child, (out, err) in zip(children, outputs):
         assert child.returncode == 0, err[-3000:]
@@ -316,8 +348,9 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
     assert counts[0] < counts[2] and counts[0] <= counts[1] <= counts[2], counts
     builds = [p.name for p in tmp_path.joinpath("standalone").iterdir() if p.is_dir()]
     assert builds == [reports[0]["folder"].rsplit("/", 1)[1]], f"left-over folders: {builds}"
-    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), \
+    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), (
         "each process removes its results folder when it exits"
+    )
 
 
 def next_draws():
@@ -332,6 +365,7 @@ def draws_after_a_model(tmp_path, fast_mode, seed):
     os.environ["BRIAN_LABS_FAST"] = fast_mode
     try:
         from brian2 import seed as brian_seed
+
         brian_seed(11)
         np.random.rand(7)  # the notebook's earlier cells
         model = StandaloneModel("draws", 20 * ms, seed=seed, directory=tmp_path)
@@ -346,6 +380,7 @@ def draws_after_a_model(tmp_path, fast_mode, seed):
 @pytest.mark.parametrize("seed", [3, None])
 def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
     from brian2 import seed as brian_seed
+
     brian_seed(11)
     np.random.rand(7)
     reference = next_draws()
@@ -370,8 +405,12 @@ def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp
 
 
 def test_results_of_ended_processes_are_removed(tmp_path):
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     stale = tmp_path / f"{fast._HOST}-{ended}-abc"
     alive = tmp_path / f"{fast._HOST}-{os.getpid()}-abc"
     other_host = tmp_path / f"elsewhere-{ended}-abc"

@@ -1,10 +1,22 @@
 """Unit tests for labutils.plotting: the returned Axes hold the monitors' data in ms, mV, nS and Hz,
 with unit labels, threshold line and spike markers; bad input fails before anything is drawn."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from brian2 import (DimensionMismatchError, Hz, NeuronGroup, Network, PopulationRateMonitor,
-                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, mV, ms, nS)
+from brian2 import (
+    DimensionMismatchError,
+    Hz,
+    NeuronGroup,
+    Network,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    mV,
+    ms,
+    nS,
+)
 
 import labutils as lu
 
@@ -15,12 +27,18 @@ V_T = -50 * mV
 def run():
     """Two LIF neurons driven above threshold (neuron 1 harder), a decaying g_e in nS and a
     constant dimensionless g_i, 30 ms at dt = 0.1 ms."""
-    group = NeuronGroup(2, """dv/dt = (-70*mV - v + drive) / (10*ms) : volt
+    group = NeuronGroup(
+        2,
+        """dv/dt = (-70*mV - v + drive) / (10*ms) : volt
                              dg_e/dt = -g_e / (5*ms) : siemens
                              g_i : 1
                              drive : volt (constant)""",
-                        threshold="v > V_T", reset="v = -70*mV", method="exact",
-                        namespace=dict(V_T=V_T), dt=0.1 * ms)
+        threshold="v > V_T",
+        reset="v = -70*mV",
+        method="exact",
+        namespace=dict(V_T=V_T),
+        dt=0.1 * ms,
+    )
     group.v = -70 * mV
     group.drive = [25, 40] * mV
     group.g_e = 2 * nS
@@ -64,7 +82,9 @@ def test_plot_trace_makes_a_figure_when_no_axes_given_and_passes_line_options(ru
     ax = lu.plot_trace(run["state"], variable="g_e", color="red", lw=3)
     (line,) = ax.get_lines()
     assert ax.figure is not None and line.get_color() == "red" and line.get_linewidth() == 3
-    assert ax.get_ylabel() == "g_e (nS)" and np.allclose(line.get_ydata(), run["state"].g_e[0] / nS)
+    assert ax.get_ylabel() == "g_e (nS)" and np.allclose(
+        line.get_ydata(), run["state"].g_e[0] / nS
+    )
 
 
 def test_plot_trace_uses_the_neuron_index_with_a_partial_recording(run):
@@ -77,7 +97,9 @@ def test_plot_trace_uses_the_neuron_index_with_a_partial_recording(run):
 
 def test_plot_trace_bad_input(run):
     state = run["state"]
-    with pytest.raises(DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"
+    ):
         lu.plot_trace(state, threshold=50 * ms)
     with pytest.raises(DimensionMismatchError, match="threshold must have units of volt.*got -50"):
         lu.plot_trace(state, threshold=-50)
@@ -184,7 +206,9 @@ def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):
     outline = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms).patches
     assert len(outline) == 1
     x, y = outline[0].get_xy().T
-    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(1)  # area
+    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(
+        1
+    )  # area
     assert (x.min(), x.max()) == (pytest.approx(np.min(after)), pytest.approx(np.max(after)))
     assert ax.get_xlabel() == "v (mV)" and ax.get_ylabel() == "density"
 
@@ -212,7 +236,7 @@ def test_long_traces_are_drawn_as_their_min_max_envelope():
     assert keep[0] == 0 and keep[-1] == y.size - 1 and 12345 in keep
     chunk = -(-y.size // (MAX_LINE_POINTS // 2))
     for start in range(0, y.size, chunk):  # every chunk's min and max are drawn
-        part = y[start:start + chunk]
+        part = y[start : start + chunk]
         assert start + part.argmin() in keep and start + part.argmax() in keep
     short = np.arange(50.0)
     assert np.array_equal(_envelope(short, short), np.arange(50))

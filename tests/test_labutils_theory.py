@@ -1,5 +1,6 @@
 """Unit tests for labutils.theory: Campbell's shot-noise statistics by hand,
 against sampled data, and a clear error for every kind of bad input."""
+
 import numpy as np
 import pytest
 from brian2 import DimensionMismatchError, Hz, mV, ms, nS, second

@@ -1,6 +1,7 @@
 """The nbgrader export: nbgrader's cell metadata (schema version 3) on the right cells, solutions in
 solution regions, give-away checks as hidden tests; and the grading round trip when nbgrader is
 installed (it is not in the students' environment; tools/grade_check.py runs all notebooks)."""
+
 import builtins
 import json
 import sys
@@ -43,11 +44,16 @@ def test_cells_carry_nbgrader_metadata(course, path):
         assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") == 1
         # the student's cell keeps the exercise as written: placeholders and instructions
         assert text.split("\n### BEGIN SOLUTION")[0] == exercise_source[cell["id"]].rstrip()
-    hidden = sum("solution" in c["metadata"].get("tags", []) and "check" in c["metadata"]["tags"]
-                 for c in original)
+    hidden = sum(
+        "solution" in c["metadata"].get("tags", []) and "check" in c["metadata"]["tags"]
+        for c in original
+    )
     assert sum("".join(c["source"]).count("### BEGIN HIDDEN TESTS") for c in cells) == hidden
-    answers = [c for c in original if c["cell_type"] == "markdown"
-               and "solution" in c["metadata"].get("tags", [])]
+    answers = [
+        c
+        for c in original
+        if c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
+    ]
     assert not any("".join(a["source"]) in "".join(c["source"]) for a in answers for c in cells)
 
 
@@ -58,6 +64,7 @@ def test_a_missing_nbgrader_ends_in_one_line(monkeypatch):
         if name == "nbgrader" or name.startswith("nbgrader."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "__import__", no_nbgrader)
     with pytest.raises(SystemExit, match=r"^nbgrader is not installed in this Python: install it"):
         grade_check.main(["00"])

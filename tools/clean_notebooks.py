@@ -7,6 +7,7 @@
 Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags; a cell's
 `jupyter.source_hidden` (check cells are stored collapsed); a cell's `brian_labs` (exercise ids).
 """
+
 import json
 import sys
 

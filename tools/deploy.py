@@ -9,6 +9,7 @@ per-Python lock. The image installs exactly the lock, the hub packages below (Ju
 single-user server and nbgitpuller, which a hub needs in the image and Binder does not), and the
 course helpers; then it runs binder/postBuild, so the compiled explorers are in the image.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -68,15 +69,22 @@ def render_dockerfile(lock_path, python_version):
     for number, line in enumerate(lock_path.read_text().splitlines(), 1):
         line = line.strip()
         if line and not line.startswith("#") and not re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", line):
-            raise ValueError(f"lock_path {lock_path}, line {number}: {line!r} "
-                             "is not name==version")
+            raise ValueError(
+                f"lock_path {lock_path}, line {number}: {line!r} is not name==version"
+            )
     try:
         relative = lock_path.resolve().relative_to(ROOT)
     except ValueError:
-        raise ValueError(f"lock_path {lock_path} is not inside the repository {ROOT}: "
-                         "the image build copies it from there") from None
-    return TEMPLATE.format(lock=relative.as_posix(), python=python_version, cache=CACHE_DIR,
-                           hub_packages=" ".join(HUB_PACKAGES))
+        raise ValueError(
+            f"lock_path {lock_path} is not inside the repository {ROOT}: "
+            "the image build copies it from there"
+        ) from None
+    return TEMPLATE.format(
+        lock=relative.as_posix(),
+        python=python_version,
+        cache=CACHE_DIR,
+        hub_packages=" ".join(HUB_PACKAGES),
+    )
 
 
 def main(argv):

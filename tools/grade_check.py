@@ -10,6 +10,7 @@ brings notebook 7 and turns its JupyterLab extensions on for everyone using that
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
 """
+
 import argparse
 import os
 import shutil
@@ -38,17 +39,23 @@ def grade(course, assignment):
 
     nbgrader(course, "generate_assignment", assignment, "--force", "--create")
     notebook = f"{assignment}.ipynb"
-    submissions = {"solutions": course / "source" / assignment / notebook,
-                   "blank": course / "release" / assignment / notebook}
+    submissions = {
+        "solutions": course / "source" / assignment / notebook,
+        "blank": course / "release" / assignment / notebook,
+    }
     for student, original in submissions.items():
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(original, folder / notebook)
         nbgrader(course, "autograde", assignment, "--student", student, "--create", "--force")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {student: (gradebook.find_submission(assignment, student).score,
-                          gradebook.find_assignment(assignment).max_score)
-                for student in submissions}
+        return {
+            student: (
+                gradebook.find_submission(assignment, student).score,
+                gradebook.find_assignment(assignment).max_score,
+            )
+            for student in submissions
+        }
 
 
 def main(argv=None):
@@ -59,9 +66,11 @@ def main(argv=None):
     try:
         import nbgrader  # noqa: F401
     except ImportError:
-        raise SystemExit("nbgrader is not installed in this Python: install it next to the course "
-                         "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
-                         "with that Python") from None
+        raise SystemExit(
+            "nbgrader is not installed in this Python: install it next to the course "
+            "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
+            "with that Python"
+        ) from None
     # nbgrader runs `alembic` (installed next to it) by name: put this Python's scripts first
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     paths = student_edition.select(args.notebooks)
@@ -73,14 +82,19 @@ def main(argv=None):
             scores = grade(course, path.stem)
             solved, blank = scores["solutions"], scores["blank"]
             ok = solved[0] == solved[1] == points[path.stem] and blank[0] == 0
-            print(f"{path.stem}: {points[path.stem]} points; solutions "
-                  f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
-                  f"{'ok' if ok else 'WRONG'}", flush=True)
+            print(
+                f"{path.stem}: {points[path.stem]} points; solutions "
+                f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
+                f"{'ok' if ok else 'WRONG'}",
+                flush=True,
+            )
             if not ok:
                 failures.append(path.stem)
     if failures:
-        print("not full marks for the solutions or not zero for the blank edition: "
-              + ", ".join(failures))
+        print(
+            "not full marks for the solutions or not zero for the blank edition: "
+            + ", ".join(failures)
+        )
         return 1
     return 0
 

@@ -8,14 +8,15 @@ edition (notebooks/). A link clones the repository into ~/brian-labs the first t
 course's updates on every later click, keeping what the student changed (docs/serving-a-class.md).
 With --notebook NN the links open that notebook instead of the edition's folder.
 """
+
 import argparse
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-REPOSITORY = "https://github.com/brian-labs/brian-labs"   # the Binder badge's repository
-TARGET = "brian-labs"                                    # the folder in each home
+REPOSITORY = "https://github.com/brian-labs/brian-labs"  # the Binder badge's repository
+TARGET = "brian-labs"  # the folder in each home
 EDITIONS = {"student": "student", "instructor": "notebooks"}
 
 
@@ -23,8 +24,9 @@ def server_path(edition_folder, notebook=None, branch="main", repo=REPOSITORY):
     """The part after the user's server URL: ``git-pull?repo=...`` (for a hub's default URL)."""
     target = f"{TARGET}/{edition_folder}" + (f"/{notebook}" if notebook else "")
     # JupyterLab path; "?autodecode" as in nbgitpuller's URL-options documentation
-    query = dict(repo=repo, branch=branch, targetpath=TARGET,
-                 urlpath=f"lab/tree/{target}?autodecode")
+    query = dict(
+        repo=repo, branch=branch, targetpath=TARGET, urlpath=f"lab/tree/{target}?autodecode"
+    )
     return "git-pull?" + urlencode(query, quote_via=quote, safe="")
 
 
@@ -36,8 +38,9 @@ def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
         raise ValueError(f"hub must be a URL like https://hub.example.edu, got {hub!r}")
     if not branch or any(c.isspace() for c in branch):
         raise ValueError(f"branch must be a git branch name, got {branch!r}")
-    return f"{hub.rstrip('/')}/hub/user-redirect/" + server_path(edition_folder, notebook, branch,
-                                                                  repo)
+    return f"{hub.rstrip('/')}/hub/user-redirect/" + server_path(
+        edition_folder, notebook, branch, repo
+    )
 
 
 def find_notebook(prefix):

@@ -8,11 +8,12 @@ nbgitpuller (installed on the hub) clones the repository into the student's home
 visit and merges updates on later ones without overwriting the student's changes. PATH is relative
 to the repository (default: the student edition's first notebook).
 """
+
 import argparse
 import sys
 from urllib.parse import urlencode, urlsplit
 
-REPOSITORY = "https://github.com/brian-labs/brian-labs"   # the site's and Binder's repository
+REPOSITORY = "https://github.com/brian-labs/brian-labs"  # the site's and Binder's repository
 
 
 def link(hub, path, repo=REPOSITORY, branch="main"):

@@ -15,6 +15,7 @@ In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema vers
 `DIR/nbgrader_config.py` sets the code stub. Run nbgrader from DIR (`tools/grade_check.py` does).
 nbgrader itself is not needed to export, only to generate and grade.
 """
+
 import argparse
 import ast
 import json
@@ -26,12 +27,12 @@ sys.path.insert(0, str(ROOT / "tools"))
 import student_edition  # noqa: E402
 
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
-CONFIG = '''# Written by tools/nbgrader_export.py
+CONFIG = """# Written by tools/nbgrader_export.py
 c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 900
-'''
+"""
 
 
 def tags_of(cell):
@@ -43,8 +44,13 @@ def source(cell):
 
 
 def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
-    meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": grade_id,
-            "schema_version": 3}
+    meta = {
+        "grade": grade,
+        "solution": solution,
+        "locked": locked,
+        "grade_id": grade_id,
+        "schema_version": 3,
+    }
     if grade:
         meta["points"] = points
     return meta
@@ -52,15 +58,17 @@ def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points
 
 def answer_count(exercise, solution):
     """How many names the exercise asks for: those the solution assigns differently."""
+
     def assigned(code):
         values = {}
         for node in ast.parse(code).body:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    for name in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                    for name in target.elts if isinstance(target, ast.Tuple) else [target]:
                         if isinstance(name, ast.Name):
                             values[name.id] = ast.dump(node.value)
         return values
+
     given, answered = assigned(exercise), assigned(solution)
     return max(1, sum(name in given and answered[name] != given[name] for name in answered))
 
@@ -73,8 +81,8 @@ def nbgrader_notebook(nb, stem):
     """The notebook dict in nbgrader's source format; returns (notebook, points)."""
     cells = json.loads(json.dumps(nb["cells"]))
     out, points = [], 0
-    graded = None                    # the graded test cell of the current exercise
-    pending = None                   # an exercise cell waiting for its solution
+    graded = None  # the graded test cell of the current exercise
+    pending = None  # an exercise cell waiting for its solution
     for cell in cells:
         tags = tags_of(cell)
         meta = cell.setdefault("metadata", {})
@@ -83,24 +91,30 @@ def nbgrader_notebook(nb, stem):
             out.append(cell)
         elif "solution" in tags and "check" in tags:
             if graded is None:
-                raise SystemExit(f"{stem}: an instructor-only check ({source(cell)[:40]!r}) "
-                                 "follows no graded check")
-            graded["source"] = with_region(source(graded), "### BEGIN HIDDEN TESTS",
-                                           "### END HIDDEN TESTS", source(cell))
+                raise SystemExit(
+                    f"{stem}: an instructor-only check ({source(cell)[:40]!r}) "
+                    "follows no graded check"
+                )
+            graded["source"] = with_region(
+                source(graded), "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", source(cell)
+            )
         elif "solution" in tags and cell["cell_type"] == "code":
             if pending is None:
                 raise SystemExit(f"{stem}: a solution cell follows no exercise cell")
             pending["points"] = answer_count(source(pending), source(cell))
-            pending["source"] = with_region(source(pending), "### BEGIN SOLUTION",
-                                            "### END SOLUTION", source(cell))
-            pending["metadata"]["nbgrader"] = nbgrader_meta(f"{stem}-{pending['id']}",
-                                                            solution=True)
+            pending["source"] = with_region(
+                source(pending), "### BEGIN SOLUTION", "### END SOLUTION", source(cell)
+            )
+            pending["metadata"]["nbgrader"] = nbgrader_meta(
+                f"{stem}-{pending['id']}", solution=True
+            )
         elif "solution" in tags:
-            continue                 # an answer paragraph: not in the student's notebook
+            continue  # an answer paragraph: not in the student's notebook
         elif "check" in tags and pending is not None and "points" in pending:
             graded = cell
-            meta["nbgrader"] = nbgrader_meta(f"{stem}-{cell['id']}", grade=True, locked=True,
-                                             points=pending.pop("points"))
+            meta["nbgrader"] = nbgrader_meta(
+                f"{stem}-{cell['id']}", grade=True, locked=True, points=pending.pop("points")
+            )
             points += meta["nbgrader"]["points"]
             pending = None
             out.append(cell)

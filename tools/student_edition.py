@@ -15,6 +15,7 @@ Students work in this folder, so regenerating never destroys their work: the fol
 that hash is replaced; one that a student has changed (edited, or saved with outputs) is kept, and
 the new version is written beside it as `NN_name.new.ipynb`, with a line saying so.
 """
+
 import argparse
 import hashlib
 import json
@@ -73,8 +74,10 @@ def select(names):
         stem = Path(name).stem
         match = [p for p in available if stem in (p.stem, p.stem.split("_")[0])]
         if not match:
-            raise SystemExit(f"unknown notebook {name!r}: choose from "
-                             + ", ".join(p.stem.split("_")[0] for p in available))
+            raise SystemExit(
+                f"unknown notebook {name!r}: choose from "
+                + ", ".join(p.stem.split("_")[0] for p in available)
+            )
         chosen += match
     return chosen
 
@@ -82,8 +85,10 @@ def select(names):
 def check_out_dir(out_dir):
     out_dir = Path(out_dir).resolve()
     if out_dir == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in out_dir.parents:
-        raise SystemExit(f"the student edition cannot go into notebooks/ ({out_dir}): "
-                         "choose another folder, e.g. the default student/")
+        raise SystemExit(
+            f"the student edition cannot go into notebooks/ ({out_dir}): "
+            "choose another folder, e.g. the default student/"
+        )
     return out_dir
 
 
@@ -122,15 +127,18 @@ def write_edition(out_dir, paths, log=print):
         manifest[path.name] = digest(text)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     counts = {k: sum(v == k for v in outcome.values()) for k in ("written", "replaced", "kept")}
-    log(f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
-        f"updated, {counts['kept']} kept because you edited them")
+    log(
+        f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
+        f"updated, {counts['kept']} kept because you edited them"
+    )
     return outcome
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help="edition folder (default: student/)")
+    parser.add_argument(
+        "--out", default=str(DEFAULT_OUT), help="edition folder (default: student/)"
+    )
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
     write_edition(check_out_dir(args.out), select(args.notebooks))

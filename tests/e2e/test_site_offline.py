@@ -6,6 +6,7 @@ answer paragraphs collapsed behind a toggle.
 Skipped when the site is not built or there is no browser (failed instead when
 BRIAN_LABS_REQUIRE_BROWSER=1). Build first: `python3 site/build.py`.
 """
+
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-MATHJAX_S = 60          # typesetting a page takes about a second; generous for a loaded machine
+MATHJAX_S = 60  # typesetting a page takes about a second; generous for a loaded machine
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def offline_page():
         def block_network(route):
             requests.append(route.request.url)
             route.abort()
+
         context.route(re.compile(r"^(https?|wss?)://"), block_network)
         yield context.new_page(), requests
         browser.close()
@@ -39,8 +41,10 @@ def offline_page():
 
 def open_offline(page, path):
     page.goto(path.as_uri())
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.document"
-                           " && MathJax.startup.promise", timeout=MATHJAX_S * 1000)
+    page.wait_for_function(
+        "window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.promise",
+        timeout=MATHJAX_S * 1000,
+    )
     page.evaluate("MathJax.startup.promise")
 
 

@@ -1,5 +1,6 @@
 """Statistics shared by the science tests. Theory is computed here from first principles, never
 with labutils, so that labutils is checked against it rather than trusted."""
+
 import numpy as np
 
 # Every statistical tolerance is Z standard errors. For a normally distributed estimate the chance of a
@@ -16,4 +17,5 @@ def se_of_mean(values):
 def within(measured, expected, tolerance, what):
     """Assert |measured - expected| <= tolerance with a message giving all three."""
     assert abs(measured - expected) <= tolerance, (
-        f"{what}: measured {measured:.6g}, expected {expected:.6g} +- {tolerance:.3g}")
+        f"{what}: measured {measured:.6g}, expected {expected:.6g} +- {tolerance:.3g}"
+    )

@@ -1,6 +1,7 @@
 """Exponential decay dx/dt = -x/tau (the course's first model): the 'exact' method reproduces
 exp(-t/tau) to rounding error; forward Euler's global error is proportional to dt, with the predicted
 constant. Deterministic: no seed involved."""
+
 import numpy as np
 from brian2 import Network, NeuronGroup, StateMonitor, ms
 
@@ -21,7 +22,9 @@ def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
     assert np.all(x[before] == 0), "x moved although it started at its fixed point 0"
     expected = np.exp(-np.asarray((t[~before] - 100 * ms) / TAU))
     # 1000 multiplications by exp(-dt/tau), each with relative rounding ~1e-16
-    assert np.max(np.abs(x[~before] - expected)) < 1e-12, "exact integration departs from exp(-t/tau)"
+    assert np.max(np.abs(x[~before] - expected)) < 1e-12, (
+        "exact integration departs from exp(-t/tau)"
+    )
     assert abs(group.x[0] - E5) < 1e-12, f"x(200 ms) = {group.x[0]}, expected e^-5 = {E5:.6f}"
 
 
@@ -42,5 +45,7 @@ def test_euler_error_is_first_order_in_dt(target):
     relative = errors / predicted - 1
     assert np.all(np.abs(relative) < 0.02), f"Euler errors {errors} vs leading-order {predicted}"
     ratios = errors[:-1] / errors[1:]
-    assert np.all(np.abs(ratios - 2) < 0.05), f"error ratios {ratios} when halving dt (first order: 2)"
+    assert np.all(np.abs(ratios - 2) < 0.05), (
+        f"error ratios {ratios} when halving dt (first order: 2)"
+    )
     assert abs(exact.x[0] - E5) < 1e-6 * errors[-1], "'exact' should beat Euler at any dt"

@@ -10,6 +10,7 @@ Measured here (dt = 0.1 ms): RS ISIs 23.7 then 45.1 ms (adapts, ratio 1.9); FS 4
 steady (it also slows, ratio 1.65, but within ~3 spikes and stays above 100 Hz); IB 2.5, 4.6 ms then single
 spikes every 31.5 ms; CH bursts of 5-6 spikes (ISIs 1.6-5 ms) separated by ~47 ms, repeated.
 Deterministic: the tolerances cover other time steps (0.05 ms), not seeds."""
+
 import numpy as np
 import pytest
 from brian2 import Network, NeuronGroup, SpikeMonitor, mV, ms
@@ -30,8 +31,9 @@ DURATION = 500 * ms
 
 
 def _isis(dt):
-    group = NeuronGroup(len(CLASSES), EQS, threshold="v >= 30*mV", reset="v = c; u += d",
-                        method="euler", dt=dt)
+    group = NeuronGroup(
+        len(CLASSES), EQS, threshold="v >= 30*mV", reset="v = c; u += d", method="euler", dt=dt
+    )
     for k, (a, b, c, d) in enumerate(CLASSES.values()):
         group.a[k], group.b[k], group.c[k], group.d[k] = a, b, c, d
     group.v = -65 * mV
@@ -72,7 +74,9 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
     # fast spiking: > 100 Hz throughout, settled within 30 ms (later ISIs spread < 5 %), adapts less than RS
     fs_late = np.diff(np.asarray(trains[3][trains[3] > 30 * ms] / ms))
     assert fs.max() < 10, f"FS fires below 100 Hz: ISIs up to {fs.max():.1f} ms"
-    assert np.ptp(fs_late) / fs_late.mean() < 0.05, f"FS ISIs still change after 30 ms: {fs_late[:6]}"
+    assert np.ptp(fs_late) / fs_late.mean() < 0.05, (
+        f"FS ISIs still change after 30 ms: {fs_late[:6]}"
+    )
     assert fs[-1] / fs[0] < rs[-1] / rs[0], "FS should adapt less than RS"
     # intrinsically bursting: an initial burst (first two ISIs < 1/5 of the later ones), then single spikes
     assert ib[:2].max() < 0.2 * np.median(ib[2:]), f"IB does not start with a burst: {ib[:5]}"
@@ -82,7 +86,9 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
     ch_bursts = bursts(ch)
     assert len(ch_bursts) >= 3, f"CH: {len(ch_bursts)} bursts, expected repeated bursts: {ch[:20]}"
     short = ch < 10
-    assert ch[~short].min() > 4 * ch[short].max(), f"CH ISIs are not two separate groups: {ch[:20]}"
+    assert ch[~short].min() > 4 * ch[short].max(), (
+        f"CH ISIs are not two separate groups: {ch[:20]}"
+    )
     last_burst_start = trains[2][ch_bursts[-1][0]]
     assert last_burst_start > DURATION - 100 * ms, "CH stops bursting before the end of the run"
     # one burst for IB, at the very start; none for RS; FS has no long pauses at all (no bursts to repeat)
@@ -96,8 +102,18 @@ def test_refractory_shorter_than_dt_does_nothing(target):
     refractory = dt gives the same train; 2 dt already changes it.)"""
     dt = 0.1 * ms
     periods = [0 * ms, 0.05 * ms, 0.099 * ms, 0.1 * ms, 0.2 * ms, 2 * ms]
-    groups = [NeuronGroup(1, "dv/dt = (2*mV - v)/ms : volt (unless refractory)", threshold="v > 1*mV",
-                          reset="v = 0*mV", refractory=r, method="exact", dt=dt) for r in periods]
+    groups = [
+        NeuronGroup(
+            1,
+            "dv/dt = (2*mV - v)/ms : volt (unless refractory)",
+            threshold="v > 1*mV",
+            reset="v = 0*mV",
+            refractory=r,
+            method="exact",
+            dt=dt,
+        )
+        for r in periods
+    ]
     monitors = [SpikeMonitor(g) for g in groups]
     Network(*groups, *monitors).run(20 * ms)
     trains = [np.asarray(m.t / ms) for m in monitors]

@@ -9,6 +9,7 @@ Exact discrete-time variances (Euler, a = 1 - dt/tau):
     xi:      dv = -v/tau dt + sigma sqrt(2/tau) xi dt  ->  var = sigma^2 (2 dt/tau) / (1 - a^2)
                                                           = sigma^2 / (1 - dt/(2 tau))
 Standard error of a sample variance of n Gaussian samples: var sqrt(2/(n-1))."""
+
 import numpy as np
 from brian2 import Network, NeuronGroup, mV, ms, seed as brian_seed
 
@@ -30,7 +31,12 @@ def test_randn_inside_dvdt_makes_the_noise_depend_on_dt(target, seed):
     for dt, var in zip(DTS, variances):
         a = 1 - float(dt / TAU)
         expected = (float(S / mV) * float(dt / ms)) ** 2 / (1 - a**2)
-        within(var, expected, Z * expected * np.sqrt(2 / (N - 1)), f"randn(): var of v (mV^2) at dt={dt}")
+        within(
+            var,
+            expected,
+            Z * expected * np.sqrt(2 / (N - 1)),
+            f"randn(): var of v (mV^2) at dt={dt}",
+        )
     sd = np.sqrt(variances)
     # SD ratio between dt = 0.5 ms and 0.02 ms: about sqrt(25) = 5 (exactly 4.5 with the 1 - a^2 terms)
     assert sd[0] / sd[-1] > 4, f"SDs {sd} mV at dt = {DTS}: randn() noise should shrink with dt"
@@ -39,6 +45,10 @@ def test_randn_inside_dvdt_makes_the_noise_depend_on_dt(target, seed):
 def test_xi_noise_does_not_depend_on_dt(target, seed):
     variances = _snapshot_variances("dv/dt = -v/tau + sigma*sqrt(2/tau)*xi : volt", seed)
     for dt, var in zip(DTS, variances):
-        expected = float(SIGMA / mV) ** 2 / (1 - float(dt / (2 * TAU)))  # sigma^2 up to 2.6 % at 0.5 ms
-        within(var, expected, Z * expected * np.sqrt(2 / (N - 1)), f"xi: var of v (mV^2) at dt={dt}")
+        expected = float(SIGMA / mV) ** 2 / (
+            1 - float(dt / (2 * TAU))
+        )  # sigma^2 up to 2.6 % at 0.5 ms
+        within(
+            var, expected, Z * expected * np.sqrt(2 / (N - 1)), f"xi: var of v (mV^2) at dt={dt}"
+        )
         assert abs(expected / float(SIGMA / mV) ** 2 - 1) < float(dt / TAU)
