@@ -432,7 +432,8 @@ class Student:
 
     def pull(self):
         """Open the course's nbgitpuller link (tools/hub_links.py) in the browser session, then do
-        what its page does: read the pull's event stream to the end."""
+        what its page does: read the pull's event stream to the end.
+        """
         start = now()
         page = self.http.get(
             hub_links.link(self.hub.url, "notebooks", repo=str(ROOT), branch=git_branch()),
@@ -786,7 +787,8 @@ def kernel_pids(server):
 
 def non_loopback_listeners(hub):
     """Listening sockets of the hub's process tree (hub, proxy, servers, kernels) that are not on
-    a loopback address: should be none. Returns {"listening": count, "exposed": [...]}."""
+    a loopback address: should be none. Returns {"listening": count, "exposed": [...]}.
+    """
     try:
         tree = [psutil.Process(hub.process.pid)]
         tree += tree[0].children(recursive=True)

@@ -29,7 +29,6 @@ import argparse
 import json
 import math
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -111,7 +110,8 @@ def discover(words, quick):
 
 def execute(path, env, changes, passes, timeout=900):
     """Run the notebook in a fresh kernel with extra environment variables; return
-    (seconds for all cells, {explorer: timings}, [errors])."""
+    (seconds for all cells, {explorer: timings}, [errors]).
+    """
     env = dict(env, PYTHONFAULTHANDLER="1")  # a crashing kernel prints its Python stack
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

@@ -4,6 +4,7 @@ The Brian2 models live in the notebooks; this package holds only what would dist
 """
 
 from .analysis import fano_factor, firing_rates, isi_cv, membrane_stats, psp_amplitude
+from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
 from .checks import ExerciseError, expect, passed, require_answers
 from .exercises import NotAnswered, WrongAnswer, check_answer, require_answer
 from .explorer import Explorer, explore
@@ -16,7 +17,6 @@ from .plotting import (
     plot_v_histogram,
 )
 from .settings import about, course_settings, prepare_session, use_projector_style
-from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
 from .theory import shot_noise_stats
 
 __version__ = "0.1.0"
@@ -29,8 +29,8 @@ __all__ = [
     "about",
     "binomial_count_band",
     "check_answer",
-    "critical_z",
     "course_settings",
+    "critical_z",
     "expect",
     "explore",
     "fano_factor",

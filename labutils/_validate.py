@@ -27,7 +27,8 @@ def _dims(value):
 def describe_units(value):
     """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array):
     ``"units of second (e.g. ms)"``, ``"no units (a plain number)"``, or ``"a number, not str"``
-    for something that has no units at all."""
+    for something that has no units at all.
+    """
     dims = _dims(value)
     if dims is None:
         return f"a number, not {type(value).__name__}"
@@ -94,7 +95,8 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
 
 def recorded_row(state_monitor, neuron, name="state_monitor"):
     """Row of ``state_monitor``'s arrays that holds neuron index ``neuron`` (a neuron's index in
-    its group, as in ``StateMonitor(G, 'v', record=[3])`` -> ``neuron=3``)."""
+    its group, as in ``StateMonitor(G, 'v', record=[3])`` -> ``neuron=3``).
+    """
     if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
         raise TypeError(f"neuron must be an integer neuron index, got {neuron!r}")
     recorded = np.asarray(state_monitor.record).ravel()

@@ -1,5 +1,6 @@
 """Statistics of recorded spike trains and membrane potentials, with units in and units out.
-(What theory predicts for them is in :mod:`labutils.theory`.)"""
+(What theory predicts for them is in :mod:`labutils.theory`.)
+"""
 
 import numpy as np
 from brian2 import SpikeMonitor, StateMonitor, second
@@ -39,7 +40,8 @@ def _window_counts(times, start, width, n_windows):
 
 def _end_of_run(spike_monitor, name):
     """The time the monitor's clock stands at (of a monitor that has run), checked against the
-    spikes it holds."""
+    spikes it holds.
+    """
     end = spike_monitor.clock.t[:]
     times = spike_monitor.t[:]
     if len(times) and np.max(times) >= end:

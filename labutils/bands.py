@@ -83,7 +83,8 @@ def _log_pmf_poisson(k, mean):
 
 def _exclusive_band(support, log_pmf, p_fail):
     """Largest ``low`` and smallest ``high`` with P(X <= low) <= p_fail/2 and
-    P(X >= high) <= p_fail/2, for a distribution on the integers ``support``."""
+    P(X >= high) <= p_fail/2, for a distribution on the integers ``support``.
+    """
     pmf = np.exp(log_pmf - np.max(log_pmf))
     pmf /= pmf.sum()
     lower_tail = np.cumsum(pmf)  # P(X <= k)

@@ -18,17 +18,18 @@ import ipywidgets as widgets
 import numpy as np
 from brian2 import Quantity, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS
-
-from ._validate import show
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ._validate import show
 
 
 class SliderSpec:
     """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities of one unit, e.g.
     ``(1*Hz, 50*Hz, 1*Hz)``, or plain numbers for a dimensionless parameter; all ints give an integer
     slider), shown in ``unit`` (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside
-    the range) is where the slider starts; ``low`` if None."""
+    the range) is where the slider starts; ``low`` if None.
+    """
 
     def __init__(self, name, spec, default=None):
         if not (isinstance(spec, tuple) and len(spec) == 3):
@@ -129,7 +130,8 @@ class Explorer:
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
         """``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
-        (inches) and ``dpi`` of the figure."""
+        (inches) and ``dpi`` of the figure.
+        """
         if not callable(simulate):
             raise TypeError(f"simulate must be a function, got {type(simulate).__name__}")
         if not callable(plot):

@@ -219,7 +219,8 @@ def _build_header(compiler, args, folder, header):
 def _shadowing_is_intended():
     """Silence Brian2's "internal variable ... also exists in the run namespace" warning: a slider
     parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the notebook's constant
-    ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still show."""
+    ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still show.
+    """
     log = logging.getLogger("brian2.groups.group.Group.resolve.resolution_conflict")
     previous = log.level
     log.setLevel(logging.ERROR)
@@ -354,7 +355,8 @@ class StandaloneModel:
 
     def _compile(self):
         """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it
-        there, unless a process already did (under a lock, so only one compiles)."""
+        there, unless a process already did (under a lock, so only one compiles).
+        """
         self.builds.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.builds))
         try:
@@ -461,7 +463,8 @@ _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
 def _remove_results_of_ended_processes(results):
     """Delete the results folders (``<host>-<pid>-...``) of this host's processes that have ended
     (a kernel that was killed leaves its folder behind). Other hosts' folders (a shared home)
-    are left alone: their processes cannot be checked from here."""
+    are left alone: their processes cannot be checked from here.
+    """
     for folder in results.glob(f"{_HOST}-*-*"):
         pid = folder.name[len(_HOST) + 1 :].split("-", 1)[0]
         if pid.isdigit() and not _process_exists(int(pid)):
@@ -564,7 +567,8 @@ def _forget_collected_objects(device):
     """Drop the device's cached arrays of objects that no longer exist. An object created in the
     ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)`` on its own line) is not part
     of the model, as with ``run()``, and is garbage-collected; Brian2 2.9's ``device.run`` would then
-    fail with "ReferenceError: weakly-referenced object no longer exists"."""
+    fail with "ReferenceError: weakly-referenced object no longer exists".
+    """
     for variable in list(device.array_cache):
         try:
             variable.owner.name

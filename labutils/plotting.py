@@ -1,5 +1,6 @@
 """Plots of Brian2 monitors. Each function draws on ``ax`` (a new figure if None), returns the Axes,
-and never calls ``plt.show()``. Time axes are in ms, voltages in mV."""
+and never calls ``plt.show()``. Time axes are in ms, voltages in mV.
+"""
 
 import numpy as np
 from brian2 import (
@@ -8,8 +9,8 @@ from brian2 import (
     SpikeMonitor,
     StateMonitor,
     get_dimensions,
-    mV,
     ms,
+    mV,
     nS,
     siemens,
     volt,
@@ -172,7 +173,8 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
     """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed with a Gaussian
     whose standard deviation is ``width`` (seconds, e.g. ``2*ms``; Brian2's
     ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording the
-    smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes."""
+    smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes.
+    """
     require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
     require_unit(width, ms, "width")
     require_positive(width, "width")
@@ -193,7 +195,8 @@ def plot_v_histogram(
 ):
     """Histogram (probability density, per mV for a voltage) of a recorded variable of one neuron
     from ``start`` (seconds) on; voltages shown in mV, conductances in nS. ``neuron`` is the
-    neuron's index in its group. Returns the Axes."""
+    neuron's index in its group. Returns the Axes.
+    """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
     require_unit(start, ms, "start")

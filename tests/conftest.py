@@ -1,13 +1,14 @@
 """Shared set-up for the labutils unit tests: a headless matplotlib, the numpy code-generation
-target (no compiler), and no figure left open after a test."""
+target (no compiler), and no figure left open after a test.
+"""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from brian2 import prefs  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from brian2 import prefs
 
 prefs.codegen.target = "numpy"
 

@@ -1,5 +1,6 @@
 """Serving the course from a JupyterHub: the image recipe, the hub links, the Zero to JupyterHub
-example, and what happens to a student's work when the course is updated (nbgitpuller)."""
+example, and what happens to a student's work when the course is updated (nbgitpuller).
+"""
 
 import json
 import shutil
@@ -14,8 +15,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import deploy  # noqa: E402
 import hub_links  # noqa: E402
+
+import deploy  # noqa: E402
 
 EDITION_FOLDERS = [
     ROOT / folder for folder in hub_links.EDITIONS.values() if (ROOT / folder).is_dir()
@@ -179,7 +181,8 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
 def test_published_notebooks_are_stored_as_jupyter_saves_them(folder):
     """Course-side half of "student work survives an update": a notebook the student opens and
     saves unchanged is byte-identical, so git (and nbgitpuller's merge) sees only real edits, and
-    the course's own changes merge cell by cell."""
+    the course's own changes merge cell by cell.
+    """
     for path in sorted(folder.glob("*.ipynb")):
         text = path.read_text(encoding="utf-8")
         saved = nbformat.writes(nbformat.reads(text, as_version=4)) + "\n"  # as nbformat.write

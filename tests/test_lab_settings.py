@@ -1,5 +1,6 @@
 """The JupyterLab defaults the course ships: valid against JupyterLab's own settings schema, and
-installed where JupyterLab reads them, without losing an environment's other overrides."""
+installed where JupyterLab reads them, without losing an environment's other overrides.
+"""
 
 import json
 import sys

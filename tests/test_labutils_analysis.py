@@ -1,5 +1,6 @@
 """Unit tests for labutils.analysis: known answers from tiny Brian2 simulations and hand-built
-spike trains, and a clear error for every kind of bad input."""
+spike trains, and a clear error for every kind of bad input.
+"""
 
 import numpy as np
 import pytest
@@ -7,16 +8,15 @@ from brian2 import (
     Clock,
     DimensionMismatchError,
     Hz,
-    NeuronGroup,
     Network,
+    NeuronGroup,
     PopulationRateMonitor,
     SpikeGeneratorGroup,
     SpikeMonitor,
     StateMonitor,
     Synapses,
-    mV,
     ms,
-    nS,
+    mV,
     second,
 )
 

@@ -1,11 +1,12 @@
 """Unit tests for labutils.bands: each band's tail probabilities, computed independently with
-scipy.stats, are at most p_fail, and the band is the narrowest integer band that achieves it."""
+scipy.stats, are at most p_fail, and the band is the narrowest integer band that achieves it.
+"""
 
 import math
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, second
+from brian2 import DimensionMismatchError, Hz, ms, mV, second
 from scipy import stats
 
 import labutils as lu

@@ -1,6 +1,7 @@
 """Unit tests for labutils.check_answer and require_answer: right answers pass in any equivalent
 form, wrong or missing ones fail in one line with a hint and never show the expected value, and the
-answer key stores no value in readable form."""
+answer key stores no value in readable form.
+"""
 
 import json
 import sys
@@ -9,19 +10,20 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, nS, pA
+from brian2 import DimensionMismatchError, Hz, ms, mV, nS, pA
 
 import labutils as lu
 from labutils import exercises
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import answer_key  # noqa: E402
+import answer_key
 
 
 @pytest.fixture
 def key(tmp_path, monkeypatch):
     """Record ``answers`` ({name: (value, sig, recompute)}) as tools/answer_key.py would, then
-    point labutils at that key."""
+    point labutils at that key.
+    """
 
     def make(answers, solution_cells=()):
         record_file = tmp_path / "records.json"

@@ -1,10 +1,11 @@
 """Unit tests for labutils.explorer, driven headlessly: sliders are set from Python and we check what
-simulate received, what was drawn, the timings and how errors surface."""
+simulate received, what was drawn, the timings and how errors surface.
+"""
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from brian2 import Hz, NeuronGroup, Network, Quantity, StateMonitor, get_dimensions, mV, ms, nS
+from brian2 import Hz, Network, NeuronGroup, Quantity, StateMonitor, get_dimensions, ms, mV, nS
 
 import labutils as lu
 from labutils.explorer import Explorer, SliderSpec
@@ -14,7 +15,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 class Recorder:
     """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms; it
-    remembers every call and fails on purpose above E_L = -55 mV."""
+    remembers every call and fails on purpose above E_L = -55 mV.
+    """
 
     def __init__(self):
         self.calls = []

@@ -1,5 +1,6 @@
 """Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
-and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+and (where a compiler exists) the cpp_standalone build that re-runs with new values.
+"""
 
 import gc
 import json
@@ -18,8 +19,8 @@ from brian2 import (
     SpikeMonitor,
     StateMonitor,
     Synapses,
-    mV,
     ms,
+    mV,
     run,
     second,
     start_scope,
@@ -189,7 +190,8 @@ def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path)
     """Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
     state; restoring it after the buffer moved frees that buffer twice (docs/design-notes.md:
     the kernel aborts). The fallback swaps in a stream of its own instead; its noise must still
-    repeat exactly."""
+    repeat exactly.
+    """
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")
     calls, restore = [], fast.Network.restore
 
@@ -233,7 +235,8 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
 
 def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(tmp_path):
     """As with run(), an object not kept in a variable is not part of the model; it must not make
-    later runs fail with Brian2's "weakly-referenced object no longer exists"."""
+    later runs fail with Brian2's "weakly-referenced object no longer exists".
+    """
     if not fast.compiler_available():
         pytest.skip("no C++ compiler")
     model = StandaloneModel("unnamed", 10 * ms, directory=tmp_path / "unnamed")
@@ -256,7 +259,8 @@ needs_compiler = pytest.mark.skipif(not fast.compiler_available(), reason="needs
 def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_path, monkeypatch):
     """The same model with other compiler flags gets its own build folder. (The same model built
     again in a fresh process reuses the folder: test_processes_build_and_run_the_same_model_at_once;
-    within one process Brian2 numbers the names of the new objects, so the code differs.)"""
+    within one process Brian2 numbers the names of the new objects, so the code differs.)
+    """
 
     def leaky(flags=None):
         """Build and run a model; return what is left of it once it is garbage."""
@@ -318,7 +322,8 @@ CHILD = textwrap.dedent("""
 @needs_compiler
 def test_processes_build_and_run_the_same_model_at_once(tmp_path):
     """Three processes start on an empty cache: one compiles (the others wait and reuse its
-    binary), each runs with its own values and reads only its own results."""
+    binary), each runs with its own values and reads only its own results.
+    """
     env = dict(os.environ, BRIAN_LABS_CACHE_DIR=str(tmp_path))
     settings = [(0.5, 40), (1.0, 80), (2.0, 160)]  # (drive, input rate in Hz) per process
     children = [

@@ -1,5 +1,6 @@
 """Unit tests for labutils.plotting: the returned Axes hold the monitors' data in ms, mV, nS and Hz,
-with unit labels, threshold line and spike markers; bad input fails before anything is drawn."""
+with unit labels, threshold line and spike markers; bad input fails before anything is drawn.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,14 +8,14 @@ import pytest
 from brian2 import (
     DimensionMismatchError,
     Hz,
-    NeuronGroup,
     Network,
+    NeuronGroup,
     PopulationRateMonitor,
     SpikeGeneratorGroup,
     SpikeMonitor,
     StateMonitor,
-    mV,
     ms,
+    mV,
     nS,
 )
 
@@ -26,7 +27,8 @@ V_T = -50 * mV
 @pytest.fixture(scope="module")
 def run():
     """Two LIF neurons driven above threshold (neuron 1 harder), a decaying g_e in nS and a
-    constant dimensionless g_i, 30 ms at dt = 0.1 ms."""
+    constant dimensionless g_i, 30 ms at dt = 0.1 ms.
+    """
     group = NeuronGroup(
         2,
         """dv/dt = (-70*mV - v + drive) / (10*ms) : volt

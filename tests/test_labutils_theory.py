@@ -1,9 +1,10 @@
 """Unit tests for labutils.theory: Campbell's shot-noise statistics by hand,
-against sampled data, and a clear error for every kind of bad input."""
+against sampled data, and a clear error for every kind of bad input.
+"""
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, nS, second
+from brian2 import DimensionMismatchError, Hz, ms, mV, nS, second
 
 import labutils as lu
 

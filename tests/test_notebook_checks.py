@@ -1,5 +1,6 @@
 """Check cells are stored collapsed with a one-line summary, and the reasoning about tolerances
-lives in their comments, not in the markdown students read (issues 13 and 14)."""
+lives in their comments, not in the markdown students read (issues 13 and 14).
+"""
 
 import json
 import re

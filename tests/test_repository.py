@@ -1,5 +1,6 @@
 """Repository-level promises: pins agree everywhere, notebooks are stored clean, CI runs the README's
-test command, and the course never reads the developers' reference material."""
+test command, and the course never reads the developers' reference material.
+"""
 
 import json
 import re
@@ -104,7 +105,7 @@ def test_course_script_help_runs_with_plain_python():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_exercise_has_a_solution_and_a_check(path):
-    """exercise -> solution -> check, in that order, with no other exercise in between."""
+    """Exercise -> solution -> check, in that order, with no other exercise in between."""
     cells = json.loads(path.read_text())["cells"]
     tagged = [
         (i, c["metadata"].get("tags", [])) for i, c in enumerate(cells) if c["cell_type"] == "code"
@@ -147,7 +148,8 @@ def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_no_builtin_all_or_any_over_a_generator(path):
     """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy: a check
-    written as `assert all(x > 0 for x in xs)` could never fail."""
+    written as `assert all(x > 0 for x in xs)` could never fail.
+    """
     pattern = re.compile(r"(?<![\w.])(all|any)\(\s*[^\[\s][^()]*\bfor\b")
     for index, cell in enumerate(json.loads(path.read_text())["cells"]):
         if cell["cell_type"] == "code":
@@ -160,7 +162,8 @@ def test_no_builtin_all_or_any_over_a_generator(path):
 def test_benchmark_results_cover_every_notebook_and_explorer():
     """benchmarks/results.json (issue 4's shape) has a cold Run All time for every notebook and, for
     every notebook that builds an explorer, its fast median with numpy and Cython baselines: a new
-    notebook or explorer must be benchmarked before it lands."""
+    notebook or explorer must be benchmarked before it lands.
+    """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
     assert set(results) == {"explorers", "notebooks"}
     for path in NOTEBOOKS:

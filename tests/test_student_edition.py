@@ -1,6 +1,7 @@
 """The student edition: nothing that answers an exercise survives, checks stay (collapsed, the
 exercise checks tagged for nbval), a student's edited notebook is never overwritten, bad calls end
-in one line."""
+in one line.
+"""
 
 import ast
 import json
@@ -51,7 +52,8 @@ def assignments(code):
 
 def exercise_names(cells):
     """Names an exercise cell assigns (a placeholder or a value to fix) that a solution assigns
-    differently: the answers. Values that the exercise cell sets up as given are not."""
+    differently: the answers. Values that the exercise cell sets up as given are not.
+    """
     given = {}
     for cell in cells:
         if "exercise" in tags(cell):
@@ -92,7 +94,8 @@ def is_literal(node):
 
 def revealing_pieces(code, node):
     """What in a solution's assignment would give it away: its expression (when it is more than a
-    name or a short literal) and its literal numbers and strings, also those in its comment."""
+    name or a short literal) and its literal numbers and strings, also those in its comment.
+    """
     expression = ast.get_source_segment(code, node.value)
     pieces = {"expressions": set(), "numbers": set(), "strings": set()}
     if not isinstance(node.value, (ast.Name, ast.Constant)) and len(squash(expression)) >= 6:
@@ -162,8 +165,8 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
                         leaks.append((name, k, expression))
                 if (
                     k not in exercise_sections.get(name, ())
-                    or cell["cell_type"] == "code"
-                    and ("check" not in tags(cell))
+                    or (cell["cell_type"] == "code"
+                    and ("check" not in tags(cell)))
                 ):  # the exercise's text and its checks
                     continue
                 for number in pieces["numbers"]:
@@ -255,7 +258,8 @@ def test_bad_calls_end_in_one_line(tmp_path):
 
 def candidate_values(cell):
     """Numbers, Quantities and strings a student can read in a cell: constant expressions in code
-    (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in prose."""
+    (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in prose.
+    """
     import brian2
     import numpy as np
 
@@ -278,7 +282,7 @@ def candidate_values(cell):
                 try:
                     expression = compile(ast.Expression(node), "<cell>", "eval")
                     found.append(eval(expression, dict(names)))
-                except Exception:  # noqa: BLE001 (not a value: skip it)
+                except Exception:
                     pass
     else:
         number_and_unit = r"(-?\d+(?:\.\d+)?)\s*\$?\s*\\?,?\s*(mV|ms|Hz|pA|nS)?"
@@ -290,7 +294,8 @@ def candidate_values(cell):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_no_value_in_an_exercise_section_matches_the_answer_key(path, edition):
     """Every number (evaluated) and string a student can see in an exercise's section, run through
-    the answer key: none may be a right answer."""
+    the answer key: none may be a right answer.
+    """
     from labutils import exercises
 
     key_file = exercises.ANSWER_DIR / f"{path.stem}.json"

@@ -32,7 +32,8 @@ def server_path(edition_folder, notebook=None, branch="main", repo=REPOSITORY):
 
 def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
     """The nbgitpuller link for ``hub`` (``https://hub.example.edu``) opening ``edition_folder``
-    (or ``notebook`` in it, a file name) of ``branch`` after the pull."""
+    (or ``notebook`` in it, a file name) of ``branch`` after the pull.
+    """
     parts = urlsplit(hub)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"hub must be a URL like https://hub.example.edu, got {hub!r}")

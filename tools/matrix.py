@@ -206,7 +206,7 @@ def markdown(results, command, wall):
     mark = {"pass": "pass", "fail": "**FAIL**", "timeout": "**TIMEOUT**"}
     n_fail = sum(r["status"] != "pass" for r in results)
     lines = [
-        f"# Robustness matrix",
+        "# Robustness matrix",
         "",
         f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed, "
         f"{wall / 60:.1f} min wall time.",

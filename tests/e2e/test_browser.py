@@ -16,8 +16,8 @@ Without Chromium or Playwright the test is skipped with the reason, unless BRIAN
 """
 
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -105,7 +105,8 @@ def fixture_notebook():
 
 def notebook_for_browser(source):
     """The notebook to open: the fixture, or a course notebook without its raises-exception cells
-    (those show a traceback on purpose; nbval checks them, this test checks the rest renders)."""
+    (those show a traceback on purpose; nbval checks them, this test checks the rest renders).
+    """
     if source is None:
         return fixture_notebook()
     nb = nbformat.read(source, as_version=4)
@@ -126,7 +127,7 @@ def require_browser():
         problem = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
     else:
         try:
-            from playwright.sync_api import sync_playwright  # noqa: F401
+            from playwright.sync_api import sync_playwright
         except ImportError as error:
             problem = f"Playwright is not installed ({error}); see requirements-dev.txt"
     if problem:

@@ -1,5 +1,6 @@
 """tools/matrix.py: the job plan is fixed and complete, and a failing notebook cell is reported with its
-notebook, seed, target, cell and assertion message (no subprocesses here: a synthetic junit report)."""
+notebook, seed, target, cell and assertion message (no subprocesses here: a synthetic junit report).
+"""
 
 import sys
 import xml.etree.ElementTree as ET

@@ -1,6 +1,7 @@
 """Exponential decay dx/dt = -x/tau (the course's first model): the 'exact' method reproduces
 exp(-t/tau) to rounding error; forward Euler's global error is proportional to dt, with the predicted
-constant. Deterministic: no seed involved."""
+constant. Deterministic: no seed involved.
+"""
 
 import numpy as np
 from brian2 import Network, NeuronGroup, StateMonitor, ms
@@ -10,7 +11,7 @@ E5 = np.exp(-5.0)  # x(100 ms) / x(0) = exp(-100 ms / 20 ms)
 
 
 def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
-    """x = 0 for 100 ms stays exactly 0 (a fixed point); after x = 1 it decays as exp(-(t-100 ms)/tau)."""
+    """With x = 0 for 100 ms, x stays exactly 0 (a fixed point); after x = 1 it decays as exp(-(t-100 ms)/tau)."""
     group = NeuronGroup(1, "dx/dt = -x/tau : 1", method="exact", dt=0.1 * ms)
     monitor = StateMonitor(group, "x", record=0)
     net = Network(group, monitor)
@@ -31,7 +32,8 @@ def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
 def test_euler_error_is_first_order_in_dt(target):
     """Euler gives x_n = (1 - dt/tau)^n, so at T = 100 ms the error is e^(-T/tau) T dt / (2 tau^2) to
     leading order; the next term changes it by a factor 1 - 1.25 dt/tau (< 1 % for dt <= 0.2 ms).
-    Halving dt halves the error (ratio 2 up to the same O(dt/tau) correction)."""
+    Halving dt halves the error (ratio 2 up to the same O(dt/tau) correction).
+    """
     T = 100 * ms
     dts = [0.2 * ms, 0.1 * ms, 0.05 * ms, 0.025 * ms]
     euler = [NeuronGroup(1, "dx/dt = -x/tau : 1", method="euler", dt=dt) for dt in dts]

@@ -9,7 +9,8 @@ g_L); statistics from 100 ms on. `PoissonInput` draws the same per-step binomial
 
 Each quoted figure is "mean ± SD over 20 runs", computed once with another seed. Ours is another
 20-run estimate, so a quoted mean must lie within Z sqrt(2) SD / sqrt(20) of ours (plus half a unit
-of its last digit), and a quoted SD within Z sqrt(2) SD / sqrt(2 x 19) (plus the rounding)."""
+of its last digit), and a quoted SD within Z sqrt(2) SD / sqrt(2 x 19) (plus the rounding).
+"""
 
 import json
 import re
@@ -24,13 +25,14 @@ from brian2 import (
     PoissonInput,
     SpikeMonitor,
     StateMonitor,
-    mV,
     ms,
+    mV,
     second,
 )
 from brian2 import seed as brian_seed
 
 import labutils as lu
+
 from _science import Z
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_poisson_excitatory.ipynb"
@@ -66,7 +68,8 @@ def rounding(text_value):
 def _ensemble(seed):
     """Per-run values, 20 runs each: mean V 0.1-1 s of the handout regime; SD of V, output rate,
     covariance of g_e and V (mV) over 0.1-2 s of the three regimes; ISI CV of the few-strong
-    runs."""
+    runs.
+    """
     brian_seed(seed)
     regimes = [(0.02, 25 * Hz), (0.1, 5 * Hz), (0.5, 1 * Hz)]
     group = NeuronGroup(
@@ -146,7 +149,8 @@ def test_notebook_03_claims_irregular_firing_and_g_v_correlation(target, seed):
     """The prose's claims that no single-run check can hold at p <= 1e-5: the few-strong neuron
     fires irregularly (mean ISI CV over 20 runs above 0.4: a clock gives 0, Poisson 1), and its
     conductance and voltage co-fluctuate more than the many-weak neuron's, which still co-fluctuate
-    positively."""
+    positively.
+    """
     _, _, _, cov, cvs = _ensemble(seed)
     se = lambda x: np.std(x, ddof=1) / np.sqrt(len(x))
     assert cvs.mean() - Z * se(cvs) > 0.4, f"few strong: ISI CV {cvs.mean():.2f} +- {se(cvs):.2f}"

@@ -9,11 +9,12 @@ CH (0.02/ms, 0.2, -50 mV, 2 mV), FS (0.1/ms, 0.2, -65 mV, 2 mV).
 Measured here (dt = 0.1 ms): RS ISIs 23.7 then 45.1 ms (adapts, ratio 1.9); FS 4.6, 6.3, 7.5, then 7.7 ms
 steady (it also slows, ratio 1.65, but within ~3 spikes and stays above 100 Hz); IB 2.5, 4.6 ms then single
 spikes every 31.5 ms; CH bursts of 5-6 spikes (ISIs 1.6-5 ms) separated by ~47 ms, repeated.
-Deterministic: the tolerances cover other time steps (0.05 ms), not seeds."""
+Deterministic: the tolerances cover other time steps (0.05 ms), not seeds.
+"""
 
 import numpy as np
 import pytest
-from brian2 import Network, NeuronGroup, SpikeMonitor, mV, ms
+from brian2 import Network, NeuronGroup, SpikeMonitor, ms, mV
 
 CLASSES = {  # a, b, c, d
     "RS": (0.02 / ms, 0.2, -65 * mV, 8 * mV),
@@ -46,7 +47,8 @@ def _isis(dt):
 
 def bursts(isi, short=10.0):
     """Bursts as runs of >= 2 consecutive short ISIs (< ``short`` ms, i.e. > 100 Hz): returns a list of
-    (index of the burst's first ISI, number of ISIs in it)."""
+    (index of the burst's first ISI, number of ISIs in it).
+    """
     found, k = [], 0
     while k < len(isi):
         if isi[k] < short:
@@ -99,7 +101,8 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
 def test_refractory_shorter_than_dt_does_nothing(target):
     """Brian2 counts a refractory period in whole time steps (rounded down), so 0 < refractory < dt is
     no refractoriness at all: the spike train equals the one with refractory = 0. (In Brian2 2.9 even
-    refractory = dt gives the same train; 2 dt already changes it.)"""
+    refractory = dt gives the same train; 2 dt already changes it.)
+    """
     dt = 0.1 * ms
     periods = [0 * ms, 0.05 * ms, 0.099 * ms, 0.1 * ms, 0.2 * ms, 2 * ms]
     groups = [

@@ -8,10 +8,12 @@ Exact discrete-time variances (Euler, a = 1 - dt/tau):
     randn(): dv = (-v/tau + s randn()/ms) dt   ->  var = (s dt/ms)^2 / (1 - a^2)
     xi:      dv = -v/tau dt + sigma sqrt(2/tau) xi dt  ->  var = sigma^2 (2 dt/tau) / (1 - a^2)
                                                           = sigma^2 / (1 - dt/(2 tau))
-Standard error of a sample variance of n Gaussian samples: var sqrt(2/(n-1))."""
+Standard error of a sample variance of n Gaussian samples: var sqrt(2/(n-1)).
+"""
 
 import numpy as np
-from brian2 import Network, NeuronGroup, mV, ms, seed as brian_seed
+from brian2 import Network, NeuronGroup, ms, mV
+from brian2 import seed as brian_seed
 
 from _science import Z, within
 

@@ -3,13 +3,16 @@ inter-spike intervals (CV 1), checked against labutils' fano_factor, isi_cv and 
 
 Brian2 draws one Bernoulli trial per time step with p = rate x dt, so exactly: count ~ Binomial(T/dt, p),
 mean rate x T, variance rate x T (1 - p), Fano 1 - p and ISI CV sqrt(1 - p); with p = 0.002 these are
-within 0.2 % of the Poisson values, far inside the statistical tolerances."""
+within 0.2 % of the Poisson values, far inside the statistical tolerances.
+"""
 
 import numpy as np
-from brian2 import Hz, Network, PoissonGroup, SpikeMonitor, ms, second, seed as brian_seed
+from brian2 import Hz, Network, PoissonGroup, SpikeMonitor, ms, second
+from brian2 import seed as brian_seed
 from scipy import stats
 
 import labutils as lu
+
 from _science import Z, within
 
 RATE, T, N, DT = 20 * Hz, 1 * second, 2000, 0.1 * ms
@@ -61,7 +64,8 @@ def test_poisson_group_counts_fano_and_isi_cv(target, seed):
 def test_poisson_count_band_at_5_percent(target, seed):
     """lu.poisson_count_band's band at p_fail = 0.05 (wide enough to see failures among N trains):
     its exact coverage under the binomial law of a per-step Bernoulli train is at least 95 % minus
-    the Poisson-vs-binomial difference, and the simulated fraction inside matches that coverage."""
+    the Poisson-vs-binomial difference, and the simulated fraction inside matches that coverage.
+    """
     spikes = _run(seed)
     counts = np.bincount(spikes.i[:], minlength=N)
     mean, low, high = lu.poisson_count_band(RATE, T, p_fail=0.05)

@@ -8,7 +8,8 @@ tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of 
 A neuron of a PoissonGroup fires at most once per time step, with probability min(rate x dt, 1):
 pooled 8 kHz at dt = 0.1 ms is one trial per step with p = 0.8 (count variance p(1-p) = 0.16), where
 800 sources give Binomial(800, 0.001) per step (variance 0.799); from 10 kHz (ve = 12.5 Hz) on, the
-pooled source fires every step whatever the rate."""
+pooled source fires every step whatever the rate.
+"""
 
 import functools
 
@@ -22,13 +23,16 @@ from brian2 import (
     SpikeMonitor,
     StateMonitor,
     Synapses,
-    mV,
     ms,
+    mV,
     second,
+)
+from brian2 import (
     seed as brian_seed,
 )
 
 import labutils as lu
+
 from _science import Z, se_of_mean, within
 
 DT = 0.1 * ms
@@ -124,7 +128,8 @@ def _balanced(m, seed, ve=10 * Hz, vi=10 * Hz, pooled=False, duration=1 * second
 @functools.lru_cache(maxsize=8)
 def _balanced_summary(m, seed, target, pooled):
     """Per-neuron output rates (Hz), V SDs (mV) and spike trains of 40 balanced neurons over 1 s; cached
-    so that the rate and the irregularity tests share one simulation per seed and target."""
+    so that the rate and the irregularity tests share one simulation per seed and target.
+    """
     spikes, state = _balanced(m, seed, pooled=pooled)
     rates = np.asarray(lu.firing_rates(spikes) / Hz)
     sds = np.array(
@@ -135,7 +140,8 @@ def _balanced_summary(m, seed, target, pooled):
 
 def test_pooled_input_halves_the_output_rate(target, seed):
     """Errata (20 seeds): 6.8 Hz pooled vs 13.3 Hz separate; V SD 3.5 vs 4.5 mV. Checked: pooled is lower
-    by more than Z standard errors, and both quoted rates agree with ours within Z standard errors."""
+    by more than Z standard errors, and both quoted rates agree with ours within Z standard errors.
+    """
     sep, sd_sep, _ = _balanced_summary(40, seed, target, pooled=False)
     pool, sd_pool, _ = _balanced_summary(40, seed, target, pooled=True)
     se = np.hypot(se_of_mean(sep), se_of_mean(pool))
@@ -158,8 +164,9 @@ def test_pooled_input_halves_the_output_rate(target, seed):
 
 
 def test_saturated_pooled_input_ignores_the_rate(target, seed):
-    """ve = 20 Hz and 30 Hz pooled: identical input every step, so (same seed, same inhibition) exactly the
-    same output spikes; separate sources at 20 Hz fire far more than the saturated pooled version."""
+    """Pooled at ve = 20 Hz and 30 Hz: identical input every step, so (same seed, same inhibition) exactly the
+    same output spikes; separate sources at 20 Hz fire far more than the saturated pooled version.
+    """
     m = 10
     a, _ = _balanced(m, seed, ve=20 * Hz, pooled=True, duration=0.5 * second)
     b, _ = _balanced(m, seed, ve=30 * Hz, pooled=True, duration=0.5 * second)
@@ -175,7 +182,8 @@ def test_saturated_pooled_input_ignores_the_rate(target, seed):
 
 def test_balanced_input_gives_irregular_output(target, seed):
     """ISI CV of the balanced neuron (separate sources) vs a LIF driven by a constant suprathreshold input,
-    which fires like a clock (CV ~ 0, only dt rounding). 'Irregular' is taken as CV > 0.5."""
+    which fires like a clock (CV ~ 0, only dt rounding). 'Irregular' is taken as CV > 0.5.
+    """
     m = 40
     _, _, trains = _balanced_summary(m, seed, target, pooled=False)
     cvs = np.array([lu.isi_cv(trains[k]) for k in range(m) if len(trains[k]) >= 3])

@@ -6,10 +6,11 @@ tau_s, linearising tau_m dV/dt = E_L - V + g (E_syn - V) around V = E_L gives
     V - E_L = w (E_syn - E_L) tau_s / (tau_m - tau_s) (exp(-t/tau_m) - exp(-t/tau_s)),
 peaking at t* = tau_m tau_s / (tau_m - tau_s) ln(tau_m / tau_s). The neglected term g (V - E_L) is at most
 w times the PSP, so the relative error of the linear prediction is below w (+ O(dt/tau_s) from Euler).
-Deterministic: no seed involved."""
+Deterministic: no seed involved.
+"""
 
 import numpy as np
-from brian2 import Network, NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, mV, ms
+from brian2 import Network, NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, ms, mV
 
 import labutils as lu
 

@@ -8,7 +8,8 @@ w K, K ~ Binomial(N, nu dt). Its recorded stationary moments are exactly
     mean = N nu dt w / (1 - a),    variance = N nu dt (1 - nu dt) w^2 / (1 - a^2),
 which differ from Campbell's by a factor 1 + O(dt/tau) (1 % and 2 % at dt = 0.1 ms, tau = 5 ms).
 The simulation is tested against the discrete law with statistical tolerances, the discrete law against
-Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly."""
+Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly.
+"""
 
 import numpy as np
 import pytest
@@ -20,14 +21,17 @@ from brian2 import (
     PoissonInput,
     StateMonitor,
     Synapses,
-    mV,
     ms,
+    mV,
     nS,
     second,
+)
+from brian2 import (
     seed as brian_seed,
 )
 
 import labutils as lu
+
 from _science import Z, se_of_mean, within
 
 N_IN, RATE, W, TAU = 100, 10 * Hz, 0.5 * nS, 5 * ms
@@ -41,7 +45,8 @@ def campbell(n, rate, w, tau):
 
 def expected_window_variance(variance, a, n):
     """E[sample variance] (ddof 0) of n consecutive samples of a stationary AR(1) process with lag-1
-    correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n)."""
+    correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n).
+    """
     k = np.arange(1, n)
     return variance * (1 - (1 + 2 * np.sum((1 - k / n) * a**k)) / n)
 
@@ -109,7 +114,8 @@ def test_conductance_mean_and_variance_follow_campbell(target, seed, path):
 def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
     """The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without threshold
     (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron give the same
-    mean and SD of V (two-sample test on independent per-neuron estimates)."""
+    mean and SD of V (two-sample test on independent per-neuron estimates).
+    """
     brian_seed(seed)
     m_targets, n_e = 50, 100
     eqs = """dv/dt = (E_L - v + g_e * (E_e - v)) / tau_m : volt

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Copies section 1's equation: the time constant is tau (20 ms), not tau_k.
 start_scope()
 trace = NeuronGroup(1, "dx/dt = -x/tau : 1", method="exact")

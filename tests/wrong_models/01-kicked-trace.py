@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Sets x to the kick instead of adding it (x = kick, as section 1 set x = 1).
 start_scope()
 trace = NeuronGroup(1, "dx/dt = -x/tau_k : 1", method="exact")

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # The driving force has the wrong sign, g_i*(v - E_i): the "inhibitory" input depolarises.
 start_scope()
 inh_source = SpikeGeneratorGroup(1, [0], [20] * ms)

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # g_i never decays (dg_i/dt = 0): the inhibitory conductance stays open for good.
 start_scope()
 inh_source = SpikeGeneratorGroup(1, [0], [20] * ms)

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # The inhibitory synapse raises g_e instead of g_i: "inhibition" through the excitatory channel.
 start_scope()
 inh_source = SpikeGeneratorGroup(1, [0], [20] * ms)

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Section 3's wiring copied: blocks of 100 inputs per neuron, while the weights follow the
 # 200/80/20 blocks, so neuron 0 gets 100 inputs of 0.05 and neuron 1 a mix.
 start_scope()

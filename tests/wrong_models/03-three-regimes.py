@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # connect() without arguments: every neuron receives all 300 inputs (weights by input).
 start_scope()
 regime_inputs = PoissonGroup(np.sum(block_sizes), rate_all)

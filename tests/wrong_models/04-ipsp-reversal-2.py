@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Holding current with the wrong sign: the neurons drift away from V_test.
 start_scope()
 rev_source = SpikeGeneratorGroup(1, [0], [t_spike])

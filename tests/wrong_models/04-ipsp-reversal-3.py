@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Driving force with the wrong sign, g_rev*(v - E_rev): the PSP pushes V away from E_rev.
 start_scope()
 rev_source = SpikeGeneratorGroup(1, [0], [t_spike])

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Reuses the notebook's E_i (-80 mV): the PSP reverses at E_i, not at E_rev.
 start_scope()
 rev_source = SpikeGeneratorGroup(1, [0], [t_spike])

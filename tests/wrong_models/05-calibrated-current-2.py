@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Calibrated at the threshold V_th instead of at the conductance-based mean V_bar_cond.
 start_scope()
 w_e_cur = w_e * (E_e - V_th) / (E_e - E_L)

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Still conductance-based (section 4's eqs_free): the mean matches, but this is not the
 # current-based model.
 start_scope()

@@ -1,4 +1,3 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # Not calibrated: section 5's weights (w_e, w_i) with the fixed driving forces E - E_L.
 start_scope()
 w_e_cur = w_e
