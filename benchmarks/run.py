@@ -109,8 +109,9 @@ def discover(words, quick):
 
 
 def execute(path, env, changes, passes, timeout=900):
-    """Run the notebook in a fresh kernel with extra environment variables; return
-    (seconds for all cells, {explorer: timings}, [errors]).
+    """Run the notebook in a fresh kernel with extra environment variables.
+
+    Return (seconds for all cells, {explorer: timings}, [errors]).
     """
     env = dict(env, PYTHONFAULTHANDLER="1")  # a crashing kernel prints its Python stack
     saved = {k: os.environ.get(k) for k in env}

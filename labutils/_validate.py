@@ -25,7 +25,8 @@ def _dims(value):
 
 
 def describe_units(value):
-    """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array):
+    """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array).
+
     ``"units of second (e.g. ms)"``, ``"no units (a plain number)"``, or ``"a number, not str"``
     for something that has no units at all.
     """

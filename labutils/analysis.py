@@ -1,4 +1,5 @@
 """Statistics of recorded spike trains and membrane potentials, with units in and units out.
+
 (What theory predicts for them is in :mod:`labutils.theory`.)
 """
 
@@ -143,8 +144,10 @@ def membrane_stats(state_monitor, variable="v", neuron=0, start=0 * second):
 
 
 def psp_amplitude(state_monitor, spike_time, window, variable="v", neuron=0):
-    """Signed peak of a post-synaptic potential: the largest deviation of ``variable`` from its
-    value at ``spike_time`` within ``window`` after it.
+    """Signed peak of a post-synaptic potential.
+
+    The largest deviation of ``variable`` from its value at ``spike_time`` within ``window`` after
+    it.
 
     Positive for an EPSP, negative for an IPSP. ``spike_time`` and ``window`` in seconds;
     ``neuron`` is the neuron's index in its group. Returns a Quantity in the variable's unit

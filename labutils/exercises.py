@@ -1,5 +1,7 @@
-"""Answer checks for exercise cells: a one-line message for a missing, mis-dimensioned or wrong
-answer, and an answer key that keeps the expected values out of the notebooks.
+"""Answer checks for exercise cells.
+
+A one-line message for a missing, mis-dimensioned or wrong answer, and an answer key that keeps the
+expected values out of the notebooks.
 
 The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which
 runs the instructor's notebook and records what each solution assigns. For a number it stores a salted

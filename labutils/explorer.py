@@ -25,10 +25,12 @@ from ._validate import show
 
 
 class SliderSpec:
-    """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities of one unit, e.g.
-    ``(1*Hz, 50*Hz, 1*Hz)``, or plain numbers for a dimensionless parameter; all ints give an integer
-    slider), shown in ``unit`` (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside
-    the range) is where the slider starts; ``low`` if None.
+    """A slider's range in physical units.
+
+    ``low``, ``high``, ``step`` (Quantities of one unit, e.g. ``(1*Hz, 50*Hz, 1*Hz)``, or plain
+    numbers for a dimensionless parameter; all ints give an integer slider), shown in ``unit``
+    (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside the range) is where the
+    slider starts; ``low`` if None.
     """
 
     def __init__(self, name, spec, default=None):

@@ -147,8 +147,9 @@ _background = None
 
 
 def prepare_in_background():
-    """Start building :func:`precompiled_header` in a daemon thread, once per session; return the
-    thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
+    """Start building :func:`precompiled_header` in a daemon thread, once per session.
+
+    Return the thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
 
     :func:`labutils.prepare_session` calls it in every notebook's setup cell. On a cold cache the
     header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when an
@@ -217,9 +218,11 @@ def _build_header(compiler, args, folder, header):
 
 @contextlib.contextmanager
 def _shadowing_is_intended():
-    """Silence Brian2's "internal variable ... also exists in the run namespace" warning: a slider
-    parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the notebook's constant
-    ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still show.
+    """Silence Brian2's "internal variable ... also exists in the run namespace" warning.
+
+    A slider parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the
+    notebook's constant ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still
+    show.
     """
     log = logging.getLogger("brian2.groups.group.Group.resolve.resolution_conflict")
     previous = log.level
@@ -564,10 +567,12 @@ class _BuildContext:
 
 
 def _forget_collected_objects(device):
-    """Drop the device's cached arrays of objects that no longer exist. An object created in the
-    ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)`` on its own line) is not part
-    of the model, as with ``run()``, and is garbage-collected; Brian2 2.9's ``device.run`` would then
-    fail with "ReferenceError: weakly-referenced object no longer exists".
+    """Drop the device's cached arrays of objects that no longer exist.
+
+    An object created in the ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)``
+    on its own line) is not part of the model, as with ``run()``, and is garbage-collected; Brian2
+    2.9's ``device.run`` would then fail with "ReferenceError: weakly-referenced object no longer
+    exists".
     """
     for variable in list(device.array_cache):
         try:

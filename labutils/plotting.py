@@ -1,5 +1,7 @@
-"""Plots of Brian2 monitors. Each function draws on ``ax`` (a new figure if None), returns the Axes,
-and never calls ``plt.show()``. Time axes are in ms, voltages in mV.
+"""Plots of Brian2 monitors.
+
+Each function draws on ``ax`` (a new figure if None), returns the Axes, and never calls
+``plt.show()``. Time axes are in ms, voltages in mV.
 """
 
 import numpy as np

@@ -22,8 +22,10 @@ def course_settings():
 
 
 def prepare_session():
-    """Make this session's Brian2 runs faster; returns None. Called in every notebook's setup cell,
-    after the imports. It changes two things for the whole session:
+    """Make this session's Brian2 runs faster; returns None.
+
+    Called in every notebook's setup cell, after the imports. It changes two things for the whole
+    session:
 
     * the garbage collector: it collects once, then freezes the objects still alive, mostly what
       the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every ``run()``,

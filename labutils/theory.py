@@ -1,5 +1,7 @@
-"""Theory the notebooks compare simulations with: shot noise (Campbell's theorem), with units in
-and units out. Bands for random counts and statistics are in :mod:`labutils.bands`.
+"""Theory the notebooks compare simulations with.
+
+Shot noise (Campbell's theorem), with units in and units out. Bands for random counts and
+statistics are in :mod:`labutils.bands`.
 """
 
 import numbers

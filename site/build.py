@@ -47,8 +47,10 @@ MATHJAX_STAGE = STAGE / "_mathjax"  # html_static_path in site/conf.py
 
 
 def site_notebook(nb):
-    """The notebook as the site shows it: solutions and answer paragraphs collapsed behind a
-    toggle, check cells' code collapsed, and each explorer as a still of its first figure.
+    """The notebook as the site shows it.
+
+    Solutions and answer paragraphs collapsed behind a toggle, check cells' code collapsed, and
+    each explorer as a still of its first figure.
     """
     nb = json.loads(json.dumps(nb))
     cells = []

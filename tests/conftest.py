@@ -1,5 +1,7 @@
-"""Shared set-up for the labutils unit tests: a headless matplotlib, the numpy code-generation
-target (no compiler), and no figure left open after a test.
+"""Shared set-up for the labutils unit tests.
+
+A headless matplotlib, the numpy code-generation target (no compiler), and no figure left open
+after a test.
 """
 
 import matplotlib

@@ -1,5 +1,7 @@
-"""Serving the course from a JupyterHub: the image recipe, the hub links, the Zero to JupyterHub
-example, and what happens to a student's work when the course is updated (nbgitpuller).
+"""Serving the course from a JupyterHub.
+
+The image recipe, the hub links, the Zero to JupyterHub example, and what happens to a student's
+work when the course is updated (nbgitpuller).
 """
 
 import json
@@ -179,9 +181,10 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
 # -- student work across a course update ----------------------------------------------------------
 @pytest.mark.parametrize("folder", EDITION_FOLDERS, ids=lambda p: p.name)
 def test_published_notebooks_are_stored_as_jupyter_saves_them(folder):
-    """Course-side half of "student work survives an update": a notebook the student opens and
-    saves unchanged is byte-identical, so git (and nbgitpuller's merge) sees only real edits, and
-    the course's own changes merge cell by cell.
+    """Course-side half of "student work survives an update".
+
+    A notebook the student opens and saves unchanged is byte-identical, so git (and nbgitpuller's
+    merge) sees only real edits, and the course's own changes merge cell by cell.
     """
     for path in sorted(folder.glob("*.ipynb")):
         text = path.read_text(encoding="utf-8")

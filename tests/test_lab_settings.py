@@ -1,5 +1,7 @@
-"""The JupyterLab defaults the course ships: valid against JupyterLab's own settings schema, and
-installed where JupyterLab reads them, without losing an environment's other overrides.
+"""The JupyterLab defaults the course ships.
+
+Valid against JupyterLab's own settings schema, and installed where JupyterLab reads them, without
+losing an environment's other overrides.
 """
 
 import json

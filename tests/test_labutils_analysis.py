@@ -1,5 +1,7 @@
-"""Unit tests for labutils.analysis: known answers from tiny Brian2 simulations and hand-built
-spike trains, and a clear error for every kind of bad input.
+"""Unit tests for labutils.analysis.
+
+Known answers from tiny Brian2 simulations and hand-built spike trains, and a clear error for every
+kind of bad input.
 """
 
 import numpy as np

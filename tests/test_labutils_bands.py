@@ -1,5 +1,7 @@
-"""Unit tests for labutils.bands: each band's tail probabilities, computed independently with
-scipy.stats, are at most p_fail, and the band is the narrowest integer band that achieves it.
+"""Unit tests for labutils.bands.
+
+Each band's tail probabilities, computed independently with scipy.stats, are at most p_fail, and
+the band is the narrowest integer band that achieves it.
 """
 
 import math

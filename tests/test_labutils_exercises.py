@@ -1,6 +1,7 @@
-"""Unit tests for labutils.check_answer and require_answer: right answers pass in any equivalent
-form, wrong or missing ones fail in one line with a hint and never show the expected value, and the
-answer key stores no value in readable form.
+"""Unit tests for labutils.check_answer and require_answer.
+
+Right answers pass in any equivalent form, wrong or missing ones fail in one line with a hint and
+never show the expected value, and the answer key stores no value in readable form.
 """
 
 import json
@@ -21,8 +22,9 @@ import answer_key
 
 @pytest.fixture
 def key(tmp_path, monkeypatch):
-    """Record ``answers`` ({name: (value, sig, recompute)}) as tools/answer_key.py would, then
-    point labutils at that key.
+    """Record ``answers`` as tools/answer_key.py would, then point labutils at that key.
+
+    ``answers`` is ``{name: (value, sig, recompute)}``.
     """
 
     def make(answers, solution_cells=()):

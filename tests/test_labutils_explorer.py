@@ -1,5 +1,7 @@
-"""Unit tests for labutils.explorer, driven headlessly: sliders are set from Python and we check what
-simulate received, what was drawn, the timings and how errors surface.
+"""Unit tests for labutils.explorer, driven headlessly.
+
+Sliders are set from Python and we check what simulate received, what was drawn, the timings and
+how errors surface.
 """
 
 import ipywidgets as widgets

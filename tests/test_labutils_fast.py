@@ -1,5 +1,7 @@
-"""Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
-and (where a compiler exists) the cpp_standalone build that re-runs with new values.
+"""Unit tests for labutils.fast.StandaloneModel.
+
+validation, the cache location, the runtime fallback and (where a compiler exists) the
+cpp_standalone build that re-runs with new values.
 """
 
 import gc
@@ -234,8 +236,9 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
 
 
 def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(tmp_path):
-    """As with run(), an object not kept in a variable is not part of the model; it must not make
-    later runs fail with Brian2's "weakly-referenced object no longer exists".
+    """As with run(), an object not kept in a variable is not part of the model.
+
+    It must not make later runs fail with Brian2's "weakly-referenced object no longer exists".
     """
     if not fast.compiler_available():
         pytest.skip("no C++ compiler")
@@ -257,9 +260,11 @@ needs_compiler = pytest.mark.skipif(not fast.compiler_available(), reason="needs
 
 @needs_compiler
 def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_path, monkeypatch):
-    """The same model with other compiler flags gets its own build folder. (The same model built
-    again in a fresh process reuses the folder: test_processes_build_and_run_the_same_model_at_once;
-    within one process Brian2 numbers the names of the new objects, so the code differs.)
+    """The same model with other compiler flags gets its own build folder.
+
+    (The same model built again in a fresh process reuses the folder:
+    test_processes_build_and_run_the_same_model_at_once; within one process Brian2 numbers the
+    names of the new objects, so the code differs.)
     """
 
     def leaky(flags=None):
@@ -321,8 +326,10 @@ CHILD = textwrap.dedent("""
 
 @needs_compiler
 def test_processes_build_and_run_the_same_model_at_once(tmp_path):
-    """Three processes start on an empty cache: one compiles (the others wait and reuse its
-    binary), each runs with its own values and reads only its own results.
+    """Three processes start on an empty cache.
+
+    One compiles (the others wait and reuse its binary), each runs with its own values and reads
+    only its own results.
     """
     env = dict(os.environ, BRIAN_LABS_CACHE_DIR=str(tmp_path))
     settings = [(0.5, 40), (1.0, 80), (2.0, 160)]  # (drive, input rate in Hz) per process

@@ -1,5 +1,7 @@
-"""Unit tests for labutils.plotting: the returned Axes hold the monitors' data in ms, mV, nS and Hz,
-with unit labels, threshold line and spike markers; bad input fails before anything is drawn.
+"""Unit tests for labutils.plotting.
+
+The returned Axes hold the monitors' data in ms, mV, nS and Hz, with unit labels, threshold line
+and spike markers; bad input fails before anything is drawn.
 """
 
 import matplotlib.pyplot as plt

@@ -1,5 +1,6 @@
-"""Unit tests for labutils.settings: seed/target from the environment with validation, the projector
-style, and the version report.
+"""Unit tests for labutils.settings.
+
+seed/target from the environment with validation, the projector style, and the version report.
 """
 
 import gc

@@ -1,5 +1,7 @@
-"""Unit tests for labutils.theory: Campbell's shot-noise statistics by hand,
-against sampled data, and a clear error for every kind of bad input.
+"""Unit tests for labutils.theory.
+
+Campbell's shot-noise statistics by hand, against sampled data, and a clear error for every kind of
+bad input.
 """
 
 import numpy as np

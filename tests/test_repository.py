@@ -1,5 +1,7 @@
-"""Repository-level promises: pins agree everywhere, notebooks are stored clean, CI runs the README's
-test command, and the course never reads the developers' reference material.
+"""Repository-level promises.
+
+Pins agree everywhere, notebooks are stored clean, CI runs the README's test command, and the
+course never reads the developers' reference material.
 """
 
 import json
@@ -147,8 +149,9 @@ def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_no_builtin_all_or_any_over_a_generator(path):
-    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy: a check
-    written as `assert all(x > 0 for x in xs)` could never fail.
+    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy.
+
+    A check written as `assert all(x > 0 for x in xs)` could never fail.
     """
     pattern = re.compile(r"(?<![\w.])(all|any)\(\s*[^\[\s][^()]*\bfor\b")
     for index, cell in enumerate(json.loads(path.read_text())["cells"]):

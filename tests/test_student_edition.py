@@ -93,8 +93,10 @@ def is_literal(node):
 
 
 def revealing_pieces(code, node):
-    """What in a solution's assignment would give it away: its expression (when it is more than a
-    name or a short literal) and its literal numbers and strings, also those in its comment.
+    """What in a solution's assignment would give it away.
+
+    Its expression (when it is more than a name or a short literal) and its literal numbers and
+    strings, also those in its comment.
     """
     expression = ast.get_source_segment(code, node.value)
     pieces = {"expressions": set(), "numbers": set(), "strings": set()}
@@ -257,8 +259,10 @@ def test_bad_calls_end_in_one_line(tmp_path):
 
 
 def candidate_values(cell):
-    """Numbers, Quantities and strings a student can read in a cell: constant expressions in code
-    (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in prose.
+    """Numbers, Quantities and strings a student can read in a cell.
+
+    Constant expressions in code (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in
+    prose.
     """
     import brian2
     import numpy as np

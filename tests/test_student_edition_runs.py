@@ -1,6 +1,8 @@
-"""The student edition runs top to bottom with every placeholder unanswered: each exercise's check
-ends in a one-line "not answered yet" (or, where the exercise cell holds code to fix, "not right
-yet"), and no other cell fails. Executes every notebook (about as long as the nbval run).
+"""The student edition runs top to bottom with every placeholder unanswered.
+
+Each exercise's check ends in a one-line "not answered yet" (or, where the exercise cell holds code
+to fix, "not right yet"), and no other cell fails. Executes every notebook (about as long as the
+nbval run).
 """
 
 import json

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Check the nbgrader export end to end, headless: every notebook's solutions score full marks and
-its unanswered release scores zero without crashing the grader.
+"""Check the nbgrader export end to end, headless.
+
+Every notebook's solutions score full marks and its unanswered release scores zero without crashing
+the grader.
 
     python3 tools/grade_check.py [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
 

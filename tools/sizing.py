@@ -63,8 +63,10 @@ def measured_rows(results):
 
 
 def costs(results, cache):
-    """Per-student costs from the largest class measured with ``cache``: kernel CPU seconds per
-    slider move and per Run All, MB for server + kernel, MB peak while an explorer compiles.
+    """Per-student costs from the largest class measured with ``cache``.
+
+    Kernel CPU seconds per slider move and per Run All, MB for server + kernel, MB peak while an
+    explorer compiles.
     """
     runs = [run for run in results["runs"] if run["cache"] == cache and healthy(run)]
     if not runs:

@@ -37,8 +37,10 @@ def is_heading(cell):
 
 
 def student_notebook(nb):
-    """A copy of the notebook dict for students: no solution cells, checks collapsed, and each
-    exercise's checks tagged `raises-exception` (they end in "not answered yet").
+    """A copy of the notebook dict for students.
+
+    No solution cells, checks collapsed, and each exercise's checks tagged `raises-exception` (they
+    end in "not answered yet").
     """
     out = json.loads(json.dumps(nb))
     cells = [c for c in out["cells"] if "solution" not in tags_of(c)]
@@ -94,9 +96,11 @@ def check_out_dir(out_dir):
 
 
 def write_edition(out_dir, paths, log=print):
-    """Write the student versions of ``paths`` into ``out_dir``; returns {name: what happened}
-    with 'written', 'replaced', 'unchanged', 'kept' (a student's edited file, with a new version
-    written beside it) or 'yours' (an edited file with no new version since it was written).
+    """Write the student versions of ``paths`` into ``out_dir``.
+
+    Returns {name: what happened} with 'written', 'replaced', 'unchanged', 'kept' (a student's
+    edited file, with a new version written beside it) or 'yours' (an edited file with no new
+    version since it was written).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST

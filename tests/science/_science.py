@@ -1,5 +1,7 @@
-"""Statistics shared by the science tests. Theory is computed here from first principles, never
-with labutils, so that labutils is checked against it rather than trusted.
+"""Statistics shared by the science tests.
+
+Theory is computed here from first principles, never with labutils, so that labutils is checked
+against it rather than trusted.
 """
 
 import numpy as np

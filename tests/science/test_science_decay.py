@@ -1,6 +1,7 @@
-"""Exponential decay dx/dt = -x/tau (the course's first model): the 'exact' method reproduces
-exp(-t/tau) to rounding error; forward Euler's global error is proportional to dt, with the predicted
-constant. Deterministic: no seed involved.
+"""Exponential decay dx/dt = -x/tau (the course's first model).
+
+The 'exact' method reproduces exp(-t/tau) to rounding error; forward Euler's global error is
+proportional to dt, with the predicted constant. Deterministic: no seed involved.
 """
 
 import numpy as np

@@ -1,6 +1,7 @@
-"""Ensemble figures quoted in notebook 03's prose, recomputed: 20 independent runs of each model,
-one neuron per run, all in one network, and compared with the numbers parsed from the notebook's
-markdown.
+"""Ensemble figures quoted in notebook 03's prose, recomputed.
+
+20 independent runs of each model, one neuron per run, all in one network, and compared with the
+numbers parsed from the notebook's markdown.
 
 Notebook 03's LIF: tau_m dV/dt = E_L - V + g (E_e - V), tau_e dg/dt = -g, threshold -50 mV, reset
 E_L = -70 mV, refractory 5 ms, E_e = 0 mV, tau_e = 5 ms; 100 Poisson inputs each adding w (units of
@@ -66,9 +67,10 @@ def rounding(text_value):
 
 
 def _ensemble(seed):
-    """Per-run values, 20 runs each: mean V 0.1-1 s of the handout regime; SD of V, output rate,
-    covariance of g_e and V (mV) over 0.1-2 s of the three regimes; ISI CV of the few-strong
-    runs.
+    """Per-run values, 20 runs each.
+
+    Mean V 0.1-1 s of the handout regime; SD of V, output rate, covariance of g_e and V (mV) over
+    0.1-2 s of the three regimes; ISI CV of the few-strong runs.
     """
     brian_seed(seed)
     regimes = [(0.02, 25 * Hz), (0.1, 5 * Hz), (0.5, 1 * Hz)]
@@ -146,10 +148,11 @@ def test_notebook_03_ensemble_figures_match_a_new_ensemble(target, seed):
 
 
 def test_notebook_03_claims_irregular_firing_and_g_v_correlation(target, seed):
-    """The prose's claims that no single-run check can hold at p <= 1e-5: the few-strong neuron
-    fires irregularly (mean ISI CV over 20 runs above 0.4: a clock gives 0, Poisson 1), and its
-    conductance and voltage co-fluctuate more than the many-weak neuron's, which still co-fluctuate
-    positively.
+    """The prose's claims that no single-run check can hold at p <= 1e-5.
+
+    The few-strong neuron fires irregularly (mean ISI CV over 20 runs above 0.4: a clock gives 0,
+    Poisson 1), and its conductance and voltage co-fluctuate more than the many-weak neuron's,
+    which still co-fluctuate positively.
     """
     _, _, _, cov, cvs = _ensemble(seed)
     se = lambda x: np.std(x, ddof=1) / np.sqrt(len(x))

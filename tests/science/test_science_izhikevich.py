@@ -46,8 +46,9 @@ def _isis(dt):
 
 
 def bursts(isi, short=10.0):
-    """Bursts as runs of >= 2 consecutive short ISIs (< ``short`` ms, i.e. > 100 Hz): returns a list of
-    (index of the burst's first ISI, number of ISIs in it).
+    """Bursts as runs of >= 2 consecutive short ISIs (< ``short`` ms, i.e. > 100 Hz).
+
+    Returns a list of (index of the burst's first ISI, number of ISIs in it).
     """
     found, k = [], 0
     while k < len(isi):

@@ -1,6 +1,8 @@
-"""Noise in a differential equation: `randn()` written inside dv/dt is a fresh number each time step that
-Euler multiplies by dt, so the stationary SD of v shrinks like sqrt(dt); Brian2's white noise `xi`
-(units s^-1/2) is scaled by sqrt(dt) and gives an SD that does not depend on dt.
+"""Noise in a differential equation.
+
+`randn()` written inside dv/dt is a fresh number each time step that Euler multiplies by dt, so the
+stationary SD of v shrinks like sqrt(dt); Brian2's white noise `xi` (units s^-1/2) is scaled by
+sqrt(dt) and gives an SD that does not depend on dt.
 
 Model: dv/dt = -v/tau + noise, tau = 10 ms, 4000 independent neurons started at v = 0 and run for
 10 tau (the transient decays as exp(-20) in variance), then one snapshot: 4000 independent samples.

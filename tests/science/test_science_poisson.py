@@ -1,5 +1,7 @@
-"""PoissonGroup spike trains: counts with mean = variance = rate x T (Fano factor 1) and exponential
-inter-spike intervals (CV 1), checked against labutils' fano_factor, isi_cv and poisson_count_band.
+"""PoissonGroup spike trains.
+
+Counts with mean = variance = rate x T (Fano factor 1) and exponential inter-spike intervals (CV
+1), checked against labutils' fano_factor, isi_cv and poisson_count_band.
 
 Brian2 draws one Bernoulli trial per time step with p = rate x dt, so exactly: count ~ Binomial(T/dt, p),
 mean rate x T, variance rate x T (1 - p), Fano 1 - p and ISI CV sqrt(1 - p); with p = 0.002 these are
@@ -62,8 +64,9 @@ def test_poisson_group_counts_fano_and_isi_cv(target, seed):
 
 
 def test_poisson_count_band_at_5_percent(target, seed):
-    """lu.poisson_count_band's band at p_fail = 0.05 (wide enough to see failures among N trains):
-    its exact coverage under the binomial law of a per-step Bernoulli train is at least 95 % minus
+    """lu.poisson_count_band's band at p_fail = 0.05 (wide enough to see failures among N trains).
+
+    Its exact coverage under the binomial law of a per-step Bernoulli train is at least 95 % minus
     the Poisson-vs-binomial difference, and the simulated fraction inside matches that coverage.
     """
     spikes = _run(seed)

@@ -1,6 +1,8 @@
-"""The handout's balanced E/I neuron (simulation 4): its pooled input `PoissonGroup(1, ve*Ne)` is a
-Bernoulli process that saturates, unlike Ne separate sources; with separate sources the balanced neuron
-fires irregularly (ISI CV far above a regularly firing neuron's ~0).
+"""The handout's balanced E/I neuron (simulation 4).
+
+Its pooled input `PoissonGroup(1, ve*Ne)` is a Bernoulli process that saturates, unlike Ne separate
+sources; with separate sources the balanced neuron fires irregularly (ISI CV far above a regularly
+firing neuron's ~0).
 
 Parameters (handout): tau_m 20 ms, E_L = V_reset -70 mV, threshold -50 mV, refractory 5 ms, E_e 0 mV,
 tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of g_L), ve = vi = 10 Hz.
@@ -127,8 +129,9 @@ def _balanced(m, seed, ve=10 * Hz, vi=10 * Hz, pooled=False, duration=1 * second
 
 @functools.lru_cache(maxsize=8)
 def _balanced_summary(m, seed, target, pooled):
-    """Per-neuron output rates (Hz), V SDs (mV) and spike trains of 40 balanced neurons over 1 s; cached
-    so that the rate and the irregularity tests share one simulation per seed and target.
+    """Per-neuron output rates (Hz), V SDs (mV) and spike trains of 40 balanced neurons over 1 s.
+
+    Cached so that the rate and the irregularity tests share one simulation per seed and target.
     """
     spikes, state = _balanced(m, seed, pooled=pooled)
     rates = np.asarray(lu.firing_rates(spikes) / Hz)
@@ -139,8 +142,10 @@ def _balanced_summary(m, seed, target, pooled):
 
 
 def test_pooled_input_halves_the_output_rate(target, seed):
-    """Errata (20 seeds): 6.8 Hz pooled vs 13.3 Hz separate; V SD 3.5 vs 4.5 mV. Checked: pooled is lower
-    by more than Z standard errors, and both quoted rates agree with ours within Z standard errors.
+    """Errata (20 seeds): 6.8 Hz pooled vs 13.3 Hz separate; V SD 3.5 vs 4.5 mV.
+
+    Checked: pooled is lower by more than Z standard errors, and both quoted rates agree with ours
+    within Z standard errors.
     """
     sep, sd_sep, _ = _balanced_summary(40, seed, target, pooled=False)
     pool, sd_pool, _ = _balanced_summary(40, seed, target, pooled=True)
@@ -164,8 +169,10 @@ def test_pooled_input_halves_the_output_rate(target, seed):
 
 
 def test_saturated_pooled_input_ignores_the_rate(target, seed):
-    """Pooled at ve = 20 Hz and 30 Hz: identical input every step, so (same seed, same inhibition) exactly the
-    same output spikes; separate sources at 20 Hz fire far more than the saturated pooled version.
+    """Pooled at ve = 20 Hz and 30 Hz.
+
+    Identical input every step, so (same seed, same inhibition) exactly the same output spikes;
+    separate sources at 20 Hz fire far more than the saturated pooled version.
     """
     m = 10
     a, _ = _balanced(m, seed, ve=20 * Hz, pooled=True, duration=0.5 * second)

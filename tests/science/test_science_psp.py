@@ -1,5 +1,7 @@
-"""Conductance-based PSPs scale with the driving force: an EPSP's peak is proportional to (E_e - V_rest)
-and an IPSP's to (E_i - V_rest), so the IPSP vanishes at E_i and changes sign across it.
+"""Conductance-based PSPs scale with the driving force.
+
+An EPSP's peak is proportional to (E_e - V_rest) and an IPSP's to (E_i - V_rest), so the IPSP
+vanishes at E_i and changes sign across it.
 
 Theory (independent of the simulation): for a small conductance jump w (units of g_L) decaying with
 tau_s, linearising tau_m dV/dt = E_L - V + g (E_syn - V) around V = E_L gives
