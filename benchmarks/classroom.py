@@ -431,8 +431,10 @@ class Student:
         self.record["server_pid"] = server_pid(self.hub, self.name)
 
     def pull(self):
-        """Open the course's nbgitpuller link (tools/hub_links.py) in the browser session, then do
-        what its page does: read the pull's event stream to the end.
+        """Open the course's nbgitpuller link in the browser session, as its page does.
+
+        Opens the link (tools/hub_links.py), then does what its page does: read the pull's event
+        stream to the end.
         """
         start = now()
         page = self.http.get(
@@ -786,8 +788,10 @@ def kernel_pids(server):
 
 
 def non_loopback_listeners(hub):
-    """Listening sockets of the hub's process tree (hub, proxy, servers, kernels) that are not on
-    a loopback address: should be none. Returns {"listening": count, "exposed": [...]}.
+    """Listening sockets of the hub's process tree that are not on a loopback address.
+
+    The tree is the hub, proxy, servers and kernels; there should be none. Returns {"listening":
+    count, "exposed": [...]}.
     """
     try:
         tree = [psutil.Process(hub.process.pid)]

@@ -95,8 +95,10 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
 
 
 def recorded_row(state_monitor, neuron, name="state_monitor"):
-    """Row of ``state_monitor``'s arrays that holds neuron index ``neuron`` (a neuron's index in
-    its group, as in ``StateMonitor(G, 'v', record=[3])`` -> ``neuron=3``).
+    """Row of ``state_monitor``'s arrays that holds neuron index ``neuron``.
+
+    ``neuron`` is a neuron's index in its group, as in ``StateMonitor(G, 'v', record=[3])`` ->
+    ``neuron=3``.
     """
     if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
         raise TypeError(f"neuron must be an integer neuron index, got {neuron!r}")

@@ -40,8 +40,9 @@ def _window_counts(times, start, width, n_windows):
 
 
 def _end_of_run(spike_monitor, name):
-    """The time the monitor's clock stands at (of a monitor that has run), checked against the
-    spikes it holds.
+    """The time the monitor's clock stands at, checked against the spikes it holds.
+
+    The monitor must have run.
     """
     end = spike_monitor.clock.t[:]
     times = spike_monitor.t[:]
@@ -73,8 +74,9 @@ def firing_rates(spike_monitor, start=0 * second, stop=None):
 
 
 def isi_cv(spike_times):
-    """Coefficient of variation (SD / mean, dimensionless) of the inter-spike intervals of one
-    spike train.
+    """Coefficient of variation of the inter-spike intervals of one spike train.
+
+    SD / mean of the intervals, dimensionless.
 
     ``spike_times`` is a Quantity array in seconds (e.g. ``spike_monitor.spike_trains()[0]``).
     About 1 for a Poisson process, 0 for a clock. Needs at least three spikes (two intervals).
@@ -92,8 +94,9 @@ def isi_cv(spike_times):
 
 
 def fano_factor(spike_times, window, start=0 * second, stop=None):
-    """Fano factor (variance / mean of spike counts, dimensionless) in consecutive windows of
-    length ``window``.
+    """Fano factor of spike counts in consecutive windows of length ``window``.
+
+    Variance / mean of the counts, dimensionless.
 
     ``spike_times``, ``window``, ``start``, ``stop`` in seconds. The windows are half-open,
     [start, start + window), ... and only whole windows before ``stop`` count. ``stop`` defaults to
@@ -121,8 +124,9 @@ def fano_factor(spike_times, window, start=0 * second, stop=None):
 
 
 def membrane_stats(state_monitor, variable="v", neuron=0, start=0 * second):
-    """Mean and standard deviation of a recorded variable of one neuron, from ``start`` (seconds)
-    on.
+    """Mean and standard deviation of a recorded variable of one neuron.
+
+    Computed from ``start`` (seconds) on.
 
     ``neuron`` is the neuron's index in its group (it must be among those recorded). Returns
     ``(mean, sd)`` as Quantities in the variable's unit (volt for ``v``; divide by mV to print).

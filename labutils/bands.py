@@ -36,8 +36,9 @@ def _t_tail(z, dof):
 
 
 def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
-    """How many standard errors (dimensionless) a two-sided band must reach so that a statistic
-    falls outside it with probability ``p_fail``.
+    """How many standard errors (dimensionless) a two-sided band must reach.
+
+    A statistic falls outside the band with probability ``p_fail``.
 
     Normal statistic (``dof=None``): P(|Z| > z) = p_fail, about 4.42 for 1e-5 and 1.96 for 0.05.
     When the standard error is itself estimated from n samples, the ratio follows Student's t with
@@ -63,9 +64,11 @@ def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
 
 
 def normal_band(mean, sd, p_fail=DEFAULT_P_FAIL, dof=None):
-    """Band ``(low, high)`` = mean -+ z sd that a normal statistic with this ``mean`` and standard
-    deviation ``sd`` leaves with probability ``p_fail`` (two-sided; z from :func:`critical_z`,
-    Student's t with ``dof`` degrees of freedom when ``sd`` is estimated from dof + 1 samples).
+    """Band ``(low, high)`` = mean -+ z sd that a normal statistic leaves with probability p_fail.
+
+    The statistic has this ``mean`` and standard deviation ``sd``; the band is two-sided, z from
+    :func:`critical_z`, Student's t with ``dof`` degrees of freedom when ``sd`` is estimated from
+    dof + 1 samples.
 
     ``mean`` and ``sd`` may carry any unit (the same one); the band carries it too.
     """
@@ -82,8 +85,10 @@ def _log_pmf_poisson(k, mean):
 
 
 def _exclusive_band(support, log_pmf, p_fail):
-    """Largest ``low`` and smallest ``high`` with P(X <= low) <= p_fail/2 and
-    P(X >= high) <= p_fail/2, for a distribution on the integers ``support``.
+    """Tightest integer band with probability at most p_fail/2 in each tail.
+
+    Largest ``low`` and smallest ``high`` with P(X <= low) <= p_fail/2 and P(X >= high) <=
+    p_fail/2, for a distribution on the integers ``support``.
     """
     pmf = np.exp(log_pmf - np.max(log_pmf))
     pmf /= pmf.sum()
@@ -98,8 +103,10 @@ def _exclusive_band(support, log_pmf, p_fail):
 
 @check_units(rate=Hz, duration=second)
 def poisson_count_band(rate, duration, p_fail=DEFAULT_P_FAIL):
-    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), and the
-    band a correct simulation's count leaves with probability at most ``p_fail``.
+    """Expected spike count of a Poisson process, and the band a correct count stays in.
+
+    The process fires at ``rate`` (Hz) over ``duration`` (s); a correct simulation's count leaves
+    the band with probability at most ``p_fail``.
 
     Returns ``(mean, low, high)`` as floats (counts, no units): a count ``n`` passes when
     ``low < n < high``. Exact Poisson tails, each at most ``p_fail / 2``; ``low`` is -1 when even
@@ -116,9 +123,10 @@ def poisson_count_band(rate, duration, p_fail=DEFAULT_P_FAIL):
 
 
 def binomial_count_band(n, p, p_fail=DEFAULT_P_FAIL):
-    """Expected number of successes in ``n`` (a whole number) independent trials of probability
-    ``p`` (dimensionless), and the band a correct count leaves with probability at most
-    ``p_fail``.
+    """Expected number of successes in independent trials, and the band a correct count stays in.
+
+    ``n`` (a whole number) trials of probability ``p`` (dimensionless); a correct count leaves the
+    band with probability at most ``p_fail``.
 
     Returns ``(mean, low, high)`` as floats: a count ``k`` passes when ``low < k < high``. Exact
     binomial tails, each at most ``p_fail / 2`` (``low`` = -1 or ``high`` = n + 1 when no count on

@@ -131,7 +131,9 @@ class Explorer:
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
-        """``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
+        """Store the simulation, the plot and the slider ranges.
+
+        ``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
         (inches) and ``dpi`` of the figure.
         """
         if not callable(simulate):

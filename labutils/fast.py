@@ -167,7 +167,8 @@ def prepare_in_background():
 
 
 def precompiled_header(compile_args=None):
-    """Path of a precompiled header of the C++ standard headers Brian2's generated code includes, or
+    """Path of a precompiled header of the C++ standard headers Brian2's generated code includes.
+
     None where it cannot be made (a compiler other than GCC, a path with spaces, a failed compile).
 
     Built once per compiler and flag set in ``cache_dir()/pch/<hash>/`` (about 40 MB, ~1.5 s) and
@@ -357,8 +358,9 @@ class StandaloneModel:
                 self._random.deactivate()
 
     def _compile(self):
-        """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it
-        there, unless a process already did (under a lock, so only one compiles).
+        """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it.
+
+        Unless a process already did: this happens under a lock, so only one compiles.
         """
         self.builds.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.builds))
@@ -464,9 +466,11 @@ _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
 
 
 def _remove_results_of_ended_processes(results):
-    """Delete the results folders (``<host>-<pid>-...``) of this host's processes that have ended
-    (a kernel that was killed leaves its folder behind). Other hosts' folders (a shared home)
-    are left alone: their processes cannot be checked from here.
+    """Delete the results folders of this host's processes that have ended.
+
+    The folders are named ``<host>-<pid>-...``; a kernel that was killed leaves its folder behind.
+    Other hosts' folders (a shared home) are left alone: their processes cannot be checked from
+    here.
     """
     for folder in results.glob(f"{_HOST}-*-*"):
         pid = folder.name[len(_HOST) + 1 :].split("-", 1)[0]

@@ -128,8 +128,9 @@ def plot_trace(
 
 
 def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kwargs):
-    """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis of
-    ``ax``; returns the twin Axes.
+    """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis.
+
+    The twin is of ``ax``; returns the twin Axes.
 
     Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS, volts as mV.
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
@@ -152,8 +153,10 @@ def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kw
 
 
 def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
-    """Raster plot: one dot per spike, time (ms) against neuron index (+ ``offset``, a whole
-    number, to stack several groups). Extra keyword arguments go to ``ax.plot``. Returns the Axes.
+    """Raster plot: one dot per spike, time (ms) against neuron index.
+
+    The index is shifted by ``offset`` (a whole number) to stack several groups. Extra keyword
+    arguments go to ``ax.plot``. Returns the Axes.
     """
     require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
     require_run(spike_monitor, "spike_monitor")
@@ -172,10 +175,11 @@ def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
 
 
 def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
-    """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed with a Gaussian
-    whose standard deviation is ``width`` (seconds, e.g. ``2*ms``; Brian2's
-    ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording the
-    smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes.
+    """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed.
+
+    Smoothed with a Gaussian whose standard deviation is ``width`` (seconds, e.g. ``2*ms``;
+    Brian2's ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording
+    the smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes.
     """
     require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
     require_unit(width, ms, "width")
@@ -195,9 +199,10 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
 def plot_v_histogram(
     state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None, **hist_kwargs
 ):
-    """Histogram (probability density, per mV for a voltage) of a recorded variable of one neuron
-    from ``start`` (seconds) on; voltages shown in mV, conductances in nS. ``neuron`` is the
-    neuron's index in its group. Returns the Axes.
+    """Histogram (probability density) of a recorded variable of one neuron.
+
+    From ``start`` (seconds) on; density per mV for a voltage; voltages shown in mV, conductances
+    in nS. ``neuron`` is the neuron's index in its group. Returns the Axes.
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)

@@ -14,8 +14,10 @@ from ._validate import require_non_negative, require_positive, show
 
 @check_units(rate=Hz, tau=second)
 def shot_noise_stats(n_inputs, rate, weight, tau):
-    """Mean and SD of a shot-noise variable driven by ``n_inputs`` (a count) independent Poisson
-    inputs at ``rate`` (Hz), each spike adding ``weight`` and decaying with time constant ``tau`` (s).
+    """Mean and SD of a shot-noise variable driven by independent Poisson inputs.
+
+    ``n_inputs`` (a count) inputs at ``rate`` (Hz), each spike adding ``weight`` and decaying with
+    time constant ``tau`` (s).
 
     Campbell's theorem: mean = N nu w tau, variance = N nu w**2 tau / 2. ``weight`` may carry any
     unit (e.g. nS or a dimensionless conductance in units of g_L) and may be negative; the mean

@@ -167,7 +167,7 @@ def build(extra_args=()):
 
 
 def draws_a_figure(path):
-    """Does the notebook (as stored) draw a matplotlib figure outside an explorer?"""
+    """Whether the notebook (as stored) draws a matplotlib figure outside an explorer."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     return bool(re.search(r"\bplt\.(subplots|figure|plot|show)\b|\blu\.plot_\w+\(", code))

@@ -16,8 +16,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class Recorder:
-    """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms; it
-    remembers every call and fails on purpose above E_L = -55 mV.
+    """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms.
+
+    It remembers every call and fails on purpose above E_L = -55 mV.
     """
 
     def __init__(self):

@@ -189,10 +189,12 @@ def test_runtime_fallback_reruns_with_new_values(monkeypatch, tmp_path):
 
 
 def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path):
-    """Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
-    state; restoring it after the buffer moved frees that buffer twice (docs/design-notes.md:
-    the kernel aborts). The fallback swaps in a stream of its own instead; its noise must still
-    repeat exactly.
+    """The fallback never restores Brian2's random state; its noise still repeats.
+
+    Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
+    state; restoring it after the buffer moved frees that buffer twice (docs/design-notes.md: the
+    kernel aborts). The fallback swaps in a stream of its own instead; its noise must still repeat
+    exactly.
     """
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")
     calls, restore = [], fast.Network.restore

@@ -28,8 +28,9 @@ V_T = -50 * mV
 
 @pytest.fixture(scope="module")
 def run():
-    """Two LIF neurons driven above threshold (neuron 1 harder), a decaying g_e in nS and a
-    constant dimensionless g_i, 30 ms at dt = 0.1 ms.
+    """Two LIF neurons driven above threshold (neuron 1 harder), 30 ms at dt = 0.1 ms.
+
+    With a decaying g_e in nS and a constant dimensionless g_i.
     """
     group = NeuronGroup(
         2,

@@ -1,6 +1,8 @@
-"""The nbgrader export: nbgrader's cell metadata (schema version 3) on the right cells, solutions in
-solution regions, give-away checks as hidden tests; and the grading round trip when nbgrader is
-installed (it is not in the students' environment; tools/grade_check.py runs all notebooks).
+"""The nbgrader export: cell metadata, solution regions, hidden tests, grading.
+
+nbgrader's cell metadata (schema version 3) on the right cells, solutions in solution regions,
+give-away checks as hidden tests; and the grading round trip when nbgrader is installed (it is not
+in the students' environment; tools/grade_check.py runs all notebooks).
 """
 
 import builtins

@@ -1,5 +1,7 @@
-"""Check cells are stored collapsed with a one-line summary, and the reasoning about tolerances
-lives in their comments, not in the markdown students read (issues 13 and 14).
+"""Check cells are stored collapsed with a one-line summary.
+
+The reasoning about tolerances lives in their comments, not in the markdown students read (issues
+13 and 14).
 """
 
 import json

@@ -163,9 +163,11 @@ def test_no_builtin_all_or_any_over_a_generator(path):
 
 
 def test_benchmark_results_cover_every_notebook_and_explorer():
-    """benchmarks/results.json (issue 4's shape) has a cold Run All time for every notebook and, for
-    every notebook that builds an explorer, its fast median with numpy and Cython baselines: a new
-    notebook or explorer must be benchmarked before it lands.
+    """benchmarks/results.json covers every notebook and every explorer.
+
+    It (issue 4's shape) has a cold Run All time for every notebook and, for every notebook that
+    builds an explorer, its fast median with numpy and Cython baselines: a new notebook or explorer
+    must be benchmarked before it lands.
     """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
     assert set(results) == {"explorers", "notebooks"}

@@ -1,6 +1,7 @@
-"""The student edition: nothing that answers an exercise survives, checks stay (collapsed, the
-exercise checks tagged for nbval), a student's edited notebook is never overwritten, bad calls end
-in one line.
+"""The student edition: nothing that answers an exercise survives.
+
+Checks stay (collapsed, the exercise checks tagged for nbval), a student's edited notebook is never
+overwritten, bad calls end in one line.
 """
 
 import ast
@@ -51,8 +52,10 @@ def assignments(code):
 
 
 def exercise_names(cells):
-    """Names an exercise cell assigns (a placeholder or a value to fix) that a solution assigns
-    differently: the answers. Values that the exercise cell sets up as given are not.
+    """Names an exercise cell assigns that a solution assigns differently: the answers.
+
+    An exercise cell assigns a placeholder or a value to fix. Values that the exercise cell sets up
+    as given are not answers.
     """
     given = {}
     for cell in cells:
@@ -165,10 +168,8 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
                 for expression in pieces["expressions"]:  # code only: prose states formulas
                     if cell["cell_type"] == "code" and expression in squash(text):
                         leaks.append((name, k, expression))
-                if (
-                    k not in exercise_sections.get(name, ())
-                    or (cell["cell_type"] == "code"
-                    and ("check" not in tags(cell)))
+                if k not in exercise_sections.get(name, ()) or (
+                    cell["cell_type"] == "code" and ("check" not in tags(cell))
                 ):  # the exercise's text and its checks
                     continue
                 for number in pieces["numbers"]:
@@ -297,8 +298,9 @@ def candidate_values(cell):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_no_value_in_an_exercise_section_matches_the_answer_key(path, edition):
-    """Every number (evaluated) and string a student can see in an exercise's section, run through
-    the answer key: none may be a right answer.
+    """Every number and string a student can see in an exercise's section.
+
+    Numbers are evaluated; all are run through the answer key: none may be a right answer.
     """
     from labutils import exercises
 

@@ -59,8 +59,10 @@ CMD ["jupyterhub-singleuser"]
 
 
 def render_dockerfile(lock_path, python_version):
-    """The Dockerfile text for the lock file ``lock_path`` (a path inside the repository, every
-    line ``name==version``) and ``python_version`` (``"3.11"``, ``"3.12"`` ...).
+    """The Dockerfile text for the lock file ``lock_path`` and ``python_version``.
+
+    ``lock_path`` is a path inside the repository, every line ``name==version``; ``python_version``
+    is ``"3.11"``, ``"3.12"`` ...
     """
     lock_path = Path(lock_path)
     if not re.fullmatch(r"3\.\d{1,2}", str(python_version)):

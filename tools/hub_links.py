@@ -31,8 +31,10 @@ def server_path(edition_folder, notebook=None, branch="main", repo=REPOSITORY):
 
 
 def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
-    """The nbgitpuller link for ``hub`` (``https://hub.example.edu``) opening ``edition_folder``
-    (or ``notebook`` in it, a file name) of ``branch`` after the pull.
+    """The nbgitpuller link for ``hub`` opening ``edition_folder`` of ``branch`` after the pull.
+
+    ``hub`` as in ``https://hub.example.edu``; with ``notebook`` (a file name), the link opens that
+    notebook in the folder.
     """
     parts = urlsplit(hub)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:

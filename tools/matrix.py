@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Robustness matrix: execute every notebook (nbval) under many random seeds and both Brian2
-code-generation targets, plus the science suite, and write a pass/fail table.
+"""Robustness matrix: every notebook under many seeds and both code-generation targets.
+
+Executes every notebook (nbval) under many random seeds and both Brian2 code-generation targets,
+plus the science suite, and writes a pass/fail table.
 
     python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science suite
     python3 course.py matrix --quick      # CI slice (~2 min): every notebook on numpy with seed 1,

@@ -104,8 +104,10 @@ def fixture_notebook():
 
 
 def notebook_for_browser(source):
-    """The notebook to open: the fixture, or a course notebook without its raises-exception cells
-    (those show a traceback on purpose; nbval checks them, this test checks the rest renders).
+    """The notebook to open.
+
+    The fixture, or a course notebook without its raises-exception cells (those show a traceback on
+    purpose; nbval checks them, this test checks the rest renders).
     """
     if source is None:
         return fixture_notebook()

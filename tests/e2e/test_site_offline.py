@@ -1,7 +1,8 @@
-"""End-to-end: the built site (_build/html, from site/build.py) read in Chromium with the network
-off. Every notebook page must render its equations (MathJax served from the site itself), show its
-figures (the explorers as stills, with the note to launch the page), and keep solutions and
-answer paragraphs collapsed behind a toggle.
+"""End-to-end: the built site read in Chromium with the network off.
+
+The site is _build/html, from site/build.py. Every notebook page must render its equations (MathJax
+served from the site itself), show its figures (the explorers as stills, with the note to launch
+the page), and keep solutions and answer paragraphs collapsed behind a toggle.
 
 Skipped when the site is not built or there is no browser (failed instead when
 BRIAN_LABS_REQUIRE_BROWSER=1). Build first: `python3 site/build.py`.

@@ -1,5 +1,7 @@
-"""tools/matrix.py: the job plan is fixed and complete, and a failing notebook cell is reported with its
-notebook, seed, target, cell and assertion message (no subprocesses here: a synthetic junit report).
+"""tools/matrix.py: the job plan, and how a failing notebook cell is reported.
+
+The job plan is fixed and complete, and a failing notebook cell is reported with its notebook,
+seed, target, cell and assertion message (no subprocesses here: a synthetic junit report).
 """
 
 import sys

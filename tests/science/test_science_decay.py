@@ -31,7 +31,9 @@ def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
 
 
 def test_euler_error_is_first_order_in_dt(target):
-    """Euler gives x_n = (1 - dt/tau)^n, so at T = 100 ms the error is e^(-T/tau) T dt / (2 tau^2) to
+    """Euler's error at T = 100 ms is first order in dt, with the predicted constant.
+
+    Euler gives x_n = (1 - dt/tau)^n, so at T = 100 ms the error is e^(-T/tau) T dt / (2 tau^2) to
     leading order; the next term changes it by a factor 1 - 1.25 dt/tau (< 1 % for dt <= 0.2 ms).
     Halving dt halves the error (ratio 2 up to the same O(dt/tau) correction).
     """

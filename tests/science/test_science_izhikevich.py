@@ -1,5 +1,6 @@
-"""Izhikevich (2003) neuron classes, told apart by their inter-spike intervals (ISIs), and a refractory
-period shorter than dt doing nothing.
+"""Izhikevich (2003) neuron classes, told apart by their inter-spike intervals (ISIs).
+
+And a refractory period shorter than dt doing nothing.
 
 Model with units: dv/dt = (0.04/mV v^2 + 5 v + 140 mV - u + I)/ms, du/dt = a (b v - u), spike at
 v >= 30 mV, then v = c, u += d; constant input I = 10 mV from t = 0, v(0) = -65 mV, u(0) = b v(0).
@@ -100,9 +101,11 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
 
 
 def test_refractory_shorter_than_dt_does_nothing(target):
-    """Brian2 counts a refractory period in whole time steps (rounded down), so 0 < refractory < dt is
-    no refractoriness at all: the spike train equals the one with refractory = 0. (In Brian2 2.9 even
-    refractory = dt gives the same train; 2 dt already changes it.)
+    """A refractory period 0 < refractory < dt is no refractoriness at all.
+
+    Brian2 counts a refractory period in whole time steps (rounded down), so the spike train equals
+    the one with refractory = 0. (In Brian2 2.9 even refractory = dt gives the same train; 2 dt
+    already changes it.)
     """
     dt = 0.1 * ms
     periods = [0 * ms, 0.05 * ms, 0.099 * ms, 0.1 * ms, 0.2 * ms, 2 * ms]

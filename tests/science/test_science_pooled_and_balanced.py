@@ -188,8 +188,10 @@ def test_saturated_pooled_input_ignores_the_rate(target, seed):
 
 
 def test_balanced_input_gives_irregular_output(target, seed):
-    """ISI CV of the balanced neuron (separate sources) vs a LIF driven by a constant suprathreshold input,
-    which fires like a clock (CV ~ 0, only dt rounding). 'Irregular' is taken as CV > 0.5.
+    """ISI CV of the balanced neuron (separate sources) vs a LIF with constant input.
+
+    The LIF is driven by a constant suprathreshold input, which fires like a clock (CV ~ 0, only dt
+    rounding). 'Irregular' is taken as CV > 0.5.
     """
     m = 40
     _, _, trains = _balanced_summary(m, seed, target, pooled=False)

@@ -1,5 +1,7 @@
-"""Shot noise: Campbell's theorem for a synaptic conductance driven by Poisson inputs, and the
-equivalence of PoissonInput with PoissonGroup + Synapses for the membrane potential.
+"""Shot noise: Campbell's theorem, and PoissonInput against PoissonGroup + Synapses.
+
+Campbell's theorem for a synaptic conductance driven by Poisson inputs, and the equivalence of
+PoissonInput with PoissonGroup + Synapses for the membrane potential.
 
 Campbell (N independent Poisson inputs at rate nu, each spike adds w, decay time constant tau):
     mean = N nu w tau,    variance = N nu w^2 tau / 2.
@@ -44,8 +46,9 @@ def campbell(n, rate, w, tau):
 
 
 def expected_window_variance(variance, a, n):
-    """E[sample variance] (ddof 0) of n consecutive samples of a stationary AR(1) process with lag-1
-    correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n).
+    """E[sample variance] (ddof 0) of n consecutive samples of a stationary AR(1) process.
+
+    With lag-1 correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n).
     """
     k = np.arange(1, n)
     return variance * (1 - (1 + 2 * np.sum((1 - k / n) * a**k)) / n)
@@ -112,9 +115,11 @@ def test_conductance_mean_and_variance_follow_campbell(target, seed, path):
 
 
 def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
-    """The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without threshold
-    (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron give the same
-    mean and SD of V (two-sample test on independent per-neuron estimates).
+    """PoissonInput and PoissonGroup + Synapses give the same free membrane.
+
+    The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without
+    threshold (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron
+    give the same mean and SD of V (two-sample test on independent per-neuron estimates).
     """
     brian_seed(seed)
     m_targets, n_e = 50, 100
