@@ -3,9 +3,9 @@
 When every code cell of a notebook in notebooks/ ran and passed in this session, with the default
 seed and target (no BRIAN_LABS_SEED / BRIAN_LABS_TARGET), the notebook with those outputs is
 written to ``_build/executed/<name>.ipynb`` with the digest of the stored notebook it came from.
-``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI run
-executes each notebook once for both the tests and the site (a copy whose digest no longer matches
-the stored notebook is ignored there, and that notebook is executed again).
+``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI
+run executes each notebook once for both the tests and the site (a copy whose digest no longer
+matches the stored notebook is ignored there, and that notebook is executed again).
 
 Markers by location, so a subset can be chosen with ``-m``: ``notebooks`` (nbval's notebook
 cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md "Tests".

@@ -57,10 +57,10 @@ def _end_of_run(spike_monitor, name):
 def firing_rates(spike_monitor, start=0 * second, stop=None):
     """Firing rate of every neuron a SpikeMonitor watches, in Hz.
 
-    Counts the spikes in [start, stop) (times in seconds, e.g. ``100*ms``) and divides by
-    (stop - start). Returns a Quantity array (Hz), one entry per neuron of the monitored group.
-    ``stop`` defaults to the time the monitor's clock stands at, which is the end of its run only if
-    no other simulation has run on the same clock since: when in doubt pass ``stop=duration``.
+    Counts the spikes in [start, stop) (times in seconds, e.g. ``100*ms``) and divides by (stop -
+    start). Returns a Quantity array (Hz), one entry per neuron of the monitored group. ``stop``
+    defaults to the time the monitor's clock stands at, which is the end of its run only if no
+    other simulation has run on the same clock since: when in doubt pass ``stop=duration``.
     """
     require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
     require_run(spike_monitor, "spike_monitor")

@@ -4,10 +4,10 @@ A one-line message for a missing, mis-dimensioned or wrong answer, and an answer
 expected values out of the notebooks.
 
 The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which
-runs the instructor's notebook and records what each solution assigns. For a number it stores a salted
-SHA-256 digest of the value rounded to the precision the exercise states, never the value itself.
-That hides the answer from someone reading the notebook or the file, but it is not secret: a
-rounded number has few possible values, so a determined student can find it by trying them all.
+runs the instructor's notebook and records what each solution assigns. For a number it stores a
+salted SHA-256 digest of the value rounded to the precision the exercise states, never the value
+itself. That hides the answer from someone reading the notebook or the file, but it is not secret:
+a rounded number has few possible values, so a determined student can find it by trying them all.
 """
 
 import base64

@@ -14,22 +14,24 @@ The notebook keeps the whole model visible; this module hides only the plumbing 
         model.run(run_args={neuron.w_e: w_e, inputs.rates: nu_e})   # ~10-40 ms, no compilation
         return state_mon.t[:], state_mon.v[0]
 
-Values changed through ``run_args`` must be model variables: a ``(shared, constant)`` parameter in the
-equations (``w_e : 1 (shared, constant)``), a group's state variable, or a PoissonGroup's ``rates``.
-Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into the compiled code.
+Values changed through ``run_args`` must be model variables: a ``(shared, constant)`` parameter in
+the equations (``w_e : 1 (shared, constant)``), a group's state variable, or a PoissonGroup's
+``rates``. Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into the
+compiled code.
 
-Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on Brian2's
-runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says otherwise): each
-``model.run`` restores the initial state, sets the values and simulates again, so results have the same
-meaning (and, with a seed, the same noise on every re-run), only slower. Either way a model draws its
-random numbers from a stream of its own: the notebook's next ``rand()`` or ``np.random`` draw is the
-same whether or not a model ran before it, and whether or not a compiler was found.
+Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on
+Brian2's runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says
+otherwise): each ``model.run`` restores the initial state, sets the values and simulates again, so
+results have the same meaning (and, with a seed, the same noise on every re-run), only slower.
+Either way a model draws its random numbers from a stream of its own: the notebook's next
+``rand()`` or ``np.random`` draw is the same whether or not a model ran before it, and whether or
+not a compiler was found.
 
 Several kernels may build and run the same model at once (a copied notebook, the student and
-instructor editions side by side, the tests during a demo): the build folder is named after the model
-and a hash of everything that makes its binary, a file lock lets one process compile while the others
-wait and reuse it, a finished build is never written again, and each model writes its results to a
-folder of its own.
+instructor editions side by side, the tests during a demo): the build folder is named after the
+model and a hash of everything that makes its binary, a file lock lets one process compile while
+the others wait and reuse it, a finished build is never written again, and each model writes its
+results to a folder of its own.
 """
 
 import contextlib
@@ -63,12 +65,12 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # A cold build takes ~2-10 s; a process waiting longer than this for another's lock reports it.
 LOCK_TIMEOUT_S = 600
 
-# Chosen from measurements (docs/design-notes.md, "Compiler flags"). A cold build is
-# ~23 C++ files that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
+# Chosen from measurements (docs/design-notes.md, "Compiler flags"). A cold build is ~23 C++ files
+# that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
 # precompiled header of those (built once per cache, shared by all models) cuts a build's CPU time
-# from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but
-# ~140 ms with -O2 and ~120 ms with -O3 (same build dir, 5 runs each). No -march=native: a build made
-# on one machine (Binder's image build) may run on another CPU.
+# from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but ~140
+# ms with -O2 and ~120 ms with -O3 (same build dir, 5 runs each). No -march=native: a build made on
+# one machine (Binder's image build) may run on another CPU.
 COMPILE_ARGS = ["-w", "-O1", "-std=c++11"]
 MAKE_ARGS = ["-j2"]
 USE_PCH = True
@@ -110,13 +112,14 @@ def cache_dir():
 def compiler_available():
     """True when a C++ compiler and ``make`` are on the PATH (what the standalone device needs).
 
-    ``BRIAN_LABS_FAST=off`` (or ``0``/``no``/``false``) makes this return False, forcing the runtime
-    fallback, e.g. to test it in CI.
+    ``BRIAN_LABS_FAST=off`` (or ``0``/``no``/``false``) makes this return False, forcing the
+    runtime fallback, e.g. to test it in CI.
     """
     if os.environ.get(FAST_VARIABLE, "").strip().lower() in ("off", "0", "no", "false"):
         return False
     if sys.platform.startswith("win"):
-        return False  # MSVC builds work in Brian2, but the course does not test them: use the fallback
+        # MSVC builds work in Brian2, but the course does not test them: use the fallback
+        return False
     compiler = os.environ.get("CXX", "").split()
     compilers = ([compiler[0]] if compiler else []) + ["c++", "g++", "clang++"]
     return shutil.which("make") is not None and any(shutil.which(c) for c in compilers)
@@ -152,8 +155,9 @@ def prepare_in_background():
     Return the thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
 
     :func:`labutils.prepare_session` calls it in every notebook's setup cell. On a cold cache the
-    header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when an
-    explorer's ``model.build()`` needs it (which waits for the thread rather than building twice).
+    header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when
+    an explorer's ``model.build()`` needs it (which waits for the thread rather than building
+    twice).
     """
     global _background
     if not (USE_PCH and compiler_available()):
@@ -172,8 +176,8 @@ def precompiled_header(compile_args=None):
     None where it cannot be made (a compiler other than GCC, a path with spaces, a failed compile).
 
     Built once per compiler and flag set in ``cache_dir()/pch/<hash>/`` (about 40 MB, ~1.5 s) and
-    shared by every model; GCC checks that a ``.gch`` matches the flags and otherwise reads the plain
-    header, so a stale file costs time, never correctness.
+    shared by every model; GCC checks that a ``.gch`` matches the flags and otherwise reads the
+    plain header, so a stale file costs time, never correctness.
     """
     args = list(COMPILE_ARGS if compile_args is None else compile_args)
     compiler = _compiler_command()
@@ -257,10 +261,10 @@ class StandaloneModel:
     binary, which is never written again, and each model writes its results to a folder of its own
     under ``results/`` (removed when the model is garbage-collected or the process exits).
 
-    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the build
-    folder, once built), ``results_directory`` (this model's results folder), ``compiled`` (True
-    if this process compiled the binary, False if it reused one), ``build_s`` (seconds the build
-    took), ``run_s`` (seconds of the last :meth:`run`).
+    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the
+    build folder, once built), ``results_directory`` (this model's results folder), ``compiled``
+    (True if this process compiled the binary, False if it reused one), ``build_s`` (seconds the
+    build took), ``run_s`` (seconds of the last :meth:`run`).
     """
 
     def __init__(self, name, duration, seed=None, directory=None):
@@ -292,10 +296,10 @@ class StandaloneModel:
         On leaving the block the objects are collected (like ``run()`` would), simulated for
         ``duration`` and compiled (or an identical earlier build is reused); then the device is
         switched back, so the notebook's later cells simulate as usual. Constants from the notebook
-        are read at this point; a model variable with the name of a notebook constant
-        (``E_L : volt (shared, constant)`` as a slider next to ``E_L = -70*mV``) takes precedence,
-        without Brian2's name-conflict warning. Random numbers drawn in the block (``connect(p=...)``,
-        ``v = 'rand()*mV'``) come from the model's own stream, not the notebook's.
+        are read at this point; a model variable with the name of a notebook constant (``E_L : volt
+        (shared, constant)`` as a slider next to ``E_L = -70*mV``) takes precedence, without
+        Brian2's name-conflict warning. Random numbers drawn in the block (``connect(p=...)``, ``v
+        = 'rand()*mV'``) come from the model's own stream, not the notebook's.
         """
         if self._built or self._building:
             raise RuntimeError(

@@ -37,9 +37,9 @@ MAX_LINE_POINTS = 2000
 def _envelope(x, y, max_points=MAX_LINE_POINTS):
     """Indices of ``y`` to draw so that a long trace looks the same with far fewer points.
 
-    The trace is cut into ``max_points // 2`` consecutive chunks; each contributes its minimum and its
-    maximum, in time order, plus the first and last sample. Every extreme (a spike, a reset) stays
-    visible, while drawing, which dominates an explorer's redraw, gets several times cheaper.
+    The trace is cut into ``max_points // 2`` consecutive chunks; each contributes its minimum and
+    its maximum, in time order, plus the first and last sample. Every extreme (a spike, a reset)
+    stays visible, while drawing, which dominates an explorer's redraw, gets several times cheaper.
     """
     n = len(y)
     if n <= max_points:
@@ -88,8 +88,8 @@ def plot_trace(
 
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
     ``spike_monitor`` (optional, a SpikeMonitor of the same group) marks that neuron's spikes with
-    ticks above the trace; ``threshold`` (optional, in the variable's unit, e.g. ``-50*mV``) is drawn
-    as a dashed line. Extra keyword arguments go to ``ax.plot``. Returns the Axes.
+    ticks above the trace; ``threshold`` (optional, in the variable's unit, e.g. ``-50*mV``) is
+    drawn as a dashed line. Extra keyword arguments go to ``ax.plot``. Returns the Axes.
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)

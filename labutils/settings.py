@@ -14,9 +14,10 @@ def course_settings():
     """Return ``(seed, target)`` for this session; nothing else is changed.
 
     The defaults (seed 2718, the ``numpy`` target, which needs no compiler) can be overridden from
-    outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1) and
-    ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under other
-    seeds and targets. Raises ``ValueError`` with the offending value when either is malformed.
+    outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1)
+    and ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under
+    other seeds and targets. Raises ``ValueError`` with the offending value when either is
+    malformed.
     """
     return _settings_from_environment()
 

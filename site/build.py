@@ -6,13 +6,13 @@
 Notebooks that `python3 course.py test` has just executed are rendered from that run
 (_build/executed/, see conftest.py), so CI executes each notebook once; any other is executed by
 Sphinx + MyST-NB with the kernel of this Python (the course's .venv); a cell error fails the build,
-except in cells tagged raises-exception. The sources are staged in _build/site-src/
-(site/index.md, docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and
-answer paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
-figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from its
-npm package, so pages render offline), so nothing is written next to the notebooks. After building, the
-site is checked: one page per notebook, each with executed outputs, a figure (<img>) wherever the
-notebook draws one, and a Binder launch link to that notebook in JupyterLab.
+except in cells tagged raises-exception. The sources are staged in _build/site-src/ (site/index.md,
+docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and answer
+paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
+figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from
+its npm package, so pages render offline), so nothing is written next to the notebooks. After
+building, the site is checked: one page per notebook, each with executed outputs, a figure (<img>)
+wherever the notebook draws one, and a Binder launch link to that notebook in JupyterLab.
 """
 
 import hashlib
@@ -118,9 +118,10 @@ def executed_copy(path):
 def stage():
     """Write the site's pages, the site versions of the notebooks and MathJax into _build/site-src.
 
-    A notebook that `python3 course.py test` executed (and that has not changed since) is staged with
-    its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run again; any
-    other is staged as stored and executed by MyST-NB. Returns the names of the reused notebooks.
+    A notebook that `python3 course.py test` executed (and that has not changed since) is staged
+    with its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run
+    again; any other is staged as stored and executed by MyST-NB. Returns the names of the reused
+    notebooks.
     """
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "notebooks").mkdir(parents=True)

@@ -34,7 +34,8 @@ nb_execution_show_tb = True  # print the traceback of a failing cell in the buil
 nb_kernel_rgx_aliases = {".*": "python3"}  # always the python3 kernel of the building environment
 nb_merge_streams = True
 nb_ipywidgets_js = {}  # no widget scripts from a CDN: explorers are stills here
-# An explorer's output holds its widget view and a PNG still; without a kernel the still is what works.
+# An explorer's output holds its widget view and a PNG still; without a kernel the still is what
+# works.
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 suppress_warnings = ["myst.header"]  # notebooks start at "#" and may skip a level in exercises

@@ -22,8 +22,9 @@ def _close_figures():
 
 
 # Brian2's Network.run() starts with a full gc.collect(); with brian2, matplotlib and ipywidgets
-# loaded that costs ~0.1-0.5 s of CPU per run. Freezing the objects that exist now (imported modules)
-# takes them out of the collector's scans, so each tiny test simulation costs milliseconds.
+# loaded that costs ~0.1-0.5 s of CPU per run. Freezing the objects that exist now (imported
+# modules) takes them out of the collector's scans, so each tiny test simulation costs
+# milliseconds.
 import gc  # noqa: E402
 
 import ipywidgets  # noqa: E402,F401

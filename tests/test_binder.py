@@ -1,7 +1,7 @@
 """Binder: repo2docker accepts binder/ and builds what we expect; the README badge opens notebook 00.
 
-`jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from binder/
-and prints the Dockerfile it would build, which is what these tests read.
+`jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from
+binder/ and prints the Dockerfile it would build, which is what these tests read.
 """
 
 import re
@@ -68,7 +68,8 @@ def test_repo2docker_installs_the_binder_pins_then_runs_post_build(repo2docker_o
     assert install.start() < copy_repo < post_build, (
         "expected: pins, then the repository, then postBuild"
     )
-    # binder/ takes precedence: the conda environment.yml at the top level must not be used by Binder.
+    # binder/ takes precedence: the conda environment.yml at the top level must not be used by
+    # Binder.
     assert "environment.yml" not in dockerfile
 
 

@@ -155,7 +155,8 @@ def test_fano_factor_of_hand_counted_windows():
 
 
 def test_fano_factor_of_a_regular_train_is_zero_even_with_spikes_on_window_edges():
-    # spikes at 0, 10, ..., 90 ms; by default stop is the last spike (90 ms): nine windows of one spike
+    # spikes at 0, 10, ..., 90 ms; by default stop is the last spike (90 ms): nine windows of one
+    # spike
     times = np.arange(10) * 10 * ms
     assert lu.fano_factor(times, 10 * ms) == 0
     assert lu.fano_factor(times + 5 * ms, 10 * ms, stop=100 * ms) == 0

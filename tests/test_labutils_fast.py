@@ -355,9 +355,9 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
         # exact integration: v relaxes towards the drive with tau = 10 ms, sampled up to 19.9 ms
         expected = drive * (1 - np.exp(-(20 * ms - 0.1 * ms) / TAU))
         assert report["v_last"] == pytest.approx(expected, rel=1e-6)
-    # One seed, so the same rand() per input and step: a PoissonGroup spikes where rand() < rate*dt,
-    # so the spikes at a rate are a subset of those at a higher one (deterministic). 160 Hz adds
-    # about 20*200*(0.016 - 0.004) = 48 spikes to 40 Hz: none at all has probability e^-48.
+    # One seed, so the same rand() per input and step: a PoissonGroup spikes where rand() <
+    # rate*dt, so the spikes at a rate are a subset of those at a higher one (deterministic). 160
+    # Hz adds about 20*200*(0.016 - 0.004) = 48 spikes to 40 Hz: none at all has probability e^-48.
     counts = [r["spikes"] for r in reports]
     assert counts[0] < counts[2] and counts[0] <= counts[1] <= counts[2], counts
     builds = [p.name for p in tmp_path.joinpath("standalone").iterdir() if p.is_dir()]

@@ -27,7 +27,8 @@ def test_shot_noise_stats_dimensionless_and_negative_weights():
 
 
 def test_shot_noise_stats_matches_a_sampled_shot_noise():
-    # shot noise sampled at t = 1 s: each of the Poisson arrivals contributes w exp(-(1 s - t_k)/tau)
+    # shot noise sampled at t = 1 s: each of the Poisson arrivals contributes w exp(-(1 s -
+    # t_k)/tau)
     rng = np.random.default_rng(3)
     n, rate, tau, w = 20, 50.0, 0.01, 0.2
     counts = rng.poisson(n * rate * 0.2, size=5000)  # arrivals in the last 200 ms (20 tau) suffice

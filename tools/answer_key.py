@@ -6,12 +6,12 @@
 
 Runs each notebook top to bottom (solutions included) with labutils' recording mode on: every
 ``lu.check_answer(name, value, ...)`` without an ``expected`` value stores the solution's value
-instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted SHA-256
-digest of the rounded value, never the value. An answer checked with ``namespace=globals()``
-(one computed from the notebook's random data) keeps its solution cell's code, base64-encoded, and
-is recomputed from the student's own data when checked. Neither is secret (see labutils.exercises).
-Run it after changing a solution or the precision a check asks for; the instructor notebooks' own
-checks (CI) fail until the key matches.
+instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted
+SHA-256 digest of the rounded value, never the value. An answer checked with
+``namespace=globals()`` (one computed from the notebook's random data) keeps its solution cell's
+code, base64-encoded, and is recomputed from the student's own data when checked. Neither is secret
+(see labutils.exercises). Run it after changing a solution or the precision a check asks for; the
+instructor notebooks' own checks (CI) fail until the key matches.
 """
 
 import ast

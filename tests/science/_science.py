@@ -6,8 +6,8 @@ against it rather than trusted.
 
 import numpy as np
 
-# Every statistical tolerance is Z standard errors. For a normally distributed estimate the chance of a
-# |deviation| > 5 SE is 5.7e-7 per check, so the suite holds for any seed in practice.
+# Every statistical tolerance is Z standard errors. For a normally distributed estimate the chance
+# of a |deviation| > 5 SE is 5.7e-7 per check, so the suite holds for any seed in practice.
 Z = 5.0
 
 

@@ -7,10 +7,10 @@ v >= 30 mV, then v = c, u += d; constant input I = 10 mV from t = 0, v(0) = -65 
 Classes (a, b, c, d): RS (0.02/ms, 0.2, -65 mV, 8 mV), IB (0.02/ms, 0.2, -55 mV, 4 mV),
 CH (0.02/ms, 0.2, -50 mV, 2 mV), FS (0.1/ms, 0.2, -65 mV, 2 mV).
 
-Measured here (dt = 0.1 ms): RS ISIs 23.7 then 45.1 ms (adapts, ratio 1.9); FS 4.6, 6.3, 7.5, then 7.7 ms
-steady (it also slows, ratio 1.65, but within ~3 spikes and stays above 100 Hz); IB 2.5, 4.6 ms then single
-spikes every 31.5 ms; CH bursts of 5-6 spikes (ISIs 1.6-5 ms) separated by ~47 ms, repeated.
-Deterministic: the tolerances cover other time steps (0.05 ms), not seeds.
+Measured here (dt = 0.1 ms): RS ISIs 23.7 then 45.1 ms (adapts, ratio 1.9); FS 4.6, 6.3, 7.5, then
+7.7 ms steady (it also slows, ratio 1.65, but within ~3 spikes and stays above 100 Hz); IB 2.5, 4.6
+ms then single spikes every 31.5 ms; CH bursts of 5-6 spikes (ISIs 1.6-5 ms) separated by ~47 ms,
+repeated. Deterministic: the tolerances cover other time steps (0.05 ms), not seeds.
 """
 
 import numpy as np
@@ -75,18 +75,20 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
     # regular spiking: no bursts (every ISI > 10 ms) and adaptation (last ISI > 1.5 x first)
     assert rs.min() > 10, f"RS has burst-like ISIs: {rs[:5]}"
     assert rs[-1] / rs[0] > 1.5, f"RS does not adapt: last/first ISI = {rs[-1] / rs[0]:.2f}"
-    # fast spiking: > 100 Hz throughout, settled within 30 ms (later ISIs spread < 5 %), adapts less than RS
+    # fast spiking: > 100 Hz throughout, settled within 30 ms (later ISIs spread < 5 %), adapts
+    # less than RS
     fs_late = np.diff(np.asarray(trains[3][trains[3] > 30 * ms] / ms))
     assert fs.max() < 10, f"FS fires below 100 Hz: ISIs up to {fs.max():.1f} ms"
     assert np.ptp(fs_late) / fs_late.mean() < 0.05, (
         f"FS ISIs still change after 30 ms: {fs_late[:6]}"
     )
     assert fs[-1] / fs[0] < rs[-1] / rs[0], "FS should adapt less than RS"
-    # intrinsically bursting: an initial burst (first two ISIs < 1/5 of the later ones), then single spikes
+    # intrinsically bursting: an initial burst (first two ISIs < 1/5 of the later ones), then
+    # single spikes
     assert ib[:2].max() < 0.2 * np.median(ib[2:]), f"IB does not start with a burst: {ib[:5]}"
     assert ib[2:].min() > 10, f"IB bursts again after its first burst: {ib}"
-    # chattering: bursts repeat -- >= 3 bursts (>= 3 spikes each), separated by ISIs > 4x the longest
-    # intra-burst ISI, and still bursting in the last 100 ms
+    # chattering: bursts repeat -- >= 3 bursts (>= 3 spikes each), separated by ISIs > 4x the
+    # longest intra-burst ISI, and still bursting in the last 100 ms
     ch_bursts = bursts(ch)
     assert len(ch_bursts) >= 3, f"CH: {len(ch_bursts)} bursts, expected repeated bursts: {ch[:20]}"
     short = ch < 10
@@ -95,7 +97,8 @@ def test_each_class_shows_its_isi_signature(target, dt_ms):
     )
     last_burst_start = trains[2][ch_bursts[-1][0]]
     assert last_burst_start > DURATION - 100 * ms, "CH stops bursting before the end of the run"
-    # one burst for IB, at the very start; none for RS; FS has no long pauses at all (no bursts to repeat)
+    # one burst for IB, at the very start; none for RS; FS has no long pauses at all (no bursts to
+    # repeat)
     assert [start for start, _ in bursts(ib)] == [0], f"IB bursts: {bursts(ib)}"
     assert bursts(rs) == [], f"RS bursts: {bursts(rs)}"
 

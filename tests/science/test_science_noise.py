@@ -42,7 +42,8 @@ def test_randn_inside_dvdt_makes_the_noise_depend_on_dt(target, seed):
             f"randn(): var of v (mV^2) at dt={dt}",
         )
     sd = np.sqrt(variances)
-    # SD ratio between dt = 0.5 ms and 0.02 ms: about sqrt(25) = 5 (exactly 4.5 with the 1 - a^2 terms)
+    # SD ratio between dt = 0.5 ms and 0.02 ms: about sqrt(25) = 5 (exactly 4.5 with the 1 - a^2
+    # terms)
     assert sd[0] / sd[-1] > 4, f"SDs {sd} mV at dt = {DTS}: randn() noise should shrink with dt"
 
 

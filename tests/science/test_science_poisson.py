@@ -3,9 +3,9 @@
 Counts with mean = variance = rate x T (Fano factor 1) and exponential inter-spike intervals (CV
 1), checked against labutils' fano_factor, isi_cv and poisson_count_band.
 
-Brian2 draws one Bernoulli trial per time step with p = rate x dt, so exactly: count ~ Binomial(T/dt, p),
-mean rate x T, variance rate x T (1 - p), Fano 1 - p and ISI CV sqrt(1 - p); with p = 0.002 these are
-within 0.2 % of the Poisson values, far inside the statistical tolerances.
+Brian2 draws one Bernoulli trial per time step with p = rate x dt, so exactly: count ~
+Binomial(T/dt, p), mean rate x T, variance rate x T (1 - p), Fano 1 - p and ISI CV sqrt(1 - p);
+with p = 0.002 these are within 0.2 % of the Poisson values, far inside the statistical tolerances.
 """
 
 import numpy as np
@@ -42,13 +42,14 @@ def test_poisson_group_counts_fano_and_isi_cv(target, seed):
     assert np.allclose(np.asarray(rates * T), counts), (
         "lu.firing_rates disagrees with the spike count"
     )
-    # sample variance of N counts: SE = var sqrt(2/(N-1) + 1/(lam N)) (Poisson excess kurtosis 1/lam)
+    # sample variance of N counts: SE = var sqrt(2/(N-1) + 1/(lam N)) (Poisson excess kurtosis
+    # 1/lam)
     within(
         counts.var(ddof=1), var, Z * var * np.sqrt(2 / (N - 1) + 1 / (lam * N)), "count variance"
     )
 
-    # One long train: the N independent trains laid end to end (a Bernoulli process is memoryless, so
-    # the concatenation is again one) -- 2000 s of a 20 Hz process.
+    # One long train: the N independent trains laid end to end (a Bernoulli process is memoryless,
+    # so the concatenation is again one) -- 2000 s of a 20 Hz process.
     train = np.asarray(spikes.t[:] + spikes.i[:] * T) * second
     window = 100 * ms
     k = int(N * T / window)  # 20000 windows of mean count 2

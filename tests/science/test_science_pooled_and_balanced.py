@@ -4,13 +4,14 @@ Its pooled input `PoissonGroup(1, ve*Ne)` is a Bernoulli process that saturates,
 sources; with separate sources the balanced neuron fires irregularly (ISI CV far above a regularly
 firing neuron's ~0).
 
-Parameters (handout): tau_m 20 ms, E_L = V_reset -70 mV, threshold -50 mV, refractory 5 ms, E_e 0 mV,
-tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of g_L), ve = vi = 10 Hz.
+Parameters (handout): tau_m 20 ms, E_L = V_reset -70 mV, threshold -50 mV, refractory 5 ms, E_e 0
+mV, tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of g_L), ve = vi =
+10 Hz.
 
 A neuron of a PoissonGroup fires at most once per time step, with probability min(rate x dt, 1):
-pooled 8 kHz at dt = 0.1 ms is one trial per step with p = 0.8 (count variance p(1-p) = 0.16), where
-800 sources give Binomial(800, 0.001) per step (variance 0.799); from 10 kHz (ve = 12.5 Hz) on, the
-pooled source fires every step whatever the rate.
+pooled 8 kHz at dt = 0.1 ms is one trial per step with p = 0.8 (count variance p(1-p) = 0.16),
+where 800 sources give Binomial(800, 0.001) per step (variance 0.799); from 10 kHz (ve = 12.5 Hz)
+on, the pooled source fires every step whatever the rate.
 """
 
 import functools
@@ -154,7 +155,8 @@ def test_pooled_input_halves_the_output_rate(target, seed):
     assert sep.mean() - pool.mean() > Z * se, (
         f"pooled input should fire less: {pool.mean():.1f} vs {sep.mean():.1f} Hz (SE {se:.2f})"
     )
-    # the errata's means over 20 one-second runs: their SE is about the SD of one neuron's rate / sqrt(20)
+    # the errata's means over 20 one-second runs: their SE is about the SD of one neuron's rate /
+    # sqrt(20)
     for quoted, ours in [(13.3, sep), (6.8, pool)]:
         their_se = np.std(ours, ddof=1) / np.sqrt(20)
         within(
