@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for the course, needing nothing but Python (3.11, 3.12 or 3.13; 3.14 untested).
 
-    python3 course.py lab     # install the course into .venv, open the student edition in JupyterLab
+    python3 course.py lab     # install the course into .venv, open the student edition (Jupyter)
     python3 course.py test    # install it plus the test tools and run every test and notebook
 
     python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
@@ -9,12 +9,12 @@
     python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
-    python3 course.py matrix  # every notebook under several seeds x {numpy, cython} (tools/matrix.py)
+    python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
     python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
     python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
-    python3 course.py lock    # re-resolve requirements/*.in into the per-Python locks (tools/lock.py)
+    python3 course.py lock    # re-resolve requirements/*.in into per-Python locks (tools/lock.py)
     python3 course.py python  # the course's Python, for anything else
-    python3 course.py info    # which Python, lock and environment the course uses (installs nothing)
+    python3 course.py info    # the Python, lock and environment the course uses (installs nothing)
 
 Extra arguments are passed on (`python3 course.py test -k units`, `course.py lab --no-browser`).
 On Windows write `py course.py lab`. If the Python that runs this file is not one the course
@@ -74,7 +74,10 @@ PROBE = "import sys, venv, ensurepip; print('.'.join(map(str, sys.version_info[:
 
 
 def probe(command):
-    """The version of the Python that ``command`` starts, or None if it does not run or lacks venv."""
+    """The version of the Python that ``command`` starts.
+
+    None if it does not run or lacks venv.
+    """
     try:
         result = subprocess.run(
             [*command, "-c", PROBE],
@@ -154,7 +157,10 @@ def no_python_message(current, windows):
 
 
 def switch_interpreter(argv, windows):
-    """Run this script again with a supported Python; exit status 2 with a message if there is none."""
+    """Run this script again with a supported Python.
+
+    Exit status 2 with a message if there is none.
+    """
     current = tuple(sys.version_info[:3])
     found = None if os.environ.get("BRIAN_LABS_SWITCHED") else find_interpreter(windows)
     if found is None:

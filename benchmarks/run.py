@@ -1,26 +1,27 @@
 """Benchmark every explorer and every notebook of the course.
 
     python3 course.py bench            # full: all notebooks, numpy and Cython baselines
-    python3 course.py bench --quick    # CI: the example notebook only, 5 slider changes, numpy baseline
+    python3 course.py bench --quick    # CI: the example notebook, 5 slider changes, numpy baseline
     python3 course.py bench 05_ 03_    # only notebooks whose file name contains one of these words
                                        # (their rows replace those in an existing results.json)
 
 For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
 
-1. **cold** (the course's defaults: numpy target, fast explorers on) with EMPTY caches: the Cython cache
-   (``CYTHON_CACHE_DIR``) and the standalone builds (``BRIAN_LABS_CACHE_DIR``) point to a new temporary
-   directory. ``cold_s`` is the wall time of executing all cells ("Run All"; the kernel start, ~1 s, is
-   not included). Then every :class:`labutils.Explorer` alive in the kernel gets N slider changes (each
-   slider in turn, to values spread over its range); ``median_ms`` is the median of
-   ``explorer.timings[...]["total_s"]`` (simulate + draw) over those changes.
-2. **numpy baseline**: the same notebook with ``BRIAN_LABS_FAST=off`` (StandaloneModel falls back to
-   the runtime device) and ``BRIAN_LABS_TARGET=numpy``: the same model run the plain way.
-3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a persistent
-   Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the second pass is
-   timed, so this is *warm* Cython.
+1. **cold** (the course's defaults: numpy target, fast explorers on) with EMPTY caches: the
+   Cython cache (``CYTHON_CACHE_DIR``) and the standalone builds (``BRIAN_LABS_CACHE_DIR``) point
+   to a new temporary directory. ``cold_s`` is the wall time of executing all cells ("Run All";
+   the kernel start, ~1 s, is not included). Then every :class:`labutils.Explorer` alive in the
+   kernel gets N slider changes (each slider in turn, to values spread over its range);
+   ``median_ms`` is the median of ``explorer.timings[...]["total_s"]`` (simulate + draw) over
+   those changes.
+2. **numpy baseline**: the same notebook with ``BRIAN_LABS_FAST=off`` (StandaloneModel falls back
+   to the runtime device) and ``BRIAN_LABS_TARGET=numpy``: the same model run the plain way.
+3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a
+   persistent Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the
+   second pass is timed, so this is *warm* Cython.
 
-Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json (--quick):
-``{"explorers": {"<notebook>:<explorer>": {"median_ms", "numpy_ms", "cython_ms"}},
+Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json
+(--quick): ``{"explorers": {"<notebook>:<explorer>": {"median_ms", "numpy_ms", "cython_ms"}},
 "notebooks": {"<notebook file>": {"cold_s"}}}``. Exits non-zero if a notebook cell failed or a
 notebook run found no explorer where one was expected (the example notebook).
 """
@@ -54,7 +55,8 @@ def _cpu():
 
 def _bench_explorers(changes, passes):
     # explorers bound to a name in the notebook; else any alive (e.g. displayed without a name)
-    named = {k: v for k, v in globals().items() if isinstance(v, _lu.Explorer) and not k.startswith('_')}
+    named = {k: v for k, v in globals().items()
+             if isinstance(v, _lu.Explorer) and not k.startswith('_')}
     if not named:
         named = {f'explorer{i}': o for i, o in enumerate(o for o in _gc.get_objects()
                                                           if isinstance(o, _lu.Explorer))}
@@ -275,8 +277,8 @@ def print_table(results, details, cold_cpu):
         f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     head = (
-        f"{'explorer':40s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s} {'numpy':>7s} {'cpu':>6s}"
-        f" {'cython':>7s} {'cpu':>6s}  x numpy  x cython"
+        f"{'explorer':40s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s}"
+        f" {'numpy':>7s} {'cpu':>6s} {'cython':>7s} {'cpu':>6s}  x numpy  x cython"
     )
     print(head + "\n" + "-" * len(head))
     for name, timing, base in details:
@@ -288,13 +290,15 @@ def print_table(results, details, cold_cpu):
         flag = "" if row["median_ms"] <= TARGETS["explorer_ms"] else "  > 150 ms target"
         cpu = {k: (base[k] or {}).get("cpu_ms") for k in ("numpy", "cython")}
         print(
-            f"{name:40s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
+            f"{name:40s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} "
+            f"{timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
             f"{fmt(row['numpy_ms'], '7.1f')} {fmt(cpu['numpy'], '6.1f')} "
             f"{fmt(row['cython_ms'], '7.1f')} {fmt(cpu['cython'], '6.1f')}  "
             f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}"
         )
     print(
-        "\nNotebooks: cold Run All (empty Cython and standalone caches): wall s, CPU s (kernel + children)"
+        "\nNotebooks: cold Run All (empty Cython and standalone caches):"
+        " wall s, CPU s (kernel + children)"
     )
     for name, row in results["notebooks"].items():
         limit = TARGETS["izhikevich_s"] if "izhikevich" in name else TARGETS["notebook_s"]

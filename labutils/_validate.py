@@ -87,7 +87,8 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
     """Check that a StateMonitor recorded ``variable`` and holds at least one sample."""
     if variable not in state_monitor.record_variables:
         raise ValueError(
-            f"{name} did not record {variable!r}; it recorded {sorted(state_monitor.record_variables)}"
+            f"{name} did not record {variable!r};"
+            f" it recorded {sorted(state_monitor.record_variables)}"
         )
     if len(state_monitor.t) == 0:
         raise ValueError(f"{name} is empty: run the simulation before analysing or plotting it")

@@ -33,7 +33,7 @@ def _window(start, stop, end_of_run):
 
 
 def _window_counts(times, start, width, n_windows):
-    """Spike counts in the ``n_windows`` half-open windows [start + k width, start + (k+1) width)."""
+    """Spike counts in ``n_windows`` half-open windows [start + k width, start + (k+1) width)."""
     position = (np.asarray(times, dtype=float) - float(start)) / float(width) + _EDGE_TOLERANCE
     index = np.floor(position[(position >= 0) & (position < n_windows)]).astype(int)
     return np.bincount(index, minlength=n_windows)
@@ -48,7 +48,8 @@ def _end_of_run(spike_monitor, name):
     times = spike_monitor.t[:]
     if len(times) and np.max(times) >= end:
         raise ValueError(
-            f"{name} holds spikes up to {show(np.max(times))} but its clock stands at {show(end)}: "
+            f"{name} holds spikes up to {show(np.max(times))}"
+            f" but its clock stands at {show(end)}: "
             "another simulation has run on the same clock since; pass stop= explicitly"
         )
     return end
@@ -173,9 +174,10 @@ def psp_amplitude(state_monitor, spike_time, window, variable="v", neuron=0):
     baseline = trace[np.searchsorted(t, spike_time)]
     after = (t > spike_time) & (t <= spike_time + window)
     if not np.any(after):
+        step = show(t[1] - t[0]) if len(t) > 1 else "?"
         raise ValueError(
             f"no samples in the window of {show(window)} after spike_time={show(spike_time)}"
-            f" (the recording ends at {show(t[-1])}, sampled every {show(t[1] - t[0]) if len(t) > 1 else '?'})"
+            f" (the recording ends at {show(t[-1])}, sampled every {step})"
         )
     deviation = trace[after] - baseline
     return deviation[np.argmax(np.abs(deviation))]

@@ -82,7 +82,10 @@ class SliderSpec:
                 )
 
     def to_quantity(self, number):
-        """Slider number -> value handed to simulate (a Quantity, or an int/float if dimensionless)."""
+        """Slider number -> value handed to simulate.
+
+        A Quantity, or an int/float if dimensionless.
+        """
         if self.integer:
             return int(round(number))
         return number * self.unit if self.unit_name else float(number)

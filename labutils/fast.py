@@ -126,7 +126,7 @@ def compiler_available():
 
 
 def _compiler_command():
-    """The C++ compiler Brian2's makefile calls: ``$CXX`` (make's variable), else make's ``g++``."""
+    """The C++ compiler Brian2's makefile calls: ``$CXX`` (make's variable), else ``g++``."""
     return (os.environ.get("CXX", "").split() or ["g++"])[0]
 
 
@@ -142,7 +142,10 @@ def _compiler_version(compiler):
 
 
 def _lock(path):
-    """A lock shared by threads and processes (``filelock``: the OS releases it if a process dies)."""
+    """A lock shared by threads and processes.
+
+    A ``filelock`` lock: the OS releases it if a process dies.
+    """
     return FileLock(str(path), timeout=LOCK_TIMEOUT_S)
 
 
@@ -249,8 +252,9 @@ class StandaloneModel:
     duration : Quantity
         Simulated time of every run, in units of time (e.g. ``1 * second``).
     seed : int or None
-        Seed of the model's random numbers. With a seed every run uses the same noise realisation, so
-        a slider change shows the effect of the parameter alone. ``None``: fresh noise on every run.
+        Seed of the model's random numbers. With a seed every run uses the same noise realisation,
+        so a slider change shows the effect of the parameter alone. ``None``: fresh noise on every
+        run.
     directory : str or Path, optional
         Folder holding the builds, instead of ``cache_dir()/standalone``.
 
@@ -403,7 +407,9 @@ class StandaloneModel:
 
     # -- running ----------------------------------------------------------------------------------
     def run(self, run_args=None):
-        """Simulate ``duration`` again with new values; the model's monitors then hold the new results.
+        """Simulate ``duration`` again with new values.
+
+        The model's monitors then hold the new results.
 
         ``run_args`` maps model variables to values, as Brian2's ``device.run(run_args=...)`` does:
         ``{neuron.w_e: 0.5, inputs.rates: 8*Hz}``. Returns the wall-clock seconds the run took.
@@ -590,7 +596,10 @@ def _forget_collected_objects(device):
 
 
 def _objects_in(namespace):
-    """The Brian objects a ``run()`` in this namespace would simulate (Brian2's ``collect`` rule)."""
+    """The Brian objects a ``run()`` in this namespace would simulate.
+
+    Found by Brian2's ``collect`` rule.
+    """
     seen = set()
     for value in namespace.values():
         if (

@@ -29,11 +29,11 @@ def prepare_session():
     session:
 
     * the garbage collector: it collects once, then freezes the objects still alive, mostly what
-      the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every ``run()``,
-      and each call scanned the ~170 000 objects of brian2, sympy and matplotlib (~0.1-0.2 s per
-      call), which live for the whole session anyway: ten small runs 2.85 -> 0.72 s, notebook 10's
-      cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup cell never freezes
-      garbage left by earlier cells (frozen objects are never collected);
+      the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every
+      ``run()``, and each call scanned the ~170 000 objects of brian2, sympy and matplotlib
+      (~0.1-0.2 s per call), which live for the whole session anyway: ten small runs 2.85 ->
+      0.72 s, notebook 10's cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup
+      cell never freezes garbage left by earlier cells (frozen objects are never collected);
     * a background thread: it starts building the compiled explorers' precompiled C++ header
       (:func:`labutils.fast.prepare_in_background`; nothing without a compiler or with
       ``BRIAN_LABS_FAST=off``), so a notebook's explorer cell does not wait for it.

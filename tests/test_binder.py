@@ -1,4 +1,6 @@
-"""Binder: repo2docker accepts binder/ and builds what we expect; the README badge opens notebook 00.
+"""Binder: repo2docker accepts binder/ and builds what we expect.
+
+The README badge opens notebook 00.
 
 `jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from
 binder/ and prints the Dockerfile it would build, which is what these tests read.
@@ -103,7 +105,10 @@ def test_readme_binder_badge_opens_the_student_edition_and_a_link_the_instructor
 
 
 def test_site_launch_buttons_point_at_the_badge_repository():
-    """The course site's Binder buttons (site/conf.py) open the same repository and branch as the badge."""
+    """The course site's Binder buttons open the same repository and branch as the badge.
+
+    The buttons are set in site/conf.py.
+    """
     namespace = {"__file__": str(ROOT / "site" / "conf.py")}
     exec((ROOT / "site" / "conf.py").read_text(), namespace)
     provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]

@@ -28,7 +28,10 @@ DURATION = 100 * ms
 
 
 def spike_network(indices, times, n=3, duration=DURATION, clock=None):
-    """Run a SpikeGeneratorGroup with known spikes (1 ms steps); return (spike_monitor, rate_monitor)."""
+    """Run a SpikeGeneratorGroup with known spikes (1 ms steps).
+
+    Returns (spike_monitor, rate_monitor).
+    """
     kwargs = dict(clock=clock) if clock is not None else dict(dt=1 * ms)
     group = SpikeGeneratorGroup(n, indices, times, **kwargs)
     spikes, rate = SpikeMonitor(group), PopulationRateMonitor(group)
@@ -38,7 +41,10 @@ def spike_network(indices, times, n=3, duration=DURATION, clock=None):
 
 @pytest.fixture
 def known_spikes():
-    """Neuron 0 fires every 10 ms from 5 ms (10 spikes), neuron 1 at 22 and 41 ms, neuron 2 never."""
+    """Three neurons with known spikes.
+
+    Neuron 0 fires every 10 ms from 5 ms (10 spikes), neuron 1 at 22 and 41 ms, neuron 2 never.
+    """
     times0 = (5 + 10 * np.arange(10)) * ms
     indices = np.r_[np.zeros(10, int), 1, 1]
     times = np.r_[np.asarray(times0), 0.022, 0.041] * second

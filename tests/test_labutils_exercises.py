@@ -186,7 +186,10 @@ def test_tolerances():
 def test_wrong_units_are_named():
     with pytest.raises(
         AssertionError,
-        match=r"tau_m: has no units \(a plain number\), but the answer needs units of second \(e.g. ms\)",
+        match=(
+            r"tau_m: has no units \(a plain number\),"
+            r" but the answer needs units of second \(e.g. ms\)"
+        ),
     ):
         lu.check_answer("tau_m", 0.02, 20 * ms)
     with pytest.raises(

@@ -278,7 +278,7 @@ def test_any_parameter_name_can_be_a_slider():
 
 
 def test_explorer_output_carries_a_still_beside_the_widget():
-    """Where widgets cannot render (the course site, a viewer), the output still shows the figure."""
+    """Where widgets cannot render (the course site, a viewer) the output still shows a figure."""
     import base64
 
     import labutils as lu

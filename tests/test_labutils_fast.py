@@ -368,7 +368,10 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
 
 
 def next_draws():
-    """What the notebook draws next: numpy's generator and Brian2's rand() on the current target."""
+    """What the notebook draws next.
+
+    From numpy's generator and from Brian2's rand() on the current target.
+    """
     start_scope()
     group = NeuronGroup(5, "x : 1")
     group.x = "rand()"

@@ -229,7 +229,10 @@ def test_plot_v_histogram_bad_input(run):
 
 
 def test_long_traces_are_drawn_as_their_min_max_envelope():
-    """A 20,000-sample trace is drawn with at most MAX_LINE_POINTS points that keep every extreme."""
+    """A 20,000-sample trace is drawn with at most MAX_LINE_POINTS points.
+
+    The points keep every extreme.
+    """
     from labutils.plotting import MAX_LINE_POINTS, _envelope
 
     rng = np.random.default_rng(3)

@@ -1,4 +1,4 @@
-"""Modelling exercises: their checks judge the model's behaviour, and fail on a blank or a wrong model.
+"""Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model.
 
 A modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
 exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":

@@ -123,7 +123,8 @@ def test_every_exercise_has_a_solution_and_a_check(path):
             f"{path.name}: exercise cell {index} has no check after its solution"
         )
         assert not any("exercise" in t for t in following[:solution]), (
-            f"{path.name}: exercise cell {index} is followed by another exercise before its solution"
+            f"{path.name}: exercise cell {index} is followed by another exercise"
+            " before its solution"
         )
 
 
@@ -182,7 +183,10 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
 
 
 def test_readme_speed_figures_match_the_benchmark_results():
-    """The README's "Speed" paragraph quotes benchmarks/results.json: re-benchmarking must update it."""
+    """The README's "Speed" paragraph quotes benchmarks/results.json.
+
+    Re-benchmarking must update it.
+    """
     text = (ROOT / "README.md").read_text()
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
     low, high, izhikevich = map(

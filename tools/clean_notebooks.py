@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Store notebooks clean: no outputs, no execution counts, metadata reduced to what the course needs.
+"""Store notebooks clean.
+
+No outputs, no execution counts, metadata reduced to what the course needs.
 
     python3 tools/clean_notebooks.py notebooks/*.ipynb     # rewrite in place
     python3 tools/clean_notebooks.py --check notebooks/*.ipynb

@@ -4,18 +4,18 @@
 Executes every notebook (nbval) under many random seeds and both Brian2 code-generation targets,
 plus the science suite, and writes a pass/fail table.
 
-    python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science suite
+    python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science
     python3 course.py matrix --quick      # CI slice (~2 min): every notebook on numpy with seed 1,
                                           # and one small notebook on cython
-    python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb   # any slice
+    python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
-BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax --nbval-current-env).
-Cells run in a fixed order (target, then seed, then notebook: an interrupted run still covers every
-notebook; the first Cython seed compiles each notebook's models into Brian2's Cython cache and later
-seeds reuse it). Results go to
-<out>/matrix.json and <out>/matrix.md (default out: output/matrix, git-ignored); for every failure the
-notebook, seed, target, failing cell (its first source line) and the exception message are listed.
+BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax
+--nbval-current-env). Cells run in a fixed order (target, then seed, then notebook: an interrupted
+run still covers every notebook; the first Cython seed compiles each notebook's models into
+Brian2's Cython cache and later seeds reuse it). Results go to <out>/matrix.json and
+<out>/matrix.md (default out: output/matrix, git-ignored); for every failure the notebook, seed,
+target, failing cell (its first source line) and the exception message are listed.
 Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
 """
 
@@ -110,7 +110,10 @@ def describe_failure(testcase):
 
 
 def fingerprint(path):
-    """sha256 of a notebook (or of every file of the science suite), to know when a result is stale."""
+    """The sha256 of a notebook (or of every file of the science suite).
+
+    It tells when a result is stale.
+    """
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     digest = hashlib.sha256()
     for f in files + [
@@ -216,8 +219,8 @@ def markdown(results, command, wall):
     ]
     if rows:
         lines += [
-            "Each cell: result and seconds (nbval, whole notebook, in its own process); (r): reused "
-            "from an earlier run of the same notebook and labutils (--reuse).",
+            "Each cell: result and seconds (nbval, whole notebook, in its own process);"
+            " (r): reused from an earlier run of the same notebook and labutils (--reuse).",
             "",
             "| notebook | target | " + " | ".join(f"seed {s}" for s in seeds) + " |",
             "|---|---|" + "---|" * len(seeds),
@@ -226,10 +229,9 @@ def markdown(results, command, wall):
             entries = []
             for s in seeds:
                 r = cell.get((name, target, s))
+                reused = " (r)" if r and r.get("reused") else ""
                 entries.append(
-                    ""
-                    if r is None
-                    else f"{mark[r['status']]} {r['seconds']:.0f}s{' (r)' if r.get('reused') else ''}"
+                    "" if r is None else f"{mark[r['status']]} {r['seconds']:.0f}s{reused}"
                 )
             lines.append(f"| {name} | {target} | " + " | ".join(entries) + " |")
     science = [r for r in results if r["kind"] == "science"]
@@ -249,8 +251,9 @@ def markdown(results, command, wall):
         lines += ["", "## Failures", ""]
         for r in failed:
             for f in r["failed"]:
+                where = f["cell"].replace("Cell", "code cell")
                 lines.append(
-                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {f['cell'].replace('Cell', 'code cell')}"
+                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}"
                     + (f" (`{f['source']}`)" if f["source"] else "")
                     + f": {f['message']}"
                 )
@@ -329,8 +332,9 @@ def main(argv=None):
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     command = "python3 course.py matrix " + " ".join(argv) if argv else "python3 course.py matrix"
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(
-        f"matrix: {len(jobs)} runs, {args.jobs} at a time; results in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}",
+        f"matrix: {len(jobs)} runs, {args.jobs} at a time; results in {shown}",
         flush=True,
     )
     start = time.perf_counter()
@@ -352,7 +356,8 @@ def main(argv=None):
         results[index] = result
         first = result["failed"][0]["message"] if result["failed"] else ""
         print(
-            f"  {result['status']:>7}  {result['seconds']:6.1f}s  {result['name']}  seed={result['seed']}  "
+            f"  {result['status']:>7}  {result['seconds']:6.1f}s  {result['name']}"
+            f"  seed={result['seed']}  "
             f"{result['target']}{'  (reused)' if old else ''}  {first}",
             flush=True,
         )

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Print the supported Pythons this machine has besides the one running this script, one path a line.
+"""Print the supported Pythons this machine has besides the one running this script.
+
+One path a line.
 
     python3 tools/other_pythons.py      # used by .ci/run to run the course slice on each of them
 

@@ -1,18 +1,19 @@
 """End-to-end: the course as students meet it, in JupyterLab in a real browser.
 
-Starts JupyterLab from the course's environment (this Python) on 127.0.0.1 with a random port and a
-token, opens a notebook with an explorer (``lu.explore``) in Debian's Chromium driven by Playwright,
-runs all cells from the Run menu, and checks that
+Starts JupyterLab from the course's environment (this Python) on 127.0.0.1 with a random port and
+a token, opens a notebook with an explorer (``lu.explore``) in Debian's Chromium driven by
+Playwright, runs all cells from the Run menu, and checks that
 
 * every code cell ran and the kernel is idle, with no traceback in the page,
 * the ipywidgets rendered (an explorer image and sliders; no "Loading widget..." or widget error),
 * moving a slider with the keyboard and releasing it redraws the figure (the <img> bytes change).
 
-The notebook under test is a copy in a temporary folder, so JupyterLab's autosave never writes outputs
-into ``notebooks/``. Screenshots go to tests/e2e/screenshots/ (gitignored).
+The notebook under test is a copy in a temporary folder, so JupyterLab's autosave never writes
+outputs into ``notebooks/``. Screenshots go to tests/e2e/screenshots/ (gitignored).
 
-Without Chromium or Playwright the test is skipped with the reason, unless BRIAN_LABS_REQUIRE_BROWSER=1
-(set by .ci/run), where it fails instead. BRIAN_LABS_CHROMIUM overrides the browser binary.
+Without Chromium or Playwright the test is skipped with the reason, unless
+BRIAN_LABS_REQUIRE_BROWSER=1 (set by .ci/run), where it fails instead. BRIAN_LABS_CHROMIUM
+overrides the browser binary.
 """
 
 import json
@@ -142,7 +143,10 @@ def require_browser():
 
 
 def write_lab_settings(settings_dir):
-    """User settings for the test's JupyterLab: attach every cell to the DOM, no news/update checks."""
+    """User settings for the test's JupyterLab.
+
+    Attach every cell to the DOM, no news/update checks.
+    """
     files = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -164,7 +168,10 @@ def sync_playwright():
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A JupyterLab server from the course's environment, serving tmp_path/work; yields its base URL."""
+    """A JupyterLab server from the course's environment, serving tmp_path/work.
+
+    Yields its base URL.
+    """
     work = tmp_path / "work"
     work.mkdir()
     jupyter_dirs = {
@@ -238,13 +245,14 @@ def jupyterlab(tmp_path):
 
 KERNEL_IDLE = re.compile(r"\| Idle$")
 
-# JavaScript run in the page -------------------------------------------------------------------------
+# JavaScript run in the page ----------------------------------------------------------------
 
 # True once every code cell shows an execution count (no "[*]" or "[ ]") and the kernel is idle.
 ALL_CELLS_RAN = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
   if (!cells.length) return false;
-  const done = cells.every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt')?.textContent || ''));
+  const done = cells.every(c =>
+    /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt')?.textContent || ''));
   const idle = [...document.querySelectorAll('.jp-StatusBar-Widget span')]
     .some(s => / \\| Idle$/.test(s.textContent));
   return done && idle;

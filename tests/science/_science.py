@@ -12,7 +12,7 @@ Z = 5.0
 
 
 def se_of_mean(values):
-    """Standard error of the mean of independent samples (e.g. one value per independent neuron)."""
+    """Standard error of the mean of independent samples (e.g. one value per neuron)."""
     values = np.asarray(values, dtype=float)
     return float(np.std(values, ddof=1) / np.sqrt(len(values)))
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import matrix  # noqa: E402
 
-NBVAL_FAILURE = """<testcase classname="notebooks/05_x.ipynb" name="Cell 7" time="0.1"><failure message="x">\
+NBVAL_FAILURE = """<testcase classname="notebooks/05_x.ipynb" name="Cell 7" time="0.1">\
+<failure message="x">\
 #x1B[91mNotebook cell execution failed#x1B[0m
 #x1B[94mCell 7: Cell execution caused an exception
 

@@ -12,7 +12,10 @@ E5 = np.exp(-5.0)  # x(100 ms) / x(0) = exp(-100 ms / 20 ms)
 
 
 def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
-    """With x = 0 for 100 ms, x stays exactly 0 (a fixed point); after x = 1 it decays as exp(-(t-100 ms)/tau)."""
+    """With x = 0 for 100 ms, x stays exactly 0 (a fixed point).
+
+    After x = 1 it decays as exp(-(t-100 ms)/tau).
+    """
     group = NeuronGroup(1, "dx/dt = -x/tau : 1", method="exact", dt=0.1 * ms)
     monitor = StateMonitor(group, "x", record=0)
     net = Network(group, monitor)

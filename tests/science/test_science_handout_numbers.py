@@ -43,7 +43,9 @@ NUMBER = r"(-?\d+(?:\.\d+)?)"
 # (name, regex with groups (mean, sd) or (mean, sd, mean, sd), what each pair measures)
 QUOTED = {
     "mean V, all 100 inputs (1 s)": rf"{RUNS} runs gave {NUMBER} ± {NUMBER} mV",
-    "SD of V, many weak vs few strong (2 s)": rf"\({RUNS} runs: {NUMBER} ± {NUMBER} mV against {NUMBER} ± {NUMBER} mV\)",
+    "SD of V, many weak vs few strong (2 s)": (
+        rf"\({RUNS} runs: {NUMBER} ± {NUMBER} mV against {NUMBER} ± {NUMBER} mV\)"
+    ),
     "output rate, few strong (2 s)": rf"\({RUNS} runs: {NUMBER} ± {NUMBER} spikes/s",
     "ISI CV, few strong (2 s)": rf"\({RUNS} runs: ISI CV {NUMBER} ± {NUMBER}",
 }

@@ -6,9 +6,9 @@ vanishes at E_i and changes sign across it.
 Theory (independent of the simulation): for a small conductance jump w (units of g_L) decaying with
 tau_s, linearising tau_m dV/dt = E_L - V + g (E_syn - V) around V = E_L gives
     V - E_L = w (E_syn - E_L) tau_s / (tau_m - tau_s) (exp(-t/tau_m) - exp(-t/tau_s)),
-peaking at t* = tau_m tau_s / (tau_m - tau_s) ln(tau_m / tau_s). The neglected term g (V - E_L) is at most
-w times the PSP, so the relative error of the linear prediction is below w (+ O(dt/tau_s) from Euler).
-Deterministic: no seed involved.
+peaking at t* = tau_m tau_s / (tau_m - tau_s) ln(tau_m / tau_s). The neglected term g (V - E_L) is
+at most w times the PSP, so the relative error of the linear prediction is below w (+ O(dt/tau_s)
+from Euler). Deterministic: no seed involved.
 """
 
 import numpy as np
@@ -65,8 +65,8 @@ def test_epsp_amplitude_scales_with_the_driving_force(target):
     assert np.all(np.abs(relative) < W + float(DT / tau_e)), (
         f"EPSP peaks {peaks} mV vs linear theory {theory} mV"
     )
-    # with E_L = V_rest the whole response scales with (E_e - V_rest), so the ratio of two EPSPs is the
-    # ratio of the driving forces exactly (e.g. -55 vs -70 mV: 55/70), nonlinearity included
+    # with E_L = V_rest the whole response scales with (E_e - V_rest), so the ratio of two EPSPs is
+    # the ratio of the driving forces exactly (e.g. -55 vs -70 mV: 55/70), nonlinearity included
     drive = np.asarray((e_e - rests) / mV)
     assert np.allclose(peaks / peaks[1], drive / drive[1], rtol=1e-9), (
         f"EPSP ratios {peaks / peaks[1]} vs driving-force ratios {drive / drive[1]}"

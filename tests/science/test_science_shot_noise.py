@@ -5,12 +5,12 @@ PoissonInput with PoissonGroup + Synapses for the membrane potential.
 
 Campbell (N independent Poisson inputs at rate nu, each spike adds w, decay time constant tau):
     mean = N nu w tau,    variance = N nu w^2 tau / 2.
-Brian2 works in steps of dt: per step the conductance is multiplied by a = exp(-dt/tau) and receives
-w K, K ~ Binomial(N, nu dt). Its recorded stationary moments are exactly
+Brian2 works in steps of dt: per step the conductance is multiplied by a = exp(-dt/tau) and
+receives w K, K ~ Binomial(N, nu dt). Its recorded stationary moments are exactly
     mean = N nu dt w / (1 - a),    variance = N nu dt (1 - nu dt) w^2 / (1 - a^2),
 which differ from Campbell's by a factor 1 + O(dt/tau) (1 % and 2 % at dt = 0.1 ms, tau = 5 ms).
-The simulation is tested against the discrete law with statistical tolerances, the discrete law against
-Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly.
+The simulation is tested against the discrete law with statistical tolerances, the discrete law
+against Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly.
 """
 
 import numpy as np
@@ -159,5 +159,6 @@ def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
         "SD of V (mV), PoissonInput vs PoissonGroup",
     )
     print(
-        f"mean V {mean_a.mean():.2f} / {mean_b.mean():.2f} mV, SD {sd_a.mean():.2f} / {sd_b.mean():.2f} mV"
+        f"mean V {mean_a.mean():.2f} / {mean_b.mean():.2f} mV,"
+        f" SD {sd_a.mean():.2f} / {sd_b.mean():.2f} mV"
     )
