@@ -253,7 +253,7 @@ def decode(frame):
     if isinstance(frame, str):
         return json.loads(frame)
     count = struct.unpack("!I", frame[:4])[0]
-    offsets = list(struct.unpack(f"!{count}I", frame[4 : 4 * (count + 1)])) + [len(frame)]
+    offsets = [*list(struct.unpack(f"!{count}I", frame[4 : 4 * (count + 1)])), len(frame)]
     msg = json.loads(frame[offsets[0] : offsets[1]].decode())
     msg["buffers"] = [frame[offsets[i] : offsets[i + 1]] for i in range(1, count)]
     return msg
@@ -927,7 +927,7 @@ def run_class(count, args, cache, deadline):
         stop_at = min(start + STUDENT_TIMEOUT_S, deadline)
         for thread in threads:
             thread.join(timeout=max(1, stop_at - now()))
-        for student, thread in zip(students, threads):
+        for student, thread in zip(students, threads, strict=True):
             if thread.is_alive():
                 student.error(
                     "session",
@@ -940,8 +940,10 @@ def run_class(count, args, cache, deadline):
         hub_rss = (
             sum(
                 p.memory_info().rss
-                for p in [psutil.Process(hub.process.pid)]
-                + psutil.Process(hub.process.pid).children(recursive=True)
+                for p in [
+                    psutil.Process(hub.process.pid),
+                    *psutil.Process(hub.process.pid).children(recursive=True),
+                ]
                 if p.pid not in [s.record["server_pid"] for s in students]
                 and not any(p.pid in s.record["kernel_pids"] for s in students)
             )

@@ -104,7 +104,7 @@ CPU_CLOCK = (
 
 
 def discover(words, quick):
-    notebooks = [EXAMPLE] if quick else sorted((ROOT / "notebooks").glob("*.ipynb")) + [EXAMPLE]
+    notebooks = [EXAMPLE] if quick else [*sorted((ROOT / "notebooks").glob("*.ipynb")), EXAMPLE]
     if words:
         notebooks = [nb for nb in notebooks if any(w in nb.name for w in words)]
     return notebooks
@@ -136,7 +136,7 @@ def execute(path, env, changes, passes, timeout=900):
             return (
                 float("nan"),
                 {},
-                errors + [f"kernel died ({error}); see the kernel's stderr above"],
+                [*errors, f"kernel died ({error}); see the kernel's stderr above"],
             )
     finally:
         for key, value in saved.items():

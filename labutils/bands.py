@@ -47,13 +47,19 @@ def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
     """
     _require_p_fail(p_fail)
     if dof is None:
-        tail = lambda z: math.erfc(z / math.sqrt(2))
+
+        def tail(z):
+            return math.erfc(z / math.sqrt(2))
+
     elif isinstance(dof, bool) or not isinstance(dof, (int, np.integer)) or dof < 1:
         raise ValueError(
             f"dof must be a whole number >= 1 (or None for a normal statistic), got {show(dof)}"
         )
     else:
-        tail = lambda z: _t_tail(z, dof)
+
+        def tail(z):
+            return _t_tail(z, dof)
+
     low, high = 0.0, 1.0
     while tail(high) > p_fail:
         low, high = high, 2 * high

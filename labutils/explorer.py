@@ -36,7 +36,7 @@ class SliderSpec:
     def __init__(self, name, spec, default=None):
         if not (isinstance(spec, tuple) and len(spec) == 3):
             raise ValueError(f"range for {name!r} must be a tuple (low, high, step), got {spec!r}")
-        low, high, step = spec
+        low, high, _ = spec
         if not all(
             isinstance(x, (Quantity, numbers.Real)) and not isinstance(x, bool) and np.ndim(x) == 0
             for x in spec
@@ -87,7 +87,7 @@ class SliderSpec:
         A Quantity, or an int/float if dimensionless.
         """
         if self.integer:
-            return int(round(number))
+            return int(np.rint(number))
         return number * self.unit if self.unit_name else float(number)
 
     def make_slider(self):

@@ -538,7 +538,7 @@ class _OwnRandomNumbers:
 
     def _current(self):
         return (
-            np.random.get_state(),
+            np.random.get_state(),  # noqa: NPY002 (the notebook's global generator, saved)
             {
                 name: (
                     int(getattr(self.device, name)[0]),
@@ -549,7 +549,7 @@ class _OwnRandomNumbers:
         )
 
     def _install(self, numpy_state, positions):
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002 (the notebook's generator, restored)
         for name, (address, index) in positions.items():
             getattr(self.device, name)[0] = address
             getattr(self.device, name + "_index")[0] = index
@@ -590,7 +590,7 @@ def _forget_collected_objects(device):
     """
     for variable in list(device.array_cache):
         try:
-            variable.owner.name
+            _ = variable.owner.name  # a dead weak proxy raises ReferenceError
         except ReferenceError:
             del device.array_cache[variable]
 

@@ -111,7 +111,7 @@ def test_site_launch_buttons_point_at_the_badge_repository():
     """
     namespace = {"__file__": str(ROOT / "site" / "conf.py")}
     exec((ROOT / "site" / "conf.py").read_text(), namespace)
-    provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
+    _provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
     assert namespace["REPOSITORY_URL"] == f"https://github.com/{owner}/{repo}"
     assert namespace["REPOSITORY_BRANCH"] == ref
     options = namespace["html_theme_options"]

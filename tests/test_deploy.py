@@ -71,7 +71,7 @@ def test_render_dockerfile_rejects_bad_arguments(tmp_path):
         deploy.render_dockerfile(tmp_path / "missing.txt", "3.11")
     unpinned = tmp_path / "lock.txt"
     unpinned.write_text("# a comment\nnumpy==2.3.5\nbrian2>=2.9\n")
-    with pytest.raises(ValueError, match="line 3: 'brian2>=2.9' is not name==version"):
+    with pytest.raises(ValueError, match=r"line 3: 'brian2>=2.9' is not name==version"):
         deploy.render_dockerfile(unpinned, "3.11")
     unpinned.write_text("numpy==2.3.5\n")
     with pytest.raises(ValueError, match="not inside the repository"):

@@ -48,7 +48,9 @@ def test_poisson_count_band_false_failures_are_rare_in_simulation():
 
 
 def test_poisson_count_band_bad_input():
-    with pytest.raises(DimensionMismatchError, match="unit second for argument 'duration'.*5. mV"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"unit second for argument 'duration'.*5. mV"
+    ):
         lu.poisson_count_band(10 * Hz, 5 * mV)
     with pytest.raises(DimensionMismatchError, match="unit hertz for argument 'rate'"):
         lu.poisson_count_band(10, 1 * second)

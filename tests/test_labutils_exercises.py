@@ -100,14 +100,14 @@ def test_a_wrong_answer_is_one_line_with_a_hint_and_no_expected_value(key):
     assert caught.value._render_traceback_() == [f"WrongAnswer: {message}"]
     with pytest.raises(
         lu.WrongAnswer,
-        match="^nu_few: has no units \\(a plain number\\), but the answer needs units of Hz.$",
+        match=r"^nu_few: has no units \(a plain number\), but the answer needs units of Hz.$",
     ):
         lu.check_answer("nu_few", 1, sig=2)
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: the answer needs 4 value\\(s\\), got 3."):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: the answer needs 4 value\(s\), got 3."):
         lu.check_answer("n_needed", [9, 7, 4])
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: the answer is a whole number"):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: the answer is a whole number"):
         lu.check_answer("n_needed", [9, 7, 4, 2.5])
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: not right yet.$"):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: not right yet.$"):
         lu.check_answer("n_needed", [9, 7, 4, 3])
     with pytest.raises(lu.WrongAnswer, match="the answer must be a number"):
         lu.check_answer("factor_rate", "sqrt 2", sig=3)
@@ -119,7 +119,7 @@ def test_unanswered_says_fill_in_first_in_one_line():
             lu.check_answer("nu_few", placeholder, sig=2)
         assert str(caught.value).startswith("nu_few: not answered yet -- fill in nu_few")
         assert len(caught.value._render_traceback_()) == 1
-    with pytest.raises(lu.NotAnswered, match="^my_dt: not answered yet"):
+    with pytest.raises(lu.NotAnswered, match=r"^my_dt: not answered yet"):
         lu.require_answer("my_dt", ...)
     assert lu.require_answer("my_dt", 50 * ms) == 50 * ms
     with pytest.raises(TypeError, match="name must be the variable's name"):
@@ -133,7 +133,7 @@ def test_an_answer_from_the_notebooks_own_data_is_recomputed(key):
     namespace = {"np": np, "data": data}
     assert lu.check_answer("near", [0.5, 0.25], sig=2, namespace=namespace)
     assert lu.check_answer("near", [0.501, 0.2499], sig=2, namespace=namespace)
-    with pytest.raises(lu.WrongAnswer, match="^near: not right yet"):
+    with pytest.raises(lu.WrongAnswer, match=r"^near: not right yet"):
         lu.check_answer("near", [0.25, 0.25], sig=2, namespace=namespace)
     assert "near" not in namespace, "the solution runs on a copy of the namespace"
     with pytest.raises(ValueError, match="pass namespace=globals"):
@@ -175,10 +175,10 @@ def test_right_answers_pass_and_print_a_confirmation(capsys):
 
 def test_tolerances():
     assert lu.check_answer("v", -50.04 * mV, -50 * mV)  # within the default rtol of 1e-3
-    with pytest.raises(lu.WrongAnswer, match="^v: not right yet.$"):
+    with pytest.raises(lu.WrongAnswer, match=r"^v: not right yet.$"):
         lu.check_answer("v", -50.1 * mV, -50 * mV)
     assert lu.check_answer("v", -51 * mV, -50 * mV, rtol=0, atol=1.5 * mV)
-    with pytest.raises(AssertionError, match="not right yet. Hint: look at E_L"):
+    with pytest.raises(AssertionError, match=r"not right yet. Hint: look at E_L"):
         lu.check_answer("v", -52 * mV, -50 * mV, rtol=0, atol=1.5 * mV, hint="look at E_L")
     assert lu.check_answer("fraction", 0.6, 0.5, rtol=0, atol=0.15)
 
@@ -208,7 +208,7 @@ def test_missing_and_malformed_answers():
     for placeholder in (..., None):
         with pytest.raises(lu.NotAnswered, match="tau_m: not answered yet -- fill in tau_m"):
             lu.check_answer("tau_m", placeholder, 20 * ms)
-    with pytest.raises(AssertionError, match="tau_m: the answer must be a number.*'twenty'"):
+    with pytest.raises(AssertionError, match=r"tau_m: the answer must be a number.*'twenty'"):
         lu.check_answer("tau_m", "twenty", 20 * ms)
     with pytest.raises(
         AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"
@@ -227,6 +227,6 @@ def test_bad_tolerance_units_are_the_author_s_error():
     ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=1 * mV)
     with pytest.raises(
-        DimensionMismatchError, match="atol must have the units of expected.*got 0.001"
+        DimensionMismatchError, match=r"atol must have the units of expected.*got 0.001"
     ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=0.001)

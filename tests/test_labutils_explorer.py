@@ -181,9 +181,9 @@ def test_bad_explorer_arguments_name_the_problem():
         lu.explore(simulate, "trace", w_e=(0.0, 0.5, 0.1))
     with pytest.raises(ValueError, match="at least one parameter range"):
         lu.explore(simulate, plot)
-    with pytest.raises(ValueError, match="default of 'E_L' \\(-70. mV\\) lies outside its range"):
+    with pytest.raises(ValueError, match=r"default of 'E_L' \(-70. mV\) lies outside its range"):
         lu.explore(simulate, plot, E_L=(-60 * mV, -50 * mV, 1 * mV))
-    with pytest.raises(ValueError, match="default of 'nu_e' \\(10. Hz\\) does not have the units"):
+    with pytest.raises(ValueError, match=r"default of 'nu_e' \(10. Hz\) does not have the units"):
         lu.explore(simulate, plot, nu_e=(1 * mV, 5 * mV, 1 * mV))
     assert simulate.calls == []  # none of these got as far as simulating
 

@@ -147,7 +147,7 @@ def test_error_inside_build_switches_the_device_back(tmp_path):
     with pytest.raises(ZeroDivisionError):
         with model.build():
             NeuronGroup(1, "v : 1")
-            1 / 0
+            raise ZeroDivisionError("an error inside the build block")
     assert get_device() is runtime_device
     assert runtime_still_works() == pytest.approx(np.exp(-1), rel=1e-3)
 
@@ -162,7 +162,7 @@ def test_empty_build_is_an_error(monkeypatch, tmp_path):
 
 def check_reruns(model):
     """Shared behaviour of both modes: new values take effect, the same values repeat exactly."""
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, inputs, _syn, trace, spikes = build_small(model)
     assert get_device() is runtime_device, "the build must switch back to the runtime device"
     model.run(run_args={unit.drive: 1.0})
     v1, g1 = trace.v[0].copy(), trace.g[0].copy()
@@ -205,10 +205,11 @@ def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path)
 
     monkeypatch.setattr(fast.Network, "restore", recording_restore)
     model = StandaloneModel("fallback_seed", 20 * ms, seed=3, directory=tmp_path)
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, _inputs, _syn, trace, _spikes = build_small(model)
     model.run(run_args={unit.drive: 1.0})
     first = trace.g[0].copy()
-    np.random.rand(1000)  # the notebook drawing random numbers between two slider moves
+    # the notebook drawing random numbers between two slider moves (its global generator)
+    np.random.rand(1000)  # noqa: NPY002
     model.run(run_args={unit.drive: 1.0})
     assert calls == [False, False]
     np.testing.assert_array_equal(trace.g[0], first)
@@ -346,12 +347,12 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
         for drive, rate in settings
     ]
     outputs = [child.communicate(timeout=600) for child in children]
-    for child, (out, err) in zip(children, outputs):
+    for child, (_, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err[-3000:]
     reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
     assert [r["compiled"] for r in reports].count(True) == 1, reports
     assert len({r["folder"] for r in reports}) == 1 and len({r["results"] for r in reports}) == 3
-    for (drive, _), report in zip(settings, reports):
+    for (drive, _), report in zip(settings, reports, strict=True):
         # exact integration: v relaxes towards the drive with tau = 10 ms, sampled up to 19.9 ms
         expected = drive * (1 - np.exp(-(20 * ms - 0.1 * ms) / TAU))
         assert report["v_last"] == pytest.approx(expected, rel=1e-6)
@@ -375,7 +376,7 @@ def next_draws():
     start_scope()
     group = NeuronGroup(5, "x : 1")
     group.x = "rand()"
-    return np.random.rand(3), np.array(group.x[:])
+    return np.random.rand(3), np.array(group.x[:])  # noqa: NPY002 (the notebook's generator)
 
 
 def draws_after_a_model(tmp_path, fast_mode, seed):
@@ -384,9 +385,9 @@ def draws_after_a_model(tmp_path, fast_mode, seed):
         from brian2 import seed as brian_seed
 
         brian_seed(11)
-        np.random.rand(7)  # the notebook's earlier cells
+        np.random.rand(7)  # noqa: NPY002 (the notebook's earlier cells)
         model = StandaloneModel("draws", 20 * ms, seed=seed, directory=tmp_path)
-        unit, inputs, syn, trace, spikes = build_small(model)
+        unit, _inputs, _syn, _trace, _spikes = build_small(model)
         model.run(run_args={unit.drive: 1.0})
         model.run(run_args={unit.drive: 0.5})
         return model.standalone, next_draws()
@@ -399,7 +400,7 @@ def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
     from brian2 import seed as brian_seed
 
     brian_seed(11)
-    np.random.rand(7)
+    np.random.rand(7)  # noqa: NPY002 (the notebook's earlier cells)
     reference = next_draws()
     modes = ["off"] + (["on"] if fast.compiler_available() else [])
     for mode in modes:
@@ -412,7 +413,7 @@ def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
 def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")
     model = StandaloneModel("unseeded", 20 * ms, directory=tmp_path)
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, _inputs, _syn, trace, _spikes = build_small(model)
     model.run(run_args={unit.drive: 1.0})
     first = trace.g[0].copy()
     model.run(run_args={unit.drive: 1.0})

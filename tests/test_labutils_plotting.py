@@ -62,7 +62,7 @@ def line_with_label(ax, label):
 
 def test_plot_trace_draws_the_trace_in_ms_and_mV(run):
     state = run["state"]
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     returned = lu.plot_trace(state, neuron=1, ax=ax)
     assert returned is ax
     (line,) = ax.get_lines()
@@ -106,7 +106,9 @@ def test_plot_trace_bad_input(run):
         DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"
     ):
         lu.plot_trace(state, threshold=50 * ms)
-    with pytest.raises(DimensionMismatchError, match="threshold must have units of volt.*got -50"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"threshold must have units of volt.*got -50"
+    ):
         lu.plot_trace(state, threshold=-50)
     with pytest.raises(ValueError, match="did not record 'w'"):
         lu.plot_trace(state, variable="w")
@@ -140,7 +142,7 @@ def test_plot_conductance_dimensionless_shows_plain_values(run):
 
 def test_plot_raster_one_dot_per_spike(run):
     spikes = run["spikes"]
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert lu.plot_raster(spikes, ax=ax, offset=10) is ax
     (dots,) = ax.get_lines()
     assert np.allclose(dots.get_xdata(), spikes.t / ms)
@@ -222,7 +224,7 @@ def test_plot_v_histogram_bad_input(run):
     state = run["state"]
     with pytest.raises(DimensionMismatchError, match="start must have units of second"):
         lu.plot_v_histogram(state, start=10)
-    with pytest.raises(ValueError, match="no samples after start=1. s"):
+    with pytest.raises(ValueError, match=r"no samples after start=1. s"):
         lu.plot_v_histogram(state, start=1000 * ms)
     with pytest.raises(ValueError, match="neuron 5 was not recorded"):
         lu.plot_v_histogram(state, neuron=5)

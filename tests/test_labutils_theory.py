@@ -40,13 +40,13 @@ def test_shot_noise_stats_matches_a_sampled_shot_noise():
 
 
 def test_shot_noise_stats_bad_input():
-    with pytest.raises(ValueError, match="n_inputs must be a non-negative whole number.*2.5"):
+    with pytest.raises(ValueError, match=r"n_inputs must be a non-negative whole number.*2.5"):
         lu.shot_noise_stats(2.5, 10 * Hz, 1 * nS, 5 * ms)
-    with pytest.raises(ValueError, match="n_inputs must be a non-negative whole number.*5. Hz"):
+    with pytest.raises(ValueError, match=r"n_inputs must be a non-negative whole number.*5. Hz"):
         lu.shot_noise_stats(5 * Hz, 10 * Hz, 1 * nS, 5 * ms)
     with pytest.raises(ValueError, match="n_inputs"):
         lu.shot_noise_stats(-1, 10 * Hz, 1 * nS, 5 * ms)
-    with pytest.raises(ValueError, match="rate must be non-negative, got -10. Hz"):
+    with pytest.raises(ValueError, match=r"rate must be non-negative, got -10. Hz"):
         lu.shot_noise_stats(10, -10 * Hz, 1 * nS, 5 * ms)
     with pytest.raises(ValueError, match="tau must be positive"):
         lu.shot_noise_stats(10, 10 * Hz, 1 * nS, 0 * ms)

@@ -33,7 +33,7 @@ def test_cells_carry_nbgrader_metadata(course, path):
     cells = json.loads((out / "source" / path.stem / path.name).read_text())["cells"]
     meta = [c["metadata"].get("nbgrader") for c in cells]
     graded = [m for m in meta if m and m["grade"]]
-    solutions = [c for c, m in zip(cells, meta) if m and m["solution"]]
+    solutions = [c for c, m in zip(cells, meta, strict=True) if m and m["solution"]]
     exercises = sum("exercise" in c["metadata"].get("tags", []) for c in original)
     assert len(solutions) == len(graded) == exercises
     assert sum(m["points"] for m in graded) == points[path.stem] >= exercises

@@ -35,7 +35,7 @@ def table_rows(text, header_start):
 def test_measured_table_has_every_run_with_its_own_figures():
     rows = table_rows(sizing.DOC.read_text(), "| N | cache |")
     assert len(rows) == len(RESULTS["runs"])
-    for row, run in zip(rows, RESULTS["runs"]):
+    for row, run in zip(rows, RESULTS["runs"], strict=True):
         records = [r for r in run["records"] if r["fault"] is None]
         lab = sorted(x for r in records for x in r["lab_latencies_s"])
         assert row[0] == str(run["students"]) and row[1] == run["cache"]

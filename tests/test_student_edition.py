@@ -5,6 +5,7 @@ overwritten, bad calls end in one line.
 """
 
 import ast
+import itertools
 import json
 import re
 import sys
@@ -127,7 +128,7 @@ def sections(cells):
     """For each cell index, the index range of its section (heading to the next heading)."""
     starts = [k for k, c in enumerate(cells) if student_edition.is_heading(c)] + [len(cells)]
     ranges = {}
-    for a, b in zip(starts, starts[1:]):
+    for a, b in itertools.pairwise(starts):
         for k in range(a, b):
             ranges[k] = range(a, b)
     return ranges

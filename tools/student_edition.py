@@ -54,7 +54,7 @@ def student_notebook(nb):
         if "check" in tags:
             cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
             if after_exercise and "raises-exception" not in tags:
-                cell["metadata"]["tags"] = tags + ["raises-exception"]
+                cell["metadata"]["tags"] = [*tags, "raises-exception"]
     out["cells"] = cells
     return out
 

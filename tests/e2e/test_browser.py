@@ -351,7 +351,7 @@ def test_explorer_notebook_runs_and_its_slider_redraws_the_figure(
             )
             # The new image arrives before the kernel reports idle: wait for idle, then compare.
             page.wait_for_function(KERNEL_IDLE_JS, timeout=REDRAW_S * 1000, polling=250)
-            src_after, size_after, digest_after = image.evaluate(IMAGE_DIGEST)
+            _src_after, size_after, digest_after = image.evaluate(IMAGE_DIGEST)
             value_after = readout.inner_text()
             explorer.scroll_into_view_if_needed()
             page.screenshot(path=shots / "3-after-slider.png")

@@ -44,7 +44,7 @@ def test_euler_error_is_first_order_in_dt(target):
     dts = [0.2 * ms, 0.1 * ms, 0.05 * ms, 0.025 * ms]
     euler = [NeuronGroup(1, "dx/dt = -x/tau : 1", method="euler", dt=dt) for dt in dts]
     exact = NeuronGroup(1, "dx/dt = -x/tau : 1", method="exact", dt=0.2 * ms)
-    for group in euler + [exact]:
+    for group in [*euler, exact]:
         group.x = 1
     Network(*euler, exact).run(T, namespace={"tau": TAU})
     errors = np.array([E5 - g.x[0] for g in euler])

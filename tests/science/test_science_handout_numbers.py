@@ -157,7 +157,10 @@ def test_notebook_03_claims_irregular_firing_and_g_v_correlation(target, seed):
     which still co-fluctuate positively.
     """
     _, _, _, cov, cvs = _ensemble(seed)
-    se = lambda x: np.std(x, ddof=1) / np.sqrt(len(x))
+
+    def se(x):
+        return np.std(x, ddof=1) / np.sqrt(len(x))
+
     assert cvs.mean() - Z * se(cvs) > 0.4, f"few strong: ISI CV {cvs.mean():.2f} +- {se(cvs):.2f}"
     assert cov[0].mean() > Z * se(cov[0]), f"many weak: cov(g, V) {cov[0].mean():.4f}"
     assert cov[2].mean() - cov[0].mean() > Z * np.hypot(se(cov[2]), se(cov[0])), (

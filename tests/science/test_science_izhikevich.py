@@ -128,7 +128,7 @@ def test_refractory_shorter_than_dt_does_nothing(target):
     Network(*groups, *monitors).run(20 * ms)
     trains = [np.asarray(m.t / ms) for m in monitors]
     assert len(trains[0]) > 10
-    for r, train in zip(periods[1:4], trains[1:4]):
+    for r, train in zip(periods[1:4], trains[1:4], strict=True):
         assert np.array_equal(train, trains[0]), f"refractory = {r} changed the spike train"
-    for r, train in zip(periods[4:], trains[4:]):
+    for r, train in zip(periods[4:], trains[4:], strict=True):
         assert len(train) < len(trains[0]), f"refractory = {r} should lower the rate"

@@ -32,7 +32,7 @@ def _snapshot_variances(equation, seed):
 
 def test_randn_inside_dvdt_makes_the_noise_depend_on_dt(target, seed):
     variances = _snapshot_variances("dv/dt = -v/tau + s*randn()/ms : volt", seed)
-    for dt, var in zip(DTS, variances):
+    for dt, var in zip(DTS, variances, strict=True):
         a = 1 - float(dt / TAU)
         expected = (float(S / mV) * float(dt / ms)) ** 2 / (1 - a**2)
         within(
@@ -49,7 +49,7 @@ def test_randn_inside_dvdt_makes_the_noise_depend_on_dt(target, seed):
 
 def test_xi_noise_does_not_depend_on_dt(target, seed):
     variances = _snapshot_variances("dv/dt = -v/tau + sigma*sqrt(2/tau)*xi : volt", seed)
-    for dt, var in zip(DTS, variances):
+    for dt, var in zip(DTS, variances, strict=True):
         expected = float(SIGMA / mV) ** 2 / (
             1 - float(dt / (2 * TAU))
         )  # sigma^2 up to 2.6 % at 0.5 ms

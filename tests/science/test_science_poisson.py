@@ -74,7 +74,7 @@ def test_poisson_count_band_at_5_percent(target, seed):
     counts = np.bincount(spikes.i[:], minlength=N)
     mean, low, high = lu.poisson_count_band(RATE, T, p_fail=0.05)
     assert mean == float(RATE * T)
-    law = stats.binom(int(round(T / DT)), float(RATE * DT))
+    law = stats.binom(round(float(T / DT)), float(RATE * DT))
     coverage = law.cdf(high - 1) - law.cdf(low)  # P(low < n < high)
     assert coverage >= 0.94, f"band ({low:.0f}, {high:.0f}) covers {coverage:.3f}, not >= ~95 %"
     inside = np.mean((counts > low) & (counts < high))

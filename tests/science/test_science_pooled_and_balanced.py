@@ -64,7 +64,7 @@ def _per_step_counts(monitor, steps):
 def test_pooled_source_is_bernoulli_and_saturates(target, seed):
     brian_seed(seed)
     T = 0.5 * second
-    steps = int(round(T / DT))
+    steps = round(float(T / DT))
     pooled = {ve: PoissonGroup(1, ve * Hz * NE, dt=DT) for ve in (10, 20, 30)}  # key: ve in Hz
     separate = {ve: PoissonGroup(NE, ve * Hz, dt=DT) for ve in (10, 20)}
     monitors = {
