@@ -26,6 +26,7 @@ MARKED_FOLDERS = {
 
 
 def pytest_collection_modifyitems(items):
+    """Mark every test by the folder it lives in (see MARKED_FOLDERS)."""
     for item in items:
         path = Path(str(item.path)).resolve()
         for marker, folder in MARKED_FOLDERS.items():
@@ -44,6 +45,7 @@ def source_digest(path):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """Keep each nbval cell's outputs; write the executed copy once a notebook passed."""
     outcome = yield
     if call.when != "call" or type(item).__name__ != "IPyNbCell":
         return

@@ -44,14 +44,17 @@ LAB_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
 
 
 def version_text(version):
+    """A version tuple as text, e.g. (3, 12) -> '3.12'."""
     return ".".join(str(part) for part in version)
 
 
 def is_supported(version):
+    """Whether the course supports this Python version (its major and minor)."""
     return tuple(version[:2]) in SUPPORTED
 
 
 def supported_text():
+    """The supported Pythons, as the messages name them."""
     tested = ", ".join(version_text(v) for v in TESTED)
     return "CPython {} (3.14 locked but untested)".format(tested)
 
@@ -107,6 +110,7 @@ def find_interpreter(windows, which=shutil.which, probe=probe):
 
 
 def has_venv():
+    """Whether this Python has the ``venv`` and ``ensurepip`` modules."""
     try:
         import ensurepip  # noqa: F401  (Debian ships it separately, in python3-venv)
         import venv  # noqa: F401
@@ -116,6 +120,7 @@ def has_venv():
 
 
 def no_python_message(current, windows):
+    """The message for a Python the course cannot use when no other was found."""
     if is_supported(current):
         lines = [
             "course.py: this Python {} has no `venv` module, and the course needs one to make "
@@ -189,10 +194,12 @@ def venv_dir(profile):
 
 
 def venv_python(venv, windows):
+    """The Python executable inside the environment ``venv``."""
     return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
 
 
 def lock_file(profile, version):
+    """The lock file of ``profile`` for this Python ``version``."""
     return ROOT / "requirements" / "py{}.{}".format(*version[:2]) / "{}.txt".format(profile)
 
 
@@ -304,6 +311,7 @@ def ensure_environment(profile, windows):
 
 
 def run(args):
+    """Run ``args`` in the course folder; its exit status (130 on Ctrl-C)."""
     os.chdir(str(ROOT))
     try:
         return subprocess.call([str(a) for a in args])
@@ -325,6 +333,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
 
 
 def info(windows):
+    """Print which Python, lock and environment the course uses."""
     version = tuple(sys.version_info[:3])
     venv = venv_dir("dev")
     record = venv / LOCK_RECORD
@@ -339,6 +348,7 @@ def info(windows):
 
 
 def main(argv, windows=os.name == "nt"):
+    """Run the course command in ``argv``; the exit status."""
     command, rest = (argv[0], list(argv[1:])) if argv else ("help", [])
     if command not in COMMANDS and command not in ("lab", "info"):
         print(__doc__)

@@ -88,12 +88,14 @@ FULL_DISK_FREE = 256 * 1024  # bytes left free in the full-disk home
 
 
 def free_port():
+    """A free TCP port on the loopback address."""
     with socket.socket() as s:
         s.bind((LOCALHOST, 0))
         return s.getsockname()[1]
 
 
 def now():
+    """Seconds on a monotonic clock."""
     return time.perf_counter()
 
 
@@ -114,6 +116,7 @@ class Hub:
         self.process = None
 
     def config(self):
+        """The text of the hub's jupyterhub_config.py: addresses, files, authenticator, spawner."""
         singleuser = Path(sys.executable).parent / "jupyterhub-singleuser"
         cmd, environment = [str(singleuser)], {}
         if self.cache_template is not None:
@@ -150,6 +153,7 @@ class Hub:
             """)
 
     def __enter__(self):
+        """Start the hub and wait until it answers."""
         if not PROXY.exists():
             raise SystemExit(
                 f"{PROXY} is missing: run `npm install --prefix {OUT} "
@@ -180,10 +184,12 @@ class Hub:
         raise RuntimeError(f"jupyterhub did not answer within 90 s:\n{self.log_tail()}")
 
     def log_tail(self, lines=40):
+        """The last ``lines`` lines of the hub's log."""
         self.log.flush()
         return "\n".join((self.dir / "jupyterhub.log").read_text().splitlines()[-lines:])
 
     def api(self, method, path, **kwargs):
+        """A request to the hub's REST API with the admin token."""
         headers = {"Authorization": f"token {self.token}"}
         return requests.request(
             method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kwargs
@@ -213,6 +219,7 @@ class Hub:
 
     def __exit__(self, *exc):
         # The hub stops the servers it spawned; then kill every process group left, by pid.
+        """Stop the hub and every process it left, then remove its folder."""
         groups = {os.getpgid(self.process.pid)} if self.process.poll() is None else set()
         for proc in psutil.process_iter(["pid", "cwd", "environ"]):
             try:
@@ -260,7 +267,7 @@ def decode(frame):
 
 
 class KernelRestarted(RuntimeError):
-    pass
+    """The server restarted a student's kernel."""
 
 
 class Channel:
@@ -282,6 +289,7 @@ class Channel:
         self.restarted = False
 
     def send(self, msg_type, content):
+        """Send a shell message; its msg_id."""
         msg_id = uuid.uuid4().hex
         header = dict(
             msg_id=msg_id,
@@ -306,6 +314,7 @@ class Channel:
         return msg_id
 
     def read(self):
+        """Queue every frame of the websocket until it closes or fails (in a thread)."""
         while True:
             try:
                 frame = self.ws.recv()
@@ -320,6 +329,7 @@ class Channel:
             self.inbox.put(frame)
 
     def receive(self, deadline):
+        """The next message before ``deadline``; raises if the websocket failed."""
         while now() < deadline:
             try:
                 frame = self.inbox.get(timeout=max(0.01, min(1.0, deadline - now())))
@@ -347,6 +357,7 @@ class Channel:
         raise TimeoutError("no message before the deadline")
 
     def close(self):
+        """Close the websocket, ignoring errors."""
         try:
             self.ws.close()
         except (OSError, websocket.WebSocketException):
@@ -355,6 +366,8 @@ class Channel:
 
 # -- one student ----------------------------------------------------------------------------------
 class Student:
+    """One simulated student: log in, spawn, open the notebook, Run All, move sliders."""
+
     def __init__(self, hub, name, notebook, moves, demo_moves, barrier, rng_seed, fault=None):
         self.hub, self.name, self.notebook = hub, name, notebook
         self.moves, self.demo_moves, self.barrier = moves, demo_moves, barrier
@@ -373,11 +386,13 @@ class Student:
         self.token = None
 
     def error(self, stage, message):
+        """Record an error of ``stage``."""
         self.record["errors"].append(
             dict(stage=stage, message=str(message)[:500], at_s=round(now() - self.started, 2))
         )
 
     def get(self, path, **kwargs):
+        """A GET request to the student's server."""
         return requests.get(
             f"{self.server_url}{path}",
             timeout=60,
@@ -386,6 +401,7 @@ class Student:
         )
 
     def request(self, method, path, **kwargs):
+        """A request to the student's server."""
         return requests.request(
             method,
             f"{self.server_url}{path}",
@@ -396,6 +412,7 @@ class Student:
 
     # each step records its time or an error; a failed step ends the session
     def login(self):
+        """Log in to the hub as this student; records the time it took."""
         start = now()
         http = requests.Session()
         form = http.get(f"{self.hub.url}/hub/login", timeout=60)
@@ -412,6 +429,7 @@ class Student:
         self.record["login_s"] = now() - start
 
     def spawn(self):
+        """Start this student's server and wait until it answers; records the time."""
         start = now()
         self.hub.api("POST", f"/users/{self.name}/server").raise_for_status()
         deadline = now() + SPAWN_TIMEOUT_S
@@ -474,6 +492,7 @@ class Student:
             raise RuntimeError(f"the link's urlpath {path!r} gave HTTP {opened.status_code}")
 
     def open_notebook(self):
+        """Start a kernel session for the notebook; records the time."""
         start = now()
         path = f"{COURSE_DIR}/{self.notebook}"
         reply = self.request(
@@ -491,6 +510,7 @@ class Student:
         self.nb, self.path = nb, path
 
     def connect(self):
+        """Open the kernel websocket and wait for the kernel to answer."""
         ws_url = self.server_url.replace("http://", "ws://")
         self.channel = Channel(
             f"{ws_url}/api/kernels/{self.kernel_id}/channels?session_id={uuid.uuid4().hex}",
@@ -585,6 +605,7 @@ class Student:
         self.record["save_s"] = now() - start
 
     def explorer_models(self):
+        """The explorer's slider models and its image model, from the widget state."""
         models = self.channel.models
         sliders = {
             m["description"]: (comm_id, m)
@@ -637,6 +658,7 @@ class Student:
                 raise RuntimeError(f"the explorer reported an error: {content['data']['state']}")
 
     def kernel_cpu_s(self):
+        """CPU seconds of the kernel and its finished children, or None."""
         try:
             times = psutil.Process(self.record["kernel_pids"][-1]).cpu_times()
             # the kernel and its finished children (the explorer's compiler and make)
@@ -645,6 +667,7 @@ class Student:
             return None
 
     def slider_phase(self, count, key, demo):
+        """Move sliders ``count`` times, recording each latency under ``key``."""
         sliders, image = self.explorer_models()
         cpu_before, moved = self.kernel_cpu_s(), len(self.record[key])
         for i in range(count):
@@ -686,6 +709,7 @@ class Student:
             return f"kernel state unknown: {error}"
 
     def kill_kernel(self):
+        """Kill the kernel with SIGKILL (the kill-kernel fault)."""
         pid = self.record["kernel_pids"][-1]
         self.record["killed_kernel_at_s"] = round(now() - self.started, 2)
         os.kill(pid, signal.SIGKILL)
@@ -705,10 +729,12 @@ class Student:
         self.record["recovery_s"] = now() - start
 
     def leave_demo_barrier(self):
+        """Let the others go on without this student at the live demo."""
         if self.barrier is not None:
             self.barrier.abort()  # the others must not wait for a student who failed
 
     def run(self):
+        """The whole session, stage by stage; errors are recorded, not raised."""
         self.started = now()
         stage = "login"
         try:
@@ -751,10 +777,12 @@ def uptime():
 
 
 def directory_bytes(folder):
+    """Total size of the files under ``folder``."""
     return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
 
 
 def git_branch():
+    """The repository's current branch."""
     return subprocess.run(
         ["git", "rev-parse", "--abbrev-ref", "HEAD"],
         cwd=ROOT,
@@ -765,6 +793,7 @@ def git_branch():
 
 
 def server_pid(hub, name):
+    """The pid of the student's single-user server, or None."""
     for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
         try:
             if (proc.info["environ"] or {}).get("JUPYTERHUB_USER") == name and any(
@@ -777,6 +806,7 @@ def server_pid(hub, name):
 
 
 def kernel_pids(server):
+    """The pids of the kernels the server ``server`` runs."""
     try:
         return [
             p.pid
@@ -823,6 +853,7 @@ class Sampler(threading.Thread):
         self.cpu = {}
 
     def run(self):
+        """Sample every student's processes until stopped or past the deadline."""
         while not self.stop.is_set() and now() < self.deadline:
             for student in self.students:
                 self.sample(student.record)
@@ -830,6 +861,7 @@ class Sampler(threading.Thread):
             self.stop.wait(SAMPLE_INTERVAL_S)
 
     def sample(self, record):
+        """Update one student's peak memory and CPU figures."""
         pid = record.get("server_pid")
         if not pid:
             return
@@ -888,6 +920,7 @@ def prebuilt_cache(notebook):
 
 
 def run_class(count, args, cache, deadline):
+    """Run a class of ``count`` students on a fresh hub; the run's record."""
     faults = {}
     if count >= 2:
         for i, fault in enumerate(args.faults):
@@ -966,6 +999,7 @@ def run_class(count, args, cache, deadline):
 
 
 def percentile(values, q):
+    """The ``q`` quantile of ``values`` (nearest rank), or None if empty."""
     if not values:
         return None
     ordered = sorted(values)
@@ -1012,6 +1046,7 @@ def summarise(records):
 
 
 def main(argv=None):
+    """Run the class sizes asked for and write the results; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--students",

@@ -104,6 +104,7 @@ CPU_CLOCK = (
 
 
 def discover(words, quick):
+    """The notebooks to benchmark (the example only with ``quick``), filtered by ``words``."""
     notebooks = [EXAMPLE] if quick else [*sorted((ROOT / "notebooks").glob("*.ipynb")), EXAMPLE]
     if words:
         notebooks = [nb for nb in notebooks if any(w in nb.name for w in words)]
@@ -190,10 +191,12 @@ def _execute_cells(client, nb, changes, passes, errors):
 
 
 def fmt(x, spec):
+    """``x`` formatted with ``spec``, or a dash for a missing value."""
     return "–" if x is None else format(x, spec)
 
 
 def main(argv=None):
+    """Benchmark the chosen notebooks, print the table and write the results; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "words", nargs="*", help="only notebooks whose file name contains one of these"
@@ -271,6 +274,7 @@ def main(argv=None):
 
 
 def print_table(results, details, cold_cpu):
+    """Print the explorer and notebook timings, with the targets each one misses."""
     print("\nExplorers: median of slider changes, simulate + draw (ms)")
     print(
         "(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"

@@ -91,6 +91,7 @@ class SliderSpec:
         return number * self.unit if self.unit_name else float(number)
 
     def make_slider(self):
+        """The ipywidgets slider for this range, starting at its default."""
         label = f"{self.name} ({self.unit_name})" if self.unit_name else self.name
         common = dict(
             description=label,

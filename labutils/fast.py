@@ -452,6 +452,7 @@ class StandaloneModel:
         return self.run_s
 
     def __repr__(self):
+        """The model's name, duration, mode and whether it is built."""
         mode = "cpp_standalone" if self.standalone else "runtime fallback"
         return (
             f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "

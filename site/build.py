@@ -33,6 +33,7 @@ BINDER = "https://mybinder.org/v2/gh/"
 
 
 def notebooks():
+    """The course notebooks, in order."""
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -145,6 +146,7 @@ def stage():
 
 
 def build(extra_args=()):
+    """Stage the sources and run Sphinx into _build/html; Sphinx's exit status."""
     stage()
     shutil.rmtree(HTML, ignore_errors=True)
     command = [
@@ -226,6 +228,7 @@ def check():
 
 
 def main(argv):
+    """Build the site (unless ``--check``), then check it; the exit status."""
     started = time.monotonic()
     if "--check" not in argv:
         status = build([a for a in argv if a != "--check"])

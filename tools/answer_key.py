@@ -85,6 +85,7 @@ def solution_source(nb, name):
 
 
 def key_from_records(nb, records, old_key):
+    """The answer key entries of a notebook's recorded solutions."""
     key = {}
     for name, record in sorted(records.items()):
         entry = {k: record[k] for k in ("kind", "unit", "shape", "sig")}
@@ -130,6 +131,7 @@ def record_notebook(path):
 
 
 def main(argv=None):
+    """Record the answer key of the given notebooks (all if none); the exit status."""
     for path in find_notebooks(sys.argv[1:] if argv is None else argv):
         count = record_notebook(path)
         print(f"{path.stem}: {count} answers recorded")

@@ -39,10 +39,12 @@ def clean(nb):
 
 
 def dumps(nb):
+    """A notebook as JSON text the way Jupyter saves it."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv):
+    """Clean the notebooks in ``argv``, or with ``--check`` report those that are not clean."""
     check = "--check" in argv
     paths = [a for a in argv if a != "--check"]
     dirty = []

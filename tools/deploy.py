@@ -91,6 +91,7 @@ def render_dockerfile(lock_path, python_version):
 
 
 def main(argv):
+    """Write the Dockerfile, or with ``--check`` report whether it is up to date."""
     text = render_dockerfile(DEFAULT_LOCK, DEFAULT_PYTHON)
     if "--check" in argv:
         if not DOCKERFILE.exists() or DOCKERFILE.read_text() != text:

@@ -28,6 +28,7 @@ import student_edition  # noqa: E402
 
 
 def nbgrader(course, *args):
+    """Run an nbgrader command in the course folder; exit with its output if it fails."""
     command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
     done = subprocess.run(command, cwd=course, capture_output=True, text=True)
     if done.returncode != 0:
@@ -61,6 +62,7 @@ def grade(course, assignment):
 
 
 def main(argv=None):
+    """Run the nbgrader round trip on the chosen notebooks; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", help="course folder (default: a temporary one)")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")

@@ -55,6 +55,7 @@ def find_notebook(prefix):
 
 
 def main(argv=None):
+    """Print the nbgitpuller link of each edition for a hub; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
     parser.add_argument("--branch", default="main")

@@ -29,6 +29,7 @@ def install(prefix):
 
 
 def main(argv=None):
+    """Install the course's JupyterLab settings into a prefix (default: this one)."""
     argv = sys.argv[1:] if argv is None else argv
     print(f"JupyterLab settings: {install(argv[0] if argv else sys.prefix)}")
     return 0

@@ -173,6 +173,7 @@ def compile_lock(python, profile, uv):
 
 
 def binder_requirements():
+    """The text of binder/requirements.txt, from the Binder Python's runtime lock."""
     lock = lock_path(BINDER_PYTHON, "runtime")
     lines = [
         f"# Binder's stack: requirements/py{BINDER_PYTHON}/runtime.txt, written by",
@@ -182,6 +183,7 @@ def binder_requirements():
 
 
 def environment_yml():
+    """The text of environment.yml, from the Binder Python's runtime lock."""
     lock = lock_path(BINDER_PYTHON, "runtime")
     lines = [
         "name: brian-labs",
@@ -209,12 +211,14 @@ def derived_files():
 
 
 def write_derived():
+    """Write every file derived from the locks."""
     for path, content in derived_files().items():
         path.write_text(content, encoding="utf-8")
         print(f"lock: wrote {path.relative_to(ROOT)}")
 
 
 def main(argv):
+    """Resolve the locks (unless ``--derived``), then write the derived files; exit status."""
     if "--derived" not in argv:
         uv = str(
             Path(sys.executable).with_name("uv" + (".exe" if sys.platform == "win32" else ""))

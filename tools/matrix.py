@@ -43,6 +43,7 @@ ANSI = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
 
 
 def notebooks(patterns):
+    """The notebooks that ``patterns`` name (paths or globs); all if none."""
     if not patterns:
         return sorted((ROOT / "notebooks").glob("*.ipynb"))
     found = []
@@ -126,6 +127,7 @@ def fingerprint(path):
 
 
 def run_job(job, python, timeout):
+    """Run one matrix cell in its own process; its result dict."""
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
     with tempfile.TemporaryDirectory(prefix="matrix-") as tmp:
@@ -204,6 +206,7 @@ def run_job(job, python, timeout):
 
 
 def markdown(results, command, wall):
+    """The matrix as a Markdown report: the table, the science suite and the failures."""
     notebook_results = [r for r in results if r["kind"] == "notebook"]
     seeds = list(dict.fromkeys(r["seed"] for r in notebook_results))
     rows = list(dict.fromkeys((r["name"], r["target"]) for r in notebook_results))
@@ -261,6 +264,7 @@ def markdown(results, command, wall):
 
 
 def parse(argv):
+    """The command-line arguments."""
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -326,6 +330,7 @@ def parse(argv):
 
 
 def main(argv=None):
+    """Run the matrix and write its reports; the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     jobs = plan(args)

@@ -26,6 +26,7 @@ def link(hub, path, repo=REPOSITORY, branch="main"):
 
 
 def main(argv=None):
+    """Print the nbgitpuller link for a hub and a notebook path."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("hub")
     parser.add_argument("path", nargs="?", default="student/00_units.ipynb")

@@ -36,14 +36,17 @@ c.Execute.timeout = 900
 
 
 def tags_of(cell):
+    """The cell's tags."""
     return cell.get("metadata", {}).get("tags", [])
 
 
 def source(cell):
+    """The cell's source as one string."""
     return "".join(cell["source"])
 
 
 def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    """The nbgrader metadata of a cell (schema version 3)."""
     meta = {
         "grade": grade,
         "solution": solution,
@@ -74,6 +77,7 @@ def answer_count(exercise, solution):
 
 
 def with_region(code, begin, end, body):
+    """``code`` followed by ``body`` between the region markers ``begin`` and ``end``."""
     return f"{code.rstrip()}\n{begin}\n{body.rstrip()}\n{end}"
 
 
@@ -150,6 +154,7 @@ def export(out_dir, paths, log=print):
 
 
 def main(argv=None):
+    """Export the chosen notebooks into nbgrader's course folder; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="course folder")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")

@@ -21,6 +21,7 @@ import course  # noqa: E402
 
 
 def candidates():
+    """Python executables on PATH, in /usr/bin and in pyenv, to probe."""
     names = ["python3"] + [f"python{course.version_text(v)}" for v in course.SUPPORTED]
     found = [shutil.which(name) for name in names]
     found += sorted(glob.glob("/usr/bin/python3.[0-9]*"))

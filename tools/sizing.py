@@ -33,10 +33,12 @@ OS_CORES = 1  # one core left for the hub, proxy and the system
 
 
 def healthy(run):
+    """The run's records without a fault or an error."""
     return [r for r in run["records"] if r["fault"] is None and not r["errors"]]
 
 
 def median_of(records, key):
+    """The median of ``key`` over the records that have it, or None."""
     values = [r[key] for r in records if r.get(key) is not None]
     return statistics.median(values) if values else None
 
@@ -121,10 +123,12 @@ def students_per_core(c):
 
 
 def fmt(value, digits=2):
+    """``value`` with ``digits`` decimals, or a dash for a missing value."""
     return "–" if value is None else f"{value:.{digits}f}"
 
 
 def render(results):
+    """The generated section of the sizing document, from the results."""
     lines = [
         START,
         "",
@@ -233,6 +237,7 @@ def render(results):
 
 
 def rewrite(doc_text, section):
+    """``doc_text`` with its generated section replaced by ``section``."""
     if START not in doc_text or END not in doc_text:
         raise ValueError(f"{DOC} has no {START} ... {END} section")
     head, rest = doc_text.split(START, 1)
@@ -240,6 +245,7 @@ def rewrite(doc_text, section):
 
 
 def main(argv):
+    """Rewrite the sizing tables, or with ``--check`` report whether they are up to date."""
     section = render(json.loads(RESULTS.read_text()))
     text = DOC.read_text()
     updated = rewrite(text, section)

@@ -29,10 +29,12 @@ MANIFEST = ".edition.json"
 
 
 def tags_of(cell):
+    """The cell's tags."""
     return cell.get("metadata", {}).get("tags", [])
 
 
 def is_heading(cell):
+    """Whether the cell is a markdown cell that starts with a heading."""
     return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
 
 
@@ -60,10 +62,12 @@ def student_notebook(nb):
 
 
 def notebook_text(nb):
+    """A notebook as JSON text the way Jupyter saves it."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def digest(text):
+    """The SHA-256 hex digest of ``text``."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -86,6 +90,7 @@ def select(names):
 
 
 def check_out_dir(out_dir):
+    """``out_dir`` resolved; exits with a message if it is inside notebooks/."""
     out_dir = Path(out_dir).resolve()
     if out_dir == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in out_dir.parents:
         raise SystemExit(
@@ -141,6 +146,7 @@ def write_edition(out_dir, paths, log=print):
 
 
 def main(argv=None):
+    """Write the student edition of the chosen notebooks; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--out", default=str(DEFAULT_OUT), help="edition folder (default: student/)"
