@@ -7,6 +7,8 @@
     python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
     python3 course.py student # (re)write the student edition into student/, keeping edited files
     python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
+    python3 course.py hub-links --hub URL   # nbgitpuller links of both editions for a JupyterHub
+    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
@@ -329,6 +331,8 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "python": ("dev", []),
     "student": ("runtime", ["tools/student_edition.py"]),
     "grade": ("instructor", ["tools/grade_check.py"]),
+    "hub-links": ("runtime", ["tools/hub_links.py"]),
+    "classroom": ("instructor", ["benchmarks/classroom.py"]),
 }
 
 

@@ -18,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import hub_links  # noqa: E402
+import lock  # noqa: E402
 
 import deploy  # noqa: E402
 
@@ -37,8 +38,8 @@ def test_dockerfile_installs_the_lock_then_warms_the_cache_outside_home():
     index = {
         key: next(i for i, line in enumerate(lines) if line.startswith(key))
         for key in [
-            "FROM python:3.11-",
-            "COPY requirements.txt ",
+            f"FROM python:{deploy.DEFAULT_PYTHON}-",
+            f"COPY requirements/py{deploy.DEFAULT_PYTHON}/runtime.txt ",
             "RUN python -m pip install --no-cache-dir -r /tmp/course-lock.txt",
             f"ENV BRIAN_LABS_CACHE_DIR={deploy.CACHE_DIR}",
             "COPY . ",
@@ -60,8 +61,14 @@ def test_the_images_cache_variable_is_where_the_explorers_build(monkeypatch):
 
 
 def test_render_dockerfile_follows_the_lock_and_the_python_version(tmp_path):
-    text = deploy.render_dockerfile(ROOT / "requirements.txt", "3.13")
-    assert "FROM python:3.13-slim-bookworm" in text and "COPY requirements.txt " in text
+    text = deploy.render_dockerfile(ROOT / "requirements/py3.12/runtime.txt", "3.12")
+    assert "FROM python:3.12-slim-bookworm" in text
+    assert "COPY requirements/py3.12/runtime.txt " in text
+    hub = [
+        f"{name}=={lock.pins(lock.lock_path('3.12', 'instructor'))[name]}"
+        for name in ("jupyterhub", "nbgitpuller")
+    ]
+    assert " ".join(hub) in text
 
 
 def test_render_dockerfile_rejects_bad_arguments(tmp_path):

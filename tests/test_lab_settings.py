@@ -56,17 +56,3 @@ def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
     # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
     lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
     assert Path(get_app_dir()).resolve() == lab.resolve()
-
-
-def test_nbgitpuller_link_format():
-    import nbgitpuller_link
-
-    assert nbgitpuller_link.link("https://hub.example.edu/", "student/01_decay.ipynb") == (
-        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F"
-        "brian-labs%2Fbrian-labs&branch=main&urlpath=lab%2Ftree%2Fbrian-labs%2Fstudent%2F"
-        "01_decay.ipynb"
-    )
-    import pytest
-
-    with pytest.raises(ValueError, match="hub must be the hub's http"):
-        nbgitpuller_link.link("hub.example.edu", "x.ipynb")

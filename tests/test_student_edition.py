@@ -25,6 +25,8 @@ GIVEN_IN_QUESTION = {
     "their layout",
     ("08_timedarray_protocols", "my_dt"): "the protocol's 50 ms is the question's data",
     ("09_layered_network", "my_w_lateral"): "the colleague's weight 0.1 is quoted in the question",
+    ("06_izhikevich", "burster"): "the one-neuron NeuronGroup of section 1's model is given in "
+    "Exercise 2's cell; the answer is its parameters and protocol",
 }
 
 

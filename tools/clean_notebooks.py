@@ -28,6 +28,8 @@ def clean(nb):
             cell["metadata"]["jupyter"] = {"source_hidden": True}
         if metadata.get("brian_labs"):
             cell["metadata"]["brian_labs"] = metadata["brian_labs"]
+        if isinstance(cell["source"], str):  # stored as Jupyter saves it: a list of lines
+            cell["source"] = cell["source"].splitlines(keepends=True)
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None

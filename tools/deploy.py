@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Write deploy/Dockerfile, the course's single-user image for a JupyterHub, from the lock.
 
-    python3 tools/deploy.py          # write deploy/Dockerfile from requirements.txt (Python 3.11)
+    python3 tools/deploy.py          # write deploy/Dockerfile from Binder's Python's runtime lock
     python3 tools/deploy.py --check  # exit 1 if the committed file is not what would be written
 
-`render_dockerfile(lock_path, python_version)` is the generator; tools/lock.py calls it for each
-per-Python lock. The image installs exactly the lock, the hub packages below (JupyterHub's
-single-user server and nbgitpuller, which a hub needs in the image and Binder does not), and the
-course helpers; then it runs binder/postBuild, so the compiled explorers are in the image.
+`render_dockerfile(lock_path, python_version)` is the generator; `python3 course.py lock` calls it
+(tools/lock.py, with the other generated files). The image installs exactly the runtime lock, the
+hub packages (JupyterHub's single-user server and nbgitpuller, at the versions of the same Python's
+instructor lock: a hub needs them in the image, Binder does not), and the course helpers; then it
+runs binder/postBuild, so the compiled explorers are in the image.
 """
 
 import re
@@ -16,10 +17,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-DEFAULT_LOCK = ROOT / "requirements.txt"
-DEFAULT_PYTHON = "3.11"
-# Must match the hub's JupyterHub major version; to move into the lock (docs/serving-a-class.md).
-HUB_PACKAGES = ["jupyterhub==6.1.1", "nbgitpuller==1.3.0"]
+sys.path.insert(0, str(ROOT / "tools"))
+import lock  # noqa: E402
+
+DEFAULT_PYTHON = lock.BINDER_PYTHON
+DEFAULT_LOCK = lock.lock_path(DEFAULT_PYTHON, "runtime")
+# The hub's packages, pinned as in the instructors' lock (JupyterHub's major version must match
+# the hub's: docs/serving-a-class.md).
+HUB_PACKAGES = ("jupyterhub", "nbgitpuller")
+
+
+def hub_requirements(python_version):
+    """The jupyterhub and nbgitpuller pins of the instructors' lock of that Python.
+
+    As ``["jupyterhub==X", "nbgitpuller==Y"]``; ``python_version`` as in ``"3.12"``.
+    """
+    pinned = lock.pins(lock.lock_path(python_version, "instructor"))
+    return [f"{name}=={pinned[name]}" for name in HUB_PACKAGES]
+
+
 # Outside the home folder: a hub mounts each student's persistent home over /home/jovyan, which
 # would hide caches built there. Every container gets its own copy-on-write view of this folder.
 CACHE_DIR = "/opt/brian-labs-cache"
@@ -61,8 +77,8 @@ CMD ["jupyterhub-singleuser"]
 def render_dockerfile(lock_path, python_version):
     """The Dockerfile text for the lock file ``lock_path`` and ``python_version``.
 
-    ``lock_path`` is a path inside the repository, every line ``name==version``; ``python_version``
-    is ``"3.11"``, ``"3.12"`` ...
+    ``lock_path`` is a path inside the repository, every line ``name==version``;
+    ``python_version`` is ``"3.11"``, ``"3.12"`` ...
     """
     lock_path = Path(lock_path)
     if not re.fullmatch(r"3\.\d{1,2}", str(python_version)):
@@ -71,7 +87,8 @@ def render_dockerfile(lock_path, python_version):
         raise ValueError(f"lock_path {lock_path} is not a file")
     for number, line in enumerate(lock_path.read_text().splitlines(), 1):
         line = line.strip()
-        if line and not line.startswith("#") and not re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", line):
+        pin = r"[A-Za-z0-9_.\-]+==[^\s;]+( ; .+)?"  # name==version, maybe with a marker
+        if line and not line.startswith("#") and not re.fullmatch(pin, line):
             raise ValueError(
                 f"lock_path {lock_path}, line {number}: {line!r} is not name==version"
             )
@@ -86,7 +103,7 @@ def render_dockerfile(lock_path, python_version):
         lock=relative.as_posix(),
         python=python_version,
         cache=CACHE_DIR,
-        hub_packages=" ".join(HUB_PACKAGES),
+        hub_packages=" ".join(hub_requirements(python_version)),
     )
 
 

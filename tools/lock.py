@@ -2,7 +2,7 @@
 """Lock the course's dependencies for every supported Python; write the files made from the locks.
 
     python3 course.py lock            # resolve requirements/*.in again (needs the package index)
-    python3 course.py lock --derived  # only rewrite binder/ and environment.yml from the locks
+    python3 course.py lock --derived  # only rewrite binder/, environment.yml, deploy/Dockerfile
 
 The hand-written source is `requirements/{runtime,dev,instructor}.in`. For each supported Python
 minor version, `uv pip compile --universal` resolves it against that version's *oldest* patch
@@ -203,7 +203,10 @@ def environment_yml():
 
 def derived_files():
     """``{path: content}`` of every file generated from the locks."""
+    import deploy  # tools/deploy.py: the hub's single-user image
+
     return {
+        deploy.DOCKERFILE: deploy.render_dockerfile(deploy.DEFAULT_LOCK, deploy.DEFAULT_PYTHON),
         ROOT / "binder" / "requirements.txt": binder_requirements(),
         ROOT / "binder" / "runtime.txt": f"python-{BINDER_PYTHON}\n",
         ROOT / "environment.yml": environment_yml(),
