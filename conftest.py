@@ -3,9 +3,9 @@
 When every code cell of a notebook in notebooks/ ran and passed in this session, with the default
 seed and target (no BRIAN_LABS_SEED / BRIAN_LABS_TARGET), the notebook with those outputs is
 written to ``_build/executed/<name>.ipynb`` with the digest of the stored notebook it came from.
-``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI run
-executes each notebook once for both the tests and the site (a copy whose digest no longer matches
-the stored notebook is ignored there, and that notebook is executed again).
+``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI
+run executes each notebook once for both the tests and the site (a copy whose digest no longer
+matches the stored notebook is ignored there, and that notebook is executed again).
 
 Markers by location, so a subset can be chosen with ``-m``: ``notebooks`` (nbval's notebook
 cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md "Tests".
@@ -18,11 +18,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-MARKED_FOLDERS = {"notebooks": ROOT / "notebooks", "science": ROOT / "tests" / "science",
-                  "e2e": ROOT / "tests" / "e2e"}
+MARKED_FOLDERS = {
+    "notebooks": ROOT / "notebooks",
+    "science": ROOT / "tests" / "science",
+    "e2e": ROOT / "tests" / "e2e",
+}
 
 
 def pytest_collection_modifyitems(items):
+    """Mark every test by the folder it lives in (see MARKED_FOLDERS)."""
     for item in items:
         path = Path(str(item.path)).resolve()
         for marker, folder in MARKED_FOLDERS.items():
@@ -41,6 +45,7 @@ def source_digest(path):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """Keep each nbval cell's outputs; write the executed copy once a notebook passed."""
     outcome = yield
     if call.when != "call" or type(item).__name__ != "IPyNbCell":
         return

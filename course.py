@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for the course, needing nothing but Python (3.11, 3.12 or 3.13; 3.14 untested).
 
-    python3 course.py lab     # install the course into .venv, open the student edition in JupyterLab
+    python3 course.py lab     # install the course into .venv, open the student edition (Jupyter)
     python3 course.py test    # install it plus the test tools and run every test and notebook
 
     python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
@@ -11,12 +11,12 @@
     python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
-    python3 course.py matrix  # every notebook under several seeds x {numpy, cython} (tools/matrix.py)
+    python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
     python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
     python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
-    python3 course.py lock    # re-resolve requirements/*.in into the per-Python locks (tools/lock.py)
+    python3 course.py lock    # re-resolve requirements/*.in into per-Python locks (tools/lock.py)
     python3 course.py python  # the course's Python, for anything else
-    python3 course.py info    # which Python, lock and environment the course uses (installs nothing)
+    python3 course.py info    # the Python, lock and environment the course uses (installs nothing)
 
 Extra arguments are passed on (`python3 course.py test -k units`, `course.py lab --no-browser`).
 On Windows write `py course.py lab`. If the Python that runs this file is not one the course
@@ -46,14 +46,17 @@ LAB_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
 
 
 def version_text(version):
+    """A version tuple as text, e.g. (3, 12) -> '3.12'."""
     return ".".join(str(part) for part in version)
 
 
 def is_supported(version):
+    """Whether the course supports this Python version (its major and minor)."""
     return tuple(version[:2]) in SUPPORTED
 
 
 def supported_text():
+    """The supported Pythons, as the messages name them."""
     tested = ", ".join(version_text(v) for v in TESTED)
     return "CPython {} (3.14 locked but untested)".format(tested)
 
@@ -76,7 +79,10 @@ PROBE = "import sys, venv, ensurepip; print('.'.join(map(str, sys.version_info[:
 
 
 def probe(command):
-    """The version of the Python that ``command`` starts, or None if it does not run or lacks venv."""
+    """The version of the Python that ``command`` starts.
+
+    None if it does not run or lacks venv.
+    """
     try:
         result = subprocess.run(
             [*command, "-c", PROBE],
@@ -106,6 +112,7 @@ def find_interpreter(windows, which=shutil.which, probe=probe):
 
 
 def has_venv():
+    """Whether this Python has the ``venv`` and ``ensurepip`` modules."""
     try:
         import ensurepip  # noqa: F401  (Debian ships it separately, in python3-venv)
         import venv  # noqa: F401
@@ -115,6 +122,7 @@ def has_venv():
 
 
 def no_python_message(current, windows):
+    """The message for a Python the course cannot use when no other was found."""
     if is_supported(current):
         lines = [
             "course.py: this Python {} has no `venv` module, and the course needs one to make "
@@ -156,7 +164,10 @@ def no_python_message(current, windows):
 
 
 def switch_interpreter(argv, windows):
-    """Run this script again with a supported Python; exit status 2 with a message if there is none."""
+    """Run this script again with a supported Python.
+
+    Exit status 2 with a message if there is none.
+    """
     current = tuple(sys.version_info[:3])
     found = None if os.environ.get("BRIAN_LABS_SWITCHED") else find_interpreter(windows)
     if found is None:
@@ -185,10 +196,12 @@ def venv_dir(profile):
 
 
 def venv_python(venv, windows):
+    """The Python executable inside the environment ``venv``."""
     return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
 
 
 def lock_file(profile, version):
+    """The lock file of ``profile`` for this Python ``version``."""
     return ROOT / "requirements" / "py{}.{}".format(*version[:2]) / "{}.txt".format(profile)
 
 
@@ -300,6 +313,7 @@ def ensure_environment(profile, windows):
 
 
 def run(args):
+    """Run ``args`` in the course folder; its exit status (130 on Ctrl-C)."""
     os.chdir(str(ROOT))
     try:
         return subprocess.call([str(a) for a in args])
@@ -323,6 +337,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
 
 
 def info(windows):
+    """Print which Python, lock and environment the course uses."""
     version = tuple(sys.version_info[:3])
     venv = venv_dir("dev")
     record = venv / LOCK_RECORD
@@ -337,6 +352,7 @@ def info(windows):
 
 
 def main(argv, windows=os.name == "nt"):
+    """Run the course command in ``argv``; the exit status."""
     command, rest = (argv[0], list(argv[1:])) if argv else ("help", [])
     if command not in COMMANDS and command not in ("lab", "info"):
         print(__doc__)
@@ -362,9 +378,12 @@ def main(argv, windows=os.name == "nt"):
             status = run([python, "tools/student_edition.py"])
             if status != 0:
                 return status
-            print("course.py: this is the student edition (student/, your work stays yours); the "
-                  "instructor's edition with solutions is notebooks/: python3 course.py lab "
-                  "--instructor", flush=True)
+            print(
+                "course.py: this is the student edition (student/, your work stays yours); the "
+                "instructor's edition with solutions is notebooks/: python3 course.py lab "
+                "--instructor",
+                flush=True,
+            )
             first = STUDENT_FIRST_NOTEBOOK
         rest = [first, *as_root, *rest]
     return run([python, *program, *rest])

@@ -37,6 +37,7 @@ again with a "prebuilt" cache: one cache built before the run, copied into every
 the student's server at one fixed path, as the course image does (deploy/Dockerfile bakes it into
 BRIAN_LABS_CACHE_DIR).
 """
+
 import argparse
 import json
 import os
@@ -65,10 +66,11 @@ import websocket
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import hub_links  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
 PROXY = OUT / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOKS = {"03": "notebooks/03_poisson_excitatory.ipynb", "05": "notebooks/05_balanced_ei.ipynb"}
-COURSE_DIR = hub_links.TARGET      # nbgitpuller's targetpath in each home
+COURSE_DIR = hub_links.TARGET  # nbgitpuller's targetpath in each home
 LOCALHOST = "127.0.0.1"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # The prebuilt cache's fixed path, as in the image (deploy/Dockerfile). Brian2's makefiles name the
@@ -78,20 +80,22 @@ IMAGE_CACHE = OUT / "image-cache"
 
 SPAWN_TIMEOUT_S = 300
 PULL_TIMEOUT_S = 180
-CELL_TIMEOUT_S = 600               # the whole Run All of one notebook
-MOVE_TIMEOUT_S = 60                # one slider release -> new figure
-STUDENT_TIMEOUT_S = 1500           # one student's whole session
-SAMPLE_INTERVAL_S = 0.25           # memory sampling
-FULL_DISK_FREE = 256 * 1024        # bytes left free in the full-disk home
+CELL_TIMEOUT_S = 600  # the whole Run All of one notebook
+MOVE_TIMEOUT_S = 60  # one slider release -> new figure
+STUDENT_TIMEOUT_S = 1500  # one student's whole session
+SAMPLE_INTERVAL_S = 0.25  # memory sampling
+FULL_DISK_FREE = 256 * 1024  # bytes left free in the full-disk home
 
 
 def free_port():
+    """A free TCP port on the loopback address."""
     with socket.socket() as s:
         s.bind((LOCALHOST, 0))
         return s.getsockname()[1]
 
 
 def now():
+    """Seconds on a monotonic clock."""
     return time.perf_counter()
 
 
@@ -112,11 +116,14 @@ class Hub:
         self.process = None
 
     def config(self):
+        """The text of the hub's jupyterhub_config.py: addresses, files, authenticator, spawner."""
         singleuser = Path(sys.executable).parent / "jupyterhub-singleuser"
         cmd, environment = [str(singleuser)], {}
         if self.cache_template is not None:
-            mount = (f'mount --bind "$HOME/.cache/brian-labs" {self.cache_template} && '
-                     f'exec {singleuser} "$@"')
+            mount = (
+                f'mount --bind "$HOME/.cache/brian-labs" {self.cache_template} && '
+                f'exec {singleuser} "$@"'
+            )
             cmd = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", mount, "sh"]
             environment = {"BRIAN_LABS_CACHE_DIR": str(self.cache_template)}
         return textwrap.dedent(f"""
@@ -146,17 +153,24 @@ class Hub:
             """)
 
     def __enter__(self):
+        """Start the hub and wait until it answers."""
         if not PROXY.exists():
-            raise SystemExit(f"{PROXY} is missing: run `npm install --prefix {OUT} "
-                             "configurable-http-proxy` first")
+            raise SystemExit(
+                f"{PROXY} is missing: run `npm install --prefix {OUT} "
+                "configurable-http-proxy` first"
+            )
         (self.dir / "jupyterhub_config.py").write_text(self.config())
         self.log = open(self.dir / "jupyterhub.log", "w")
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
         env.pop("BRIAN_LABS_CACHE_DIR", None)  # students get the default cache in their home
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "jupyterhub"), "-f", "jupyterhub_config.py"],
-            cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True)
+            cwd=self.dir,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
         deadline = now() + 90
         while now() < deadline:
             if self.process.poll() is not None:
@@ -170,13 +184,16 @@ class Hub:
         raise RuntimeError(f"jupyterhub did not answer within 90 s:\n{self.log_tail()}")
 
     def log_tail(self, lines=40):
+        """The last ``lines`` lines of the hub's log."""
         self.log.flush()
         return "\n".join((self.dir / "jupyterhub.log").read_text().splitlines()[-lines:])
 
     def api(self, method, path, **kwargs):
+        """A request to the hub's REST API with the admin token."""
         headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, f"{self.url}/hub/api{path}", headers=headers,
-                                timeout=60, **kwargs)
+        return requests.request(
+            method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kwargs
+        )
 
     def prepare_home(self, name):
         """Create the student's home (a full tmpfs for the full-disk fault; the prebuilt cache)."""
@@ -186,8 +203,9 @@ class Hub:
             size = 16 * 2**20
             if self.cache_template is not None:
                 size += directory_bytes(self.cache_template)
-            subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(home)],
-                           check=True)
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(home)], check=True
+            )
             self.mounts.append(home)
         if self.cache_template is not None:
             shutil.copytree(self.cache_template, home / ".cache" / "brian-labs", symlinks=True)
@@ -201,12 +219,14 @@ class Hub:
 
     def __exit__(self, *exc):
         # The hub stops the servers it spawned; then kill every process group left, by pid.
+        """Stop the hub and every process it left, then remove its folder."""
         groups = {os.getpgid(self.process.pid)} if self.process.poll() is None else set()
         for proc in psutil.process_iter(["pid", "cwd", "environ"]):
             try:
                 environ = proc.info["environ"] or {}
                 if str(self.homes) in environ.get("HOME", "") or (
-                        proc.info["cwd"] or "").startswith(str(self.dir)):
+                    proc.info["cwd"] or ""
+                ).startswith(str(self.dir)):
                     groups.add(os.getpgid(proc.pid))
             except (psutil.Error, ProcessLookupError):
                 continue
@@ -240,42 +260,61 @@ def decode(frame):
     if isinstance(frame, str):
         return json.loads(frame)
     count = struct.unpack("!I", frame[:4])[0]
-    offsets = list(struct.unpack(f"!{count}I", frame[4:4 * (count + 1)])) + [len(frame)]
-    msg = json.loads(frame[offsets[0]:offsets[1]].decode())
-    msg["buffers"] = [frame[offsets[i]:offsets[i + 1]] for i in range(1, count)]
+    offsets = [*list(struct.unpack(f"!{count}I", frame[4 : 4 * (count + 1)])), len(frame)]
+    msg = json.loads(frame[offsets[0] : offsets[1]].decode())
+    msg["buffers"] = [frame[offsets[i] : offsets[i + 1]] for i in range(1, count)]
     return msg
 
 
 class KernelRestarted(RuntimeError):
-    pass
+    """The server restarted a student's kernel."""
 
 
 class Channel:
     """One student's kernel websocket: send shell messages, wait for replies with deadlines."""
 
     def __init__(self, url, token, session):
-        self.ws = websocket.create_connection(url, header=[f"Authorization: token {token}"],
-                                              timeout=5, enable_multithread=True)
+        self.ws = websocket.create_connection(
+            url, header=[f"Authorization: token {token}"], timeout=5, enable_multithread=True
+        )
         self.session = session
         # Read the socket all the time, as a browser does: websocket-client answers the server's
         # pings only while reading, and an unanswered ping makes the server close the socket.
         self.inbox = queue.Queue()
         self.reader = threading.Thread(target=self.read, daemon=True)
         self.reader.start()
-        self.models = {}          # comm id -> widget state from comm_open
-        self.values = {}          # comm id -> the slider value this student last sent
-        self.errors = []          # error outputs seen on iopub
+        self.models = {}  # comm id -> widget state from comm_open
+        self.values = {}  # comm id -> the slider value this student last sent
+        self.errors = []  # error outputs seen on iopub
         self.restarted = False
 
     def send(self, msg_type, content):
+        """Send a shell message; its msg_id."""
         msg_id = uuid.uuid4().hex
-        header = dict(msg_id=msg_id, msg_type=msg_type, session=self.session, username="student",
-                      version="5.3", date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-        self.ws.send(json.dumps(dict(header=header, parent_header={}, metadata={},
-                                     content=content, channel="shell", buffers=[])))
+        header = dict(
+            msg_id=msg_id,
+            msg_type=msg_type,
+            session=self.session,
+            username="student",
+            version="5.3",
+            date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        )
+        self.ws.send(
+            json.dumps(
+                dict(
+                    header=header,
+                    parent_header={},
+                    metadata={},
+                    content=content,
+                    channel="shell",
+                    buffers=[],
+                )
+            )
+        )
         return msg_id
 
     def read(self):
+        """Queue every frame of the websocket until it closes or fails (in a thread)."""
         while True:
             try:
                 frame = self.ws.recv()
@@ -284,27 +323,33 @@ class Channel:
             except (OSError, websocket.WebSocketException) as error:
                 self.inbox.put(error)
                 return
-            if frame in ("", b""):   # a close frame
+            if frame in ("", b""):  # a close frame
                 self.inbox.put(ConnectionError("the server closed the kernel websocket"))
                 return
             self.inbox.put(frame)
 
     def receive(self, deadline):
+        """The next message before ``deadline``; raises if the websocket failed."""
         while now() < deadline:
             try:
                 frame = self.inbox.get(timeout=max(0.01, min(1.0, deadline - now())))
             except queue.Empty:
                 continue
             if isinstance(frame, Exception):
-                self.inbox.put(frame)   # every later receive sees it too
+                self.inbox.put(frame)  # every later receive sees it too
                 raise ConnectionError(f"kernel websocket: {frame}")
             msg = decode(frame)
             kind, content = msg.get("msg_type"), msg.get("content", {})
             if kind == "comm_open":
                 self.models[content["comm_id"]] = content.get("data", {}).get("state", {})
             elif kind == "error":
-                self.errors.append(dict(msg_id=msg.get("parent_header", {}).get("msg_id"),
-                                        ename=content.get("ename"), evalue=content.get("evalue")))
+                self.errors.append(
+                    dict(
+                        msg_id=msg.get("parent_header", {}).get("msg_id"),
+                        ename=content.get("ename"),
+                        evalue=content.get("evalue"),
+                    )
+                )
             elif kind == "status" and content.get("execution_state") in ("restarting", "dead"):
                 self.restarted = True
                 raise KernelRestarted(f"kernel {content['execution_state']}")
@@ -312,6 +357,7 @@ class Channel:
         raise TimeoutError("no message before the deadline")
 
     def close(self):
+        """Close the websocket, ignoring errors."""
         try:
             self.ws.close()
         except (OSError, websocket.WebSocketException):
@@ -320,43 +366,70 @@ class Channel:
 
 # -- one student ----------------------------------------------------------------------------------
 class Student:
+    """One simulated student: log in, spawn, open the notebook, Run All, move sliders."""
+
     def __init__(self, hub, name, notebook, moves, demo_moves, barrier, rng_seed, fault=None):
         self.hub, self.name, self.notebook = hub, name, notebook
         self.moves, self.demo_moves, self.barrier = moves, demo_moves, barrier
         self.rng = random.Random(rng_seed)
         self.fault = fault
-        self.record = dict(name=name, fault=fault, errors=[], lab_latencies_s=[],
-                           demo_latencies_s=[], server_pid=None, kernel_pids=[])
+        self.record = dict(
+            name=name,
+            fault=fault,
+            errors=[],
+            lab_latencies_s=[],
+            demo_latencies_s=[],
+            server_pid=None,
+            kernel_pids=[],
+        )
         self.server_url = f"{hub.url}/user/{name}"
         self.token = None
 
     def error(self, stage, message):
-        self.record["errors"].append(dict(stage=stage, message=str(message)[:500],
-                                          at_s=round(now() - self.started, 2)))
+        """Record an error of ``stage``."""
+        self.record["errors"].append(
+            dict(stage=stage, message=str(message)[:500], at_s=round(now() - self.started, 2))
+        )
 
     def get(self, path, **kwargs):
-        return requests.get(f"{self.server_url}{path}", timeout=60,
-                            headers={"Authorization": f"token {self.token}"}, **kwargs)
+        """A GET request to the student's server."""
+        return requests.get(
+            f"{self.server_url}{path}",
+            timeout=60,
+            headers={"Authorization": f"token {self.token}"},
+            **kwargs,
+        )
 
     def request(self, method, path, **kwargs):
-        return requests.request(method, f"{self.server_url}{path}", timeout=120,
-                                headers={"Authorization": f"token {self.token}"}, **kwargs)
+        """A request to the student's server."""
+        return requests.request(
+            method,
+            f"{self.server_url}{path}",
+            timeout=120,
+            headers={"Authorization": f"token {self.token}"},
+            **kwargs,
+        )
 
     # each step records its time or an error; a failed step ends the session
     def login(self):
+        """Log in to the hub as this student; records the time it took."""
         start = now()
         http = requests.Session()
         form = http.get(f"{self.hub.url}/hub/login", timeout=60)
         form.raise_for_status()
-        reply = http.post(f"{self.hub.url}/hub/login", timeout=60, allow_redirects=False,
-                          data=dict(username=self.name, password="any",
-                                    _xsrf=http.cookies.get("_xsrf", "")))
+        reply = http.post(
+            f"{self.hub.url}/hub/login",
+            timeout=60,
+            allow_redirects=False,
+            data=dict(username=self.name, password="any", _xsrf=http.cookies.get("_xsrf", "")),
+        )
         if reply.status_code != 302 or "jupyterhub-session-id" not in http.cookies:
             raise RuntimeError(f"login failed: HTTP {reply.status_code}")
         self.http = http
         self.record["login_s"] = now() - start
 
     def spawn(self):
+        """Start this student's server and wait until it answers; records the time."""
         start = now()
         self.hub.api("POST", f"/users/{self.name}/server").raise_for_status()
         deadline = now() + SPAWN_TIMEOUT_S
@@ -370,18 +443,27 @@ class Student:
         else:
             raise TimeoutError(f"server not ready after {SPAWN_TIMEOUT_S} s")
         self.record["spawn_s"] = now() - start
-        self.token = self.hub.api("POST", f"/users/{self.name}/tokens",
-                                  json=dict(note="classroom")).json()["token"]
+        self.token = self.hub.api(
+            "POST", f"/users/{self.name}/tokens", json=dict(note="classroom")
+        ).json()["token"]
         self.record["server_pid"] = server_pid(self.hub, self.name)
 
     def pull(self):
-        """Open the course's nbgitpuller link (tools/hub_links.py) in the browser session, then do
-        what its page does: read the pull's event stream to the end."""
+        """Open the course's nbgitpuller link in the browser session, as its page does.
+
+        Opens the link (tools/hub_links.py), then does what its page does: read the pull's event
+        stream to the end.
+        """
         start = now()
-        page = self.http.get(hub_links.link(self.hub.url, "notebooks", repo=str(ROOT),
-                                            branch=git_branch()), timeout=60)
-        if page.status_code != 200 or "/git-pull" not in page.url or \
-                'data-targetpath="brian-labs"' not in page.text:
+        page = self.http.get(
+            hub_links.link(self.hub.url, "notebooks", repo=str(ROOT), branch=git_branch()),
+            timeout=60,
+        )
+        if (
+            page.status_code != 200
+            or "/git-pull" not in page.url
+            or 'data-targetpath="brian-labs"' not in page.text
+        ):
             raise RuntimeError(f"the nbgitpuller link led to HTTP {page.status_code} {page.url}")
         query = dict(repo=str(ROOT), branch=git_branch(), targetpath=COURSE_DIR)
         reply = self.get("/git-pull/api", params=query, stream=True)
@@ -391,8 +473,9 @@ class Student:
             if line and line.startswith("data:"):
                 event = json.loads(line[5:])
                 if event.get("phase") == "error":
-                    raise RuntimeError(f"nbgitpuller: {event.get('message')}"
-                                       f" {event.get('output', '')[-300:]}")
+                    raise RuntimeError(
+                        f"nbgitpuller: {event.get('message')} {event.get('output', '')[-300:]}"
+                    )
                 if event.get("phase") == "finished":
                     finished = True
                     break
@@ -409,10 +492,16 @@ class Student:
             raise RuntimeError(f"the link's urlpath {path!r} gave HTTP {opened.status_code}")
 
     def open_notebook(self):
+        """Start a kernel session for the notebook; records the time."""
         start = now()
         path = f"{COURSE_DIR}/{self.notebook}"
-        reply = self.request("POST", "/api/sessions", json=dict(
-            path=path, name=Path(path).name, type="notebook", kernel=dict(name="python3")))
+        reply = self.request(
+            "POST",
+            "/api/sessions",
+            json=dict(
+                path=path, name=Path(path).name, type="notebook", kernel=dict(name="python3")
+            ),
+        )
         reply.raise_for_status()
         self.kernel_id = reply.json()["kernel"]["id"]
         self.connect()
@@ -421,9 +510,13 @@ class Student:
         self.nb, self.path = nb, path
 
     def connect(self):
+        """Open the kernel websocket and wait for the kernel to answer."""
         ws_url = self.server_url.replace("http://", "ws://")
-        self.channel = Channel(f"{ws_url}/api/kernels/{self.kernel_id}/channels"
-                               f"?session_id={uuid.uuid4().hex}", self.token, uuid.uuid4().hex)
+        self.channel = Channel(
+            f"{ws_url}/api/kernels/{self.kernel_id}/channels?session_id={uuid.uuid4().hex}",
+            self.token,
+            uuid.uuid4().hex,
+        )
         try:
             msg_id = self.channel.send("kernel_info_request", {})
             deadline = now() + 120
@@ -442,24 +535,42 @@ class Student:
         cells = [c for c in self.nb["cells"] if c["cell_type"] == "code"]
         pending = {}
         for cell in cells:
-            msg_id = self.channel.send("execute_request", dict(
-                code=cell["source"], silent=False, store_history=True, user_expressions={},
-                allow_stdin=False, stop_on_error=False))
+            msg_id = self.channel.send(
+                "execute_request",
+                dict(
+                    code=cell["source"],
+                    silent=False,
+                    store_history=True,
+                    user_expressions={},
+                    allow_stdin=False,
+                    stop_on_error=False,
+                ),
+            )
             pending[msg_id] = cell
         outputs = {msg_id: [] for msg_id in pending}
-        expected_errors = {m for m, c in pending.items()
-                           if "raises-exception" in c.get("metadata", {}).get("tags", [])}
+        expected_errors = {
+            m
+            for m, c in pending.items()
+            if "raises-exception" in c.get("metadata", {}).get("tags", [])
+        }
         deadline = now() + CELL_TIMEOUT_S
         cpu_before = self.kernel_cpu_s()
         replies = 0
         while replies < len(pending):
             msg = self.channel.receive(deadline)
             parent = msg.get("parent_header", {}).get("msg_id")
-            if msg.get("channel") == "shell" and msg["msg_type"] == "execute_reply" \
-                    and parent in pending:
+            if (
+                msg.get("channel") == "shell"
+                and msg["msg_type"] == "execute_reply"
+                and parent in pending
+            ):
                 replies += 1
-            elif parent in outputs and msg["msg_type"] in ("stream", "display_data",
-                                                             "execute_result", "error"):
+            elif parent in outputs and msg["msg_type"] in (
+                "stream",
+                "display_data",
+                "execute_result",
+                "error",
+            ):
                 output = dict(output_type=msg["msg_type"], **msg["content"])
                 output.pop("transient", None)
                 if msg["msg_type"] == "stream":
@@ -469,8 +580,11 @@ class Student:
         cpu_after = self.kernel_cpu_s()
         if cpu_before is not None and cpu_after is not None:
             self.record[label.replace("_s", "_kernel_cpu_s")] = cpu_after - cpu_before
-        unexpected = [e for e in self.channel.errors
-                      if e["msg_id"] in pending and e["msg_id"] not in expected_errors]
+        unexpected = [
+            e
+            for e in self.channel.errors
+            if e["msg_id"] in pending and e["msg_id"] not in expected_errors
+        ]
         for e in unexpected:
             self.error("run_all", f"{e['ename']}: {e['evalue']}")
         self.channel.errors.clear()
@@ -481,16 +595,23 @@ class Student:
     def save(self):
         """PUT the notebook with its outputs, as JupyterLab's save does."""
         start = now()
-        reply = self.request("PUT", f"/api/contents/{quote(self.path)}",
-                             json=dict(type="notebook", format="json", content=self.nb))
+        reply = self.request(
+            "PUT",
+            f"/api/contents/{quote(self.path)}",
+            json=dict(type="notebook", format="json", content=self.nb),
+        )
         if not reply.ok:
             raise RuntimeError(f"save failed: HTTP {reply.status_code} {reply.text[:200]}")
         self.record["save_s"] = now() - start
 
     def explorer_models(self):
+        """The explorer's slider models and its image model, from the widget state."""
         models = self.channel.models
-        sliders = {m["description"]: (comm_id, m) for comm_id, m in models.items()
-                   if m.get("_model_name") in ("FloatSliderModel", "IntSliderModel")}
+        sliders = {
+            m["description"]: (comm_id, m)
+            for comm_id, m in models.items()
+            if m.get("_model_name") in ("FloatSliderModel", "IntSliderModel")
+        }
         images = [comm_id for comm_id, m in models.items() if m.get("_model_name") == "ImageModel"]
         if not sliders or not images:
             raise RuntimeError("the explorer's widgets were not opened (no slider or image model)")
@@ -502,22 +623,34 @@ class Student:
         steps = round((model["max"] - model["min"]) / model["step"])
         # a release at the slider's current value changes nothing, so no figure follows
         current = self.channel.values.get(comm_id, model["value"])
-        step = self.rng.choice([k for k in range(steps + 1)
-                                if abs(model["min"] + model["step"] * k - current)
-                                > model["step"] / 2])
+        step = self.rng.choice(
+            [
+                k
+                for k in range(steps + 1)
+                if abs(model["min"] + model["step"] * k - current) > model["step"] / 2
+            ]
+        )
         value = model["min"] + model["step"] * step
         if model["_model_name"] == "IntSliderModel":
             value = int(value)
         start = now()
-        self.channel.send("comm_msg", dict(comm_id=comm_id, data=dict(
-            method="update", state=dict(value=value), buffer_paths=[])))
+        self.channel.send(
+            "comm_msg",
+            dict(
+                comm_id=comm_id,
+                data=dict(method="update", state=dict(value=value), buffer_paths=[]),
+            ),
+        )
         self.channel.values[comm_id] = value
         deadline = now() + MOVE_TIMEOUT_S
         while True:
             msg = self.channel.receive(deadline)
             content = msg.get("content", {})
-            if msg["msg_type"] == "comm_msg" and content.get("comm_id") == image \
-                    and content.get("data", {}).get("method") == "update":
+            if (
+                msg["msg_type"] == "comm_msg"
+                and content.get("comm_id") == image
+                and content.get("data", {}).get("method") == "update"
+            ):
                 if not msg.get("buffers") or msg["buffers"][0][:8] != PNG_MAGIC:
                     raise RuntimeError("the figure update carried no PNG")
                 return now() - start
@@ -525,6 +658,7 @@ class Student:
                 raise RuntimeError(f"the explorer reported an error: {content['data']['state']}")
 
     def kernel_cpu_s(self):
+        """CPU seconds of the kernel and its finished children, or None."""
         try:
             times = psutil.Process(self.record["kernel_pids"][-1]).cpu_times()
             # the kernel and its finished children (the explorer's compiler and make)
@@ -533,6 +667,7 @@ class Student:
             return None
 
     def slider_phase(self, count, key, demo):
+        """Move sliders ``count`` times, recording each latency under ``key``."""
         sliders, image = self.explorer_models()
         cpu_before, moved = self.kernel_cpu_s(), len(self.record[key])
         for i in range(count):
@@ -540,7 +675,7 @@ class Student:
                 left = STUDENT_TIMEOUT_S - (now() - self.started)
                 self.barrier.wait(timeout=max(left, 1) if i == 0 else MOVE_TIMEOUT_S * 2)
             else:
-                time.sleep(self.rng.uniform(1.0, 5.0))          # think-time
+                time.sleep(self.rng.uniform(1.0, 5.0))  # think-time
             if self.fault == "kill-kernel" and not demo and i == count // 2:
                 self.kill_kernel()
             try:
@@ -552,22 +687,29 @@ class Student:
             except (RuntimeError, TimeoutError) as error:
                 self.error(key, f"slider move {i + 1}: {error} ({self.kernel_state()})")
         cpu_after, moved = self.kernel_cpu_s(), len(self.record[key]) - moved
-        if cpu_before is not None and cpu_after is not None and moved and \
-                "killed_kernel_at_s" not in self.record:
+        if (
+            cpu_before is not None
+            and cpu_after is not None
+            and moved
+            and "killed_kernel_at_s" not in self.record
+        ):
             # kernel CPU per slider move (simulate + draw + messaging)
-            self.record[key.replace("latencies_s", "cpu_per_move_s")] = \
-                (cpu_after - cpu_before) / moved
+            self.record[key.replace("latencies_s", "cpu_per_move_s")] = (
+                cpu_after - cpu_before
+            ) / moved
 
     def kernel_state(self):
         """What the server says about the kernel (for error messages)."""
         try:
             kernel = self.get(f"/api/kernels/{self.kernel_id}").json()
             return f"kernel {kernel.get('execution_state')}, pid alive: " + ", ".join(
-                f"{pid} {psutil.pid_exists(pid)}" for pid in self.record["kernel_pids"])
+                f"{pid} {psutil.pid_exists(pid)}" for pid in self.record["kernel_pids"]
+            )
         except (requests.RequestException, ValueError) as error:
             return f"kernel state unknown: {error}"
 
     def kill_kernel(self):
+        """Kill the kernel with SIGKILL (the kill-kernel fault)."""
         pid = self.record["kernel_pids"][-1]
         self.record["killed_kernel_at_s"] = round(now() - self.started, 2)
         os.kill(pid, signal.SIGKILL)
@@ -577,7 +719,7 @@ class Student:
         start = now()
         self.channel.close()
         deadline = now() + 120
-        while now() < deadline:   # the server restarts the kernel; wait until it answers
+        while now() < deadline:  # the server restarts the kernel; wait until it answers
             try:
                 self.connect()
                 break
@@ -587,10 +729,12 @@ class Student:
         self.record["recovery_s"] = now() - start
 
     def leave_demo_barrier(self):
+        """Let the others go on without this student at the live demo."""
         if self.barrier is not None:
-            self.barrier.abort()   # the others must not wait for a student who failed
+            self.barrier.abort()  # the others must not wait for a student who failed
 
     def run(self):
+        """The whole session, stage by stage; errors are recorded, not raised."""
         self.started = now()
         stage = "login"
         try:
@@ -633,19 +777,28 @@ def uptime():
 
 
 def directory_bytes(folder):
+    """Total size of the files under ``folder``."""
     return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
 
 
 def git_branch():
-    return subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    """The repository's current branch."""
+    return subprocess.run(
+        ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def server_pid(hub, name):
+    """The pid of the student's single-user server, or None."""
     for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
         try:
             if (proc.info["environ"] or {}).get("JUPYTERHUB_USER") == name and any(
-                    "jupyterhub-singleuser" in part for part in proc.info["cmdline"] or []):
+                "jupyterhub-singleuser" in part for part in proc.info["cmdline"] or []
+            ):
                 return proc.pid
         except psutil.Error:
             continue
@@ -653,16 +806,23 @@ def server_pid(hub, name):
 
 
 def kernel_pids(server):
+    """The pids of the kernels the server ``server`` runs."""
     try:
-        return [p.pid for p in psutil.Process(server).children()
-                if any("ipykernel" in part for part in p.cmdline())]
+        return [
+            p.pid
+            for p in psutil.Process(server).children()
+            if any("ipykernel" in part for part in p.cmdline())
+        ]
     except (psutil.Error, TypeError):
         return []
 
 
 def non_loopback_listeners(hub):
-    """Listening sockets of the hub's process tree (hub, proxy, servers, kernels) that are not on
-    a loopback address: should be none. Returns {"listening": count, "exposed": [...]}."""
+    """Listening sockets of the hub's process tree that are not on a loopback address.
+
+    The tree is the hub, proxy, servers and kernels; there should be none. Returns {"listening":
+    count, "exposed": [...]}.
+    """
     try:
         tree = [psutil.Process(hub.process.pid)]
         tree += tree[0].children(recursive=True)
@@ -693,6 +853,7 @@ class Sampler(threading.Thread):
         self.cpu = {}
 
     def run(self):
+        """Sample every student's processes until stopped or past the deadline."""
         while not self.stop.is_set() and now() < self.deadline:
             for student in self.students:
                 self.sample(student.record)
@@ -700,27 +861,31 @@ class Sampler(threading.Thread):
             self.stop.wait(SAMPLE_INTERVAL_S)
 
     def sample(self, record):
+        """Update one student's peak memory and CPU figures."""
         pid = record.get("server_pid")
         if not pid:
             return
         try:
             server = psutil.Process(pid)
-            record["peak_server_rss_mb"] = max(record.get("peak_server_rss_mb", 0),
-                                               server.memory_info().rss / 2**20)
+            record["peak_server_rss_mb"] = max(
+                record.get("peak_server_rss_mb", 0), server.memory_info().rss / 2**20
+            )
             tree_rss = server.memory_info().rss
             cpu = server.cpu_times()
-            record["server_cpu_s"] = cpu.user + cpu.system   # the server process alone
+            record["server_cpu_s"] = cpu.user + cpu.system  # the server process alone
             cpu_s = cpu.user + cpu.system + cpu.children_user + cpu.children_system
             for child in server.children(recursive=True):
                 try:
                     rss = child.memory_info().rss
                     tree_rss += rss
                     if child.pid in record["kernel_pids"]:
-                        record["peak_kernel_rss_mb"] = max(record.get("peak_kernel_rss_mb", 0),
-                                                           rss / 2**20)
+                        record["peak_kernel_rss_mb"] = max(
+                            record.get("peak_kernel_rss_mb", 0), rss / 2**20
+                        )
                     times = child.cpu_times()
-                    cpu_s += times.user + times.system + times.children_user \
-                        + times.children_system
+                    cpu_s += (
+                        times.user + times.system + times.children_user + times.children_system
+                    )
                 except psutil.Error:
                     continue
             record["peak_tree_rss_mb"] = max(record.get("peak_tree_rss_mb", 0), tree_rss / 2**20)
@@ -738,17 +903,24 @@ def prebuilt_cache(notebook):
         return IMAGE_CACHE
     import nbformat
     from nbclient import NotebookClient
+
     nb = nbformat.read(ROOT / notebook, as_version=4)
     os.environ["BRIAN_LABS_CACHE_DIR"] = str(IMAGE_CACHE)
     try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(ROOT / "notebooks")}},
+        ).execute()
     finally:
         del os.environ["BRIAN_LABS_CACHE_DIR"]
     return IMAGE_CACHE
 
 
 def run_class(count, args, cache, deadline):
+    """Run a class of ``count`` students on a fresh hub; the run's record."""
     faults = {}
     if count >= 2:
         for i, fault in enumerate(args.faults):
@@ -763,10 +935,19 @@ def run_class(count, args, cache, deadline):
             hub.prepare_home(name)
         demo_group = [n for n in names if faults.get(n) is None]
         barrier = threading.Barrier(len(demo_group)) if demo_group else None
-        students = [Student(hub, name, notebook, args.moves, args.demo_moves,
-                            barrier if name in demo_group else None, rng_seed=args.seed + i,
-                            fault=faults.get(name))
-                    for i, name in enumerate(names)]
+        students = [
+            Student(
+                hub,
+                name,
+                notebook,
+                args.moves,
+                args.demo_moves,
+                barrier if name in demo_group else None,
+                rng_seed=args.seed + i,
+                fault=faults.get(name),
+            )
+            for i, name in enumerate(names)
+        ]
         for student in students:
             if student.barrier is None:
                 student.demo_moves = 0
@@ -779,27 +960,46 @@ def run_class(count, args, cache, deadline):
         stop_at = min(start + STUDENT_TIMEOUT_S, deadline)
         for thread in threads:
             thread.join(timeout=max(1, stop_at - now()))
-        for student, thread in zip(students, threads):
+        for student, thread in zip(students, threads, strict=True):
             if thread.is_alive():
-                student.error("session", f"still running after {stop_at - start:.0f} s "
-                                         "(stopped with the hub)")
+                student.error(
+                    "session",
+                    f"still running after {stop_at - start:.0f} s (stopped with the hub)",
+                )
         sampler.stop.set()
         sampler.join(timeout=10)
         exposed = non_loopback_listeners(hub)
         wall = now() - start
-        hub_rss = sum(p.memory_info().rss for p in [psutil.Process(hub.process.pid)]
-                      + psutil.Process(hub.process.pid).children(recursive=True)
-                      if p.pid not in [s.record["server_pid"] for s in students]
-                      and not any(p.pid in s.record["kernel_pids"] for s in students)) / 2**20
+        hub_rss = (
+            sum(
+                p.memory_info().rss
+                for p in [
+                    psutil.Process(hub.process.pid),
+                    *psutil.Process(hub.process.pid).children(recursive=True),
+                ]
+                if p.pid not in [s.record["server_pid"] for s in students]
+                and not any(p.pid in s.record["kernel_pids"] for s in students)
+            )
+            / 2**20
+        )
     records = [s.record for s in students]
-    return dict(students=count, cache=cache, notebook=notebook, wall_s=wall,
-                load_average_before=load_before, load_average_after=os.getloadavg(),
-                memory_used_increase_mb=(sampler.peak_used - sampler.baseline_used) / 2**20,
-                hub_and_proxy_rss_mb=hub_rss, listeners=exposed,
-                summary=summarise(records), records=records)
+    return dict(
+        students=count,
+        cache=cache,
+        notebook=notebook,
+        wall_s=wall,
+        load_average_before=load_before,
+        load_average_after=os.getloadavg(),
+        memory_used_increase_mb=(sampler.peak_used - sampler.baseline_used) / 2**20,
+        hub_and_proxy_rss_mb=hub_rss,
+        listeners=exposed,
+        summary=summarise(records),
+        records=records,
+    )
 
 
 def percentile(values, q):
+    """The ``q`` quantile of ``values`` (nearest rank), or None if empty."""
     if not values:
         return None
     ordered = sorted(values)
@@ -812,16 +1012,23 @@ def summarise(records):
 
     def values(key):
         return [r[key] for r in healthy if r.get(key) is not None]
+
     lab = [x for r in healthy for x in r["lab_latencies_s"]]
     demo = [x for r in healthy for x in r["demo_latencies_s"]]
-    per_student = [r["peak_server_rss_mb"] + r["peak_kernel_rss_mb"] for r in healthy
-                   if "peak_server_rss_mb" in r and "peak_kernel_rss_mb" in r]
+    per_student = [
+        r["peak_server_rss_mb"] + r["peak_kernel_rss_mb"]
+        for r in healthy
+        if "peak_server_rss_mb" in r and "peak_kernel_rss_mb" in r
+    ]
     return dict(
         healthy_students=len(healthy),
         healthy_errors=sum(len(r["errors"]) for r in healthy),
-        lab_latency_median_s=percentile(lab, 0.5), lab_latency_p90_s=percentile(lab, 0.9),
-        demo_latency_median_s=percentile(demo, 0.5), demo_latency_p90_s=percentile(demo, 0.9),
-        lab_moves=len(lab), demo_moves=len(demo),
+        lab_latency_median_s=percentile(lab, 0.5),
+        lab_latency_p90_s=percentile(lab, 0.9),
+        demo_latency_median_s=percentile(demo, 0.5),
+        demo_latency_p90_s=percentile(demo, 0.9),
+        lab_moves=len(lab),
+        demo_moves=len(demo),
         run_all_median_s=percentile(values("run_all_s"), 0.5),
         run_all_max_s=max(values("run_all_s"), default=None),
         spawn_median_s=percentile(values("spawn_s"), 0.5),
@@ -832,26 +1039,42 @@ def summarise(records):
         run_all_kernel_cpu_median_s=percentile(values("run_all_kernel_cpu_s"), 0.5),
         lab_cpu_per_move_median_s=percentile(values("lab_cpu_per_move_s"), 0.5),
         demo_cpu_per_move_median_s=percentile(values("demo_cpu_per_move_s"), 0.5),
-        faults={r["name"]: dict(fault=r["fault"], errors=r["errors"]) for r in records
-                if r["fault"]},
+        faults={
+            r["name"]: dict(fault=r["fault"], errors=r["errors"]) for r in records if r["fault"]
+        },
     )
 
 
 def main(argv=None):
+    """Run the class sizes asked for and write the results; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", default="1,5,10,20",
-                        help="comma-separated class sizes, each run on a fresh hub")
+    parser.add_argument(
+        "--students",
+        default="1,5,10,20",
+        help="comma-separated class sizes, each run on a fresh hub",
+    )
     parser.add_argument("--notebook", choices=sorted(NOTEBOOKS), default="03")
     parser.add_argument("--moves", type=int, default=10, help="lab-mode slider moves per student")
-    parser.add_argument("--demo-moves", type=int, default=5,
-                        help="live-demo slider moves (all students at once)")
-    parser.add_argument("--prebuilt", default="",
-                        help="class sizes to measure again with the prebuilt cache, e.g. 5,20")
-    parser.add_argument("--faults", default="kill-kernel,full-disk",
-                        help="faults for the last students of each class of >= 2 ('' for none)")
+    parser.add_argument(
+        "--demo-moves", type=int, default=5, help="live-demo slider moves (all students at once)"
+    )
+    parser.add_argument(
+        "--prebuilt",
+        default="",
+        help="class sizes to measure again with the prebuilt cache, e.g. 5,20",
+    )
+    parser.add_argument(
+        "--faults",
+        default="kill-kernel,full-disk",
+        help="faults for the last students of each class of >= 2 ('' for none)",
+    )
     parser.add_argument("--seed", type=int, default=2718, help="think-times and slider values")
-    parser.add_argument("--budget-min", type=float, default=20,
-                        help="stop (and skip the remaining class sizes) after this many minutes")
+    parser.add_argument(
+        "--budget-min",
+        type=float,
+        default=20,
+        help="stop (and skip the remaining class sizes) after this many minutes",
+    )
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "classroom.json"))
     args = parser.parse_args(argv)
     args.faults = [f for f in args.faults.split(",") if f]
@@ -860,16 +1083,19 @@ def main(argv=None):
         parser.error(f"unknown fault(s): {', '.join(sorted(unknown))}")
     sizes = [int(n) for n in args.students.split(",")]
     prebuilt = [int(n) for n in args.prebuilt.split(",") if n]
-    if not 0 < args.moves <= 50 or not 0 <= args.demo_moves <= 50 or not all(
-            0 < n <= 60 for n in sizes + prebuilt):
+    if (
+        not 0 < args.moves <= 50
+        or not 0 <= args.demo_moves <= 50
+        or not all(0 < n <= 60 for n in sizes + prebuilt)
+    ):
         parser.error("class sizes must be 1..60 and moves 1..50")
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.time()
     uptime_start = uptime()
-    deadline = now() + 60 * args.budget_min - 60   # a minute for the last hub to stop
+    deadline = now() + 60 * args.budget_min - 60  # a minute for the last hub to stop
     runs, skipped = [], []
     plan = [(n, "cold") for n in sizes] + [(n, "prebuilt") for n in prebuilt]
-    plan.sort(key=lambda item: item[0])   # both caches of a size in a row: similar machine load
+    plan.sort(key=lambda item: item[0])  # both caches of a size in a row: similar machine load
     for count, cache in plan:
         if now() > deadline - 30:
             skipped.append(dict(students=count, cache=cache))
@@ -877,22 +1103,36 @@ def main(argv=None):
         print(f"classroom: {count} student(s), {cache} cache ...", flush=True)
         run = run_class(count, args, cache, deadline)
         s = run["summary"]
-        print(f"  wall {run['wall_s']:.0f} s, Run All median {s['run_all_median_s']}, "
-              f"lab p50/p90 {s['lab_latency_median_s']}/{s['lab_latency_p90_s']}, demo "
-              f"p50/p90 {s['demo_latency_median_s']}/{s['demo_latency_p90_s']}, "
-              f"errors {s['healthy_errors']}, faults {s['faults']}", flush=True)
+        print(
+            f"  wall {run['wall_s']:.0f} s, Run All median {s['run_all_median_s']}, "
+            f"lab p50/p90 {s['lab_latency_median_s']}/{s['lab_latency_p90_s']}, demo "
+            f"p50/p90 {s['demo_latency_median_s']}/{s['demo_latency_p90_s']}, "
+            f"errors {s['healthy_errors']}, faults {s['faults']}",
+            flush=True,
+        )
         runs.append(run)
     result = dict(
-        command="python benchmarks/classroom.py " + " ".join(sys.argv[1:] if argv is None
-                                                            else argv),
+        command="python benchmarks/classroom.py "
+        + " ".join(sys.argv[1:] if argv is None else argv),
         started_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         duration_s=time.time() - started,
-        machine=dict(cpus=os.cpu_count(), memory_gb=psutil.virtual_memory().total / 2**30,
-                     uptime_start=uptime_start, uptime_end=uptime()),
-        settings=dict(notebook=NOTEBOOKS[args.notebook], moves=args.moves,
-                      demo_moves=args.demo_moves, think_time_s=[1.0, 5.0],
-                      faults=args.faults, widget_protocol="comm_msg update over the websocket"),
-        runs=runs, skipped_for_time=skipped)
+        machine=dict(
+            cpus=os.cpu_count(),
+            memory_gb=psutil.virtual_memory().total / 2**30,
+            uptime_start=uptime_start,
+            uptime_end=uptime(),
+        ),
+        settings=dict(
+            notebook=NOTEBOOKS[args.notebook],
+            moves=args.moves,
+            demo_moves=args.demo_moves,
+            think_time_s=[1.0, 5.0],
+            faults=args.faults,
+            widget_protocol="comm_msg update over the websocket",
+        ),
+        runs=runs,
+        skipped_for_time=skipped,
+    )
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
     print(f"classroom: wrote {args.out} in {result['duration_s']:.0f} s")
     return 0

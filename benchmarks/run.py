@@ -1,34 +1,35 @@
 """Benchmark every explorer and every notebook of the course.
 
     python3 course.py bench            # full: all notebooks, numpy and Cython baselines
-    python3 course.py bench --quick    # CI: the example notebook only, 5 slider changes, numpy baseline
+    python3 course.py bench --quick    # CI: the example notebook, 5 slider changes, numpy baseline
     python3 course.py bench 05_ 03_    # only notebooks whose file name contains one of these words
                                        # (their rows replace those in an existing results.json)
 
 For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
 
-1. **cold** (the course's defaults: numpy target, fast explorers on) with EMPTY caches: the Cython cache
-   (``CYTHON_CACHE_DIR``) and the standalone builds (``BRIAN_LABS_CACHE_DIR``) point to a new temporary
-   directory. ``cold_s`` is the wall time of executing all cells ("Run All"; the kernel start, ~1 s, is
-   not included). Then every :class:`labutils.Explorer` alive in the kernel gets N slider changes (each
-   slider in turn, to values spread over its range); ``median_ms`` is the median of
-   ``explorer.timings[...]["total_s"]`` (simulate + draw) over those changes.
-2. **numpy baseline**: the same notebook with ``BRIAN_LABS_FAST=off`` (StandaloneModel falls back to
-   the runtime device) and ``BRIAN_LABS_TARGET=numpy``: the same model run the plain way.
-3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a persistent
-   Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the second pass is
-   timed, so this is *warm* Cython.
+1. **cold** (the course's defaults: numpy target, fast explorers on) with EMPTY caches: the
+   Cython cache (``CYTHON_CACHE_DIR``) and the standalone builds (``BRIAN_LABS_CACHE_DIR``) point
+   to a new temporary directory. ``cold_s`` is the wall time of executing all cells ("Run All";
+   the kernel start, ~1 s, is not included). Then every :class:`labutils.Explorer` alive in the
+   kernel gets N slider changes (each slider in turn, to values spread over its range);
+   ``median_ms`` is the median of ``explorer.timings[...]["total_s"]`` (simulate + draw) over
+   those changes.
+2. **numpy baseline**: the same notebook with ``BRIAN_LABS_FAST=off`` (StandaloneModel falls back
+   to the runtime device) and ``BRIAN_LABS_TARGET=numpy``: the same model run the plain way.
+3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a
+   persistent Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the
+   second pass is timed, so this is *warm* Cython.
 
-Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json (--quick):
-``{"explorers": {"<notebook>:<explorer>": {"median_ms", "numpy_ms", "cython_ms"}},
+Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json
+(--quick): ``{"explorers": {"<notebook>:<explorer>": {"median_ms", "numpy_ms", "cython_ms"}},
 "notebooks": {"<notebook file>": {"cold_s"}}}``. Exits non-zero if a notebook cell failed or a
 notebook run found no explorer where one was expected (the example notebook).
 """
+
 import argparse
 import json
 import math
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -54,7 +55,8 @@ def _cpu():
 
 def _bench_explorers(changes, passes):
     # explorers bound to a name in the notebook; else any alive (e.g. displayed without a name)
-    named = {k: v for k, v in globals().items() if isinstance(v, _lu.Explorer) and not k.startswith('_')}
+    named = {k: v for k, v in globals().items()
+             if isinstance(v, _lu.Explorer) and not k.startswith('_')}
     if not named:
         named = {f'explorer{i}': o for i, o in enumerate(o for o in _gc.get_objects()
                                                           if isinstance(o, _lu.Explorer))}
@@ -95,32 +97,48 @@ _bench_explorers(CHANGES, PASSES)
 
 
 # CPU seconds of the kernel and its finished children (make, g++, the standalone binaries).
-CPU_CLOCK = ("import resource as _r, time as _t; _c = _r.getrusage(_r.RUSAGE_CHILDREN); "
-             "print('BENCH-CPU', _t.process_time() + _c.ru_utime + _c.ru_stime)")
+CPU_CLOCK = (
+    "import resource as _r, time as _t; _c = _r.getrusage(_r.RUSAGE_CHILDREN); "
+    "print('BENCH-CPU', _t.process_time() + _c.ru_utime + _c.ru_stime)"
+)
 
 
 def discover(words, quick):
-    notebooks = [EXAMPLE] if quick else sorted((ROOT / "notebooks").glob("*.ipynb")) + [EXAMPLE]
+    """The notebooks to benchmark (the example only with ``quick``), filtered by ``words``."""
+    notebooks = [EXAMPLE] if quick else [*sorted((ROOT / "notebooks").glob("*.ipynb")), EXAMPLE]
     if words:
         notebooks = [nb for nb in notebooks if any(w in nb.name for w in words)]
     return notebooks
 
 
 def execute(path, env, changes, passes, timeout=900):
-    """Run the notebook in a fresh kernel with extra environment variables; return
-    (seconds for all cells, {explorer: timings}, [errors])."""
+    """Run the notebook in a fresh kernel with extra environment variables.
+
+    Return (seconds for all cells, {explorer: timings}, [errors]).
+    """
     env = dict(env, PYTHONFAULTHANDLER="1")  # a crashing kernel prints its Python stack
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         errors = []
         try:
             return _execute_cells(client, nb, changes, passes, errors)
-        except DeadKernelError as error:  # report it with the others; the remaining notebooks still run
-            return float("nan"), {}, errors + [f"kernel died ({error}); see the kernel's stderr above"]
+        except (
+            DeadKernelError
+        ) as error:  # report it with the others; the remaining notebooks still run
+            return (
+                float("nan"),
+                {},
+                [*errors, f"kernel died ({error}); see the kernel's stderr above"],
+            )
     finally:
         for key, value in saved.items():
             if value is None:
@@ -136,39 +154,56 @@ def _execute_cells(client, nb, changes, passes, errors):
         start = time.perf_counter()
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
-            if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", []):
-                errors += [f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
-                           for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get(
+                "tags", []
+            ):
+                errors += [
+                    f"cell {index}: {o.get('ename')}: {o.get('evalue')}"
+                    for o in cell.get("outputs", [])
+                    if o.get("output_type") == "error"
+                ]
         seconds = time.perf_counter() - start
         client.execute_cell(clocks[1], 0, store_history=False)
-        probe = nbformat.v4.new_code_cell(PROBE.replace("CHANGES", str(changes))
-                                          .replace("PASSES", str(passes)))
+        probe = nbformat.v4.new_code_cell(
+            PROBE.replace("CHANGES", str(changes)).replace("PASSES", str(passes))
+        )
         nb.cells.append(probe)
         client.execute_cell(probe, len(nb.cells) - 1)
-    explorers, cpu = {}, [float(o["text"].split()[-1]) for c in clocks for o in c.get("outputs", [])
-                            if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")]
+    explorers, cpu = (
+        {},
+        [
+            float(o["text"].split()[-1])
+            for c in clocks
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and "BENCH-CPU" in o.get("text", "")
+        ],
+    )
     for output in probe.get("outputs", []):
         if output.get("output_type") == "error":
             errors.append(f"explorer probe: {output.get('ename')}: {output.get('evalue')}")
         for line in output.get("text", "").splitlines():
             if line.startswith("BENCH-JSON"):
-                explorers = json.loads(line[len("BENCH-JSON"):])
+                explorers = json.loads(line[len("BENCH-JSON") :])
     errors += explorers.pop("__errors__", [])
     if len(cpu) >= 2:
         explorers["__cpu_s__"] = cpu[-1] - cpu[0]
     return seconds, explorers, errors
 
 
-
-
 def fmt(x, spec):
+    """``x`` formatted with ``spec``, or a dash for a missing value."""
     return "–" if x is None else format(x, spec)
 
 
 def main(argv=None):
+    """Benchmark the chosen notebooks, print the table and write the results; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("words", nargs="*", help="only notebooks whose file name contains one of these")
-    parser.add_argument("--quick", action="store_true", help="CI mode: example notebook, 5 changes")
+    parser.add_argument(
+        "words", nargs="*", help="only notebooks whose file name contains one of these"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="CI mode: example notebook, 5 changes"
+    )
     parser.add_argument("--changes", type=int, default=None, help="slider changes per explorer")
     parser.add_argument("--no-cython", action="store_true", help="skip the Cython baseline")
     args = parser.parse_args(argv)
@@ -181,12 +216,18 @@ def main(argv=None):
         label = path.stem
         print(f"== {path.relative_to(ROOT)}", flush=True)
         with tempfile.TemporaryDirectory(prefix="brian-labs-bench-") as tmp:
-            cold_env = {"CYTHON_CACHE_DIR": str(Path(tmp) / "cython"),
-                        "BRIAN_LABS_CACHE_DIR": str(Path(tmp) / "labs"),
-                        "BRIAN_LABS_FAST": "on", "BRIAN_LABS_TARGET": "numpy"}
+            cold_env = {
+                "CYTHON_CACHE_DIR": str(Path(tmp) / "cython"),
+                "BRIAN_LABS_CACHE_DIR": str(Path(tmp) / "labs"),
+                "BRIAN_LABS_FAST": "on",
+                "BRIAN_LABS_TARGET": "numpy",
+            }
             cold_s, fast, errors = execute(path, cold_env, changes, 1)
             cold_cpu[path.name] = fast.pop("__cpu_s__", None)
-            print(f"   cold Run All {cold_s:.1f} s; explorers: {', '.join(fast) or 'none'}", flush=True)
+            print(
+                f"   cold Run All {cold_s:.1f} s; explorers: {', '.join(fast) or 'none'}",
+                flush=True,
+            )
             runs = {"numpy": None, "cython": None}
             if fast:
                 numpy_env = dict(cold_env, BRIAN_LABS_FAST="off")
@@ -194,12 +235,18 @@ def main(argv=None):
                 runs["numpy"].pop("__cpu_s__", None)
                 errors += [f"[numpy baseline] {e}" for e in more]
                 if with_cython:
-                    cython_env = dict(cold_env, BRIAN_LABS_FAST="off", BRIAN_LABS_TARGET="cython",
-                                      CYTHON_CACHE_DIR=str(OUT / "cython-cache"))
+                    cython_env = dict(
+                        cold_env,
+                        BRIAN_LABS_FAST="off",
+                        BRIAN_LABS_TARGET="cython",
+                        CYTHON_CACHE_DIR=str(OUT / "cython-cache"),
+                    )
                     _, runs["cython"], more = execute(path, cython_env, changes, 2)
                     runs["cython"].pop("__cpu_s__", None)
                     errors += [f"[cython baseline] {e}" for e in more]
-        results["notebooks"][path.name] = {"cold_s": None if math.isnan(cold_s) else round(cold_s, 2)}
+        results["notebooks"][path.name] = {
+            "cold_s": None if math.isnan(cold_s) else round(cold_s, 2)
+        }
         if path == EXAMPLE and not fast:
             errors.append("no explorer found in the example notebook")
         failures += [f"{path.name}: {e}" for e in errors]
@@ -227,26 +274,45 @@ def main(argv=None):
 
 
 def print_table(results, details, cold_cpu):
+    """Print the explorer and notebook timings, with the targets each one misses."""
     print("\nExplorers: median of slider changes, simulate + draw (ms)")
-    print("(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"
-          f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    head = (f"{'explorer':40s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s} {'numpy':>7s} {'cpu':>6s}"
-            f" {'cython':>7s} {'cpu':>6s}  x numpy  x cython")
+    print(
+        "(fast = wall ms; cpu = CPU ms of kernel + compiled binary, robust to a busy machine;"
+        f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    head = (
+        f"{'explorer':40s} {'fast':>7s} {'cpu':>6s} {'sim':>6s} {'draw':>6s}"
+        f" {'numpy':>7s} {'cpu':>6s} {'cython':>7s} {'cpu':>6s}  x numpy  x cython"
+    )
     print(head + "\n" + "-" * len(head))
     for name, timing, base in details:
         row = results["explorers"][name]
-        ratio = {k: (row[f"{k}_ms"] / row["median_ms"]) if row[f"{k}_ms"] else None
-                 for k in ("numpy", "cython")}
+        ratio = {
+            k: (row[f"{k}_ms"] / row["median_ms"]) if row[f"{k}_ms"] else None
+            for k in ("numpy", "cython")
+        }
         flag = "" if row["median_ms"] <= TARGETS["explorer_ms"] else "  > 150 ms target"
         cpu = {k: (base[k] or {}).get("cpu_ms") for k in ("numpy", "cython")}
-        print(f"{name:40s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} {timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
-              f"{fmt(row['numpy_ms'], '7.1f')} {fmt(cpu['numpy'], '6.1f')} "
-              f"{fmt(row['cython_ms'], '7.1f')} {fmt(cpu['cython'], '6.1f')}  "
-              f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}")
-    print("\nNotebooks: cold Run All (empty Cython and standalone caches): wall s, CPU s (kernel + children)")
+        print(
+            f"{name:40s} {row['median_ms']:7.1f} {timing['cpu_ms']:6.1f} "
+            f"{timing['simulate_ms']:6.1f} {timing['draw_ms']:6.1f} "
+            f"{fmt(row['numpy_ms'], '7.1f')} {fmt(cpu['numpy'], '6.1f')} "
+            f"{fmt(row['cython_ms'], '7.1f')} {fmt(cpu['cython'], '6.1f')}  "
+            f"{fmt(ratio['numpy'], '6.1f')}   {fmt(ratio['cython'], '6.1f')}{flag}"
+        )
+    print(
+        "\nNotebooks: cold Run All (empty Cython and standalone caches):"
+        " wall s, CPU s (kernel + children)"
+    )
     for name, row in results["notebooks"].items():
         limit = TARGETS["izhikevich_s"] if "izhikevich" in name else TARGETS["notebook_s"]
-        flag = "  failed" if row["cold_s"] is None else "" if row["cold_s"] <= limit else f"  > {limit:.0f} s target"
+        flag = (
+            "  failed"
+            if row["cold_s"] is None
+            else ""
+            if row["cold_s"] <= limit
+            else f"  > {limit:.0f} s target"
+        )
         print(f"  {name:50s} {fmt(row['cold_s'], '6.1f')} {fmt(cold_cpu.get(name), '6.1f')}{flag}")
 
 

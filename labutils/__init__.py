@@ -2,23 +2,53 @@
 
 The Brian2 models live in the notebooks; this package holds only what would distract from them.
 """
+
 from .analysis import fano_factor, firing_rates, isi_cv, membrane_stats, psp_amplitude
+from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
 from .checks import ExerciseError, expect, passed, require_answers
 from .exercises import NotAnswered, WrongAnswer, check_answer, require_answer
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
-from .plotting import (plot_conductance, plot_population_rate, plot_raster, plot_trace,
-                       plot_v_histogram)
+from .plotting import (
+    plot_conductance,
+    plot_population_rate,
+    plot_raster,
+    plot_trace,
+    plot_v_histogram,
+)
 from .settings import about, course_settings, prepare_session, use_projector_style
-from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
 from .theory import shot_noise_stats
 
 __version__ = "0.1.0"
 __all__ = [
-    "ExerciseError", "Explorer", "NotAnswered", "StandaloneModel", "WrongAnswer", "about",
-    "binomial_count_band", "check_answer", "critical_z", "course_settings", "expect", "explore", "fano_factor", "firing_rates",
-    "isi_cv", "membrane_stats", "normal_band", "passed", "plot_conductance", "plot_population_rate",
-    "plot_raster", "plot_trace", "plot_v_histogram", "poisson_count_band", "prepare_session",
-    "psp_amplitude", "require_answer", "require_answers", "shot_noise_stats",
+    "ExerciseError",
+    "Explorer",
+    "NotAnswered",
+    "StandaloneModel",
+    "WrongAnswer",
+    "about",
+    "binomial_count_band",
+    "check_answer",
+    "course_settings",
+    "critical_z",
+    "expect",
+    "explore",
+    "fano_factor",
+    "firing_rates",
+    "isi_cv",
+    "membrane_stats",
+    "normal_band",
+    "passed",
+    "plot_conductance",
+    "plot_population_rate",
+    "plot_raster",
+    "plot_trace",
+    "plot_v_histogram",
+    "poisson_count_band",
+    "prepare_session",
+    "psp_amplitude",
+    "require_answer",
+    "require_answers",
+    "shot_noise_stats",
     "use_projector_style",
 ]

@@ -1,4 +1,5 @@
 """Input checks shared by labutils: every failure names the argument and what was expected."""
+
 import numbers
 
 import numpy as np
@@ -24,9 +25,11 @@ def _dims(value):
 
 
 def describe_units(value):
-    """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array):
+    """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array).
+
     ``"units of second (e.g. ms)"``, ``"no units (a plain number)"``, or ``"a number, not str"``
-    for something that has no units at all."""
+    for something that has no units at all.
+    """
     dims = _dims(value)
     if dims is None:
         return f"a number, not {type(value).__name__}"
@@ -50,9 +53,7 @@ def require_unit(value, unit, name):
     """
     dims = _dims(value)
     if dims is None or dims is not get_dimensions(unit):
-        raise DimensionMismatchError(
-            f"{name} must have {describe_units(unit)}, got {show(value)}"
-        )
+        raise DimensionMismatchError(f"{name} must have {describe_units(unit)}, got {show(value)}")
     return value
 
 
@@ -86,7 +87,8 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
     """Check that a StateMonitor recorded ``variable`` and holds at least one sample."""
     if variable not in state_monitor.record_variables:
         raise ValueError(
-            f"{name} did not record {variable!r}; it recorded {sorted(state_monitor.record_variables)}"
+            f"{name} did not record {variable!r};"
+            f" it recorded {sorted(state_monitor.record_variables)}"
         )
     if len(state_monitor.t) == 0:
         raise ValueError(f"{name} is empty: run the simulation before analysing or plotting it")
@@ -94,13 +96,18 @@ def require_recorded(state_monitor, variable, name="state_monitor"):
 
 
 def recorded_row(state_monitor, neuron, name="state_monitor"):
-    """Row of ``state_monitor``'s arrays that holds neuron index ``neuron`` (a neuron's index in
-    its group, as in ``StateMonitor(G, 'v', record=[3])`` -> ``neuron=3``)."""
+    """Row of ``state_monitor``'s arrays that holds neuron index ``neuron``.
+
+    ``neuron`` is a neuron's index in its group, as in ``StateMonitor(G, 'v', record=[3])`` ->
+    ``neuron=3``.
+    """
     if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
         raise TypeError(f"neuron must be an integer neuron index, got {neuron!r}")
     recorded = np.asarray(state_monitor.record).ravel()
     rows = np.flatnonzero(recorded == neuron)
     if len(rows) == 0:
         shown = recorded if len(recorded) <= 10 else f"{recorded[:10]} ..."
-        raise ValueError(f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}")
+        raise ValueError(
+            f"neuron {neuron} was not recorded by {name}; it recorded neurons {shown}"
+        )
     return int(rows[0])

@@ -6,6 +6,7 @@ These helpers turn that probability into a band: exact tails for Poisson and bin
 (numpy and the standard library only), and the two-sided normal quantile for approximately normal
 statistics (a mean over many samples).
 """
+
 import math
 
 import numpy as np
@@ -19,7 +20,8 @@ DEFAULT_P_FAIL = 1e-5
 def _require_p_fail(p_fail):
     if isinstance(p_fail, bool) or not isinstance(p_fail, (int, float)) or not 0 < p_fail < 1:
         raise ValueError(
-            f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}")
+            f"p_fail must be a probability between 0 and 1 (exclusive), got {show(p_fail)}"
+        )
 
 
 def _t_tail(z, dof):
@@ -27,16 +29,16 @@ def _t_tail(z, dof):
     # Substitute t = z / u, u in (0, 1]: the tail becomes a finite, smooth integral.
     u = np.linspace(1e-9, 1.0, 20001)
     t = z / u
-    log_norm = (math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2)
-                - 0.5 * math.log(dof * math.pi))
+    log_norm = math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2) - 0.5 * math.log(dof * math.pi)
     density = np.exp(log_norm - (dof + 1) / 2 * np.log1p(t**2 / dof)) * z / u**2
     du = u[1] - u[0]
-    return 2 * du * (density.sum() - (density[0] + density[-1]) / 2)   # trapezoid, both tails
+    return 2 * du * (density.sum() - (density[0] + density[-1]) / 2)  # trapezoid, both tails
 
 
 def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
-    """How many standard errors (dimensionless) a two-sided band must reach so that a statistic
-    falls outside it with probability ``p_fail``.
+    """How many standard errors (dimensionless) a two-sided band must reach.
+
+    A statistic falls outside the band with probability ``p_fail``.
 
     Normal statistic (``dof=None``): P(|Z| > z) = p_fail, about 4.42 for 1e-5 and 1.96 for 0.05.
     When the standard error is itself estimated from n samples, the ratio follows Student's t with
@@ -45,12 +47,19 @@ def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
     """
     _require_p_fail(p_fail)
     if dof is None:
-        tail = lambda z: math.erfc(z / math.sqrt(2))
+
+        def tail(z):
+            return math.erfc(z / math.sqrt(2))
+
     elif isinstance(dof, bool) or not isinstance(dof, (int, np.integer)) or dof < 1:
-        raise ValueError(f"dof must be a whole number >= 1 (or None for a normal statistic), "
-                         f"got {show(dof)}")
+        raise ValueError(
+            f"dof must be a whole number >= 1 (or None for a normal statistic), got {show(dof)}"
+        )
     else:
-        tail = lambda z: _t_tail(z, dof)
+
+        def tail(z):
+            return _t_tail(z, dof)
+
     low, high = 0.0, 1.0
     while tail(high) > p_fail:
         low, high = high, 2 * high
@@ -61,9 +70,11 @@ def critical_z(p_fail=DEFAULT_P_FAIL, dof=None):
 
 
 def normal_band(mean, sd, p_fail=DEFAULT_P_FAIL, dof=None):
-    """Band ``(low, high)`` = mean -+ z sd that a normal statistic with this ``mean`` and standard
-    deviation ``sd`` leaves with probability ``p_fail`` (two-sided; z from :func:`critical_z`,
-    Student's t with ``dof`` degrees of freedom when ``sd`` is estimated from dof + 1 samples).
+    """Band ``(low, high)`` = mean -+ z sd that a normal statistic leaves with probability p_fail.
+
+    The statistic has this ``mean`` and standard deviation ``sd``; the band is two-sided, z from
+    :func:`critical_z`, Student's t with ``dof`` degrees of freedom when ``sd`` is estimated from
+    dof + 1 samples.
 
     ``mean`` and ``sd`` may carry any unit (the same one); the band carries it too.
     """
@@ -80,12 +91,15 @@ def _log_pmf_poisson(k, mean):
 
 
 def _exclusive_band(support, log_pmf, p_fail):
-    """Largest ``low`` and smallest ``high`` with P(X <= low) <= p_fail/2 and
-    P(X >= high) <= p_fail/2, for a distribution on the integers ``support``."""
+    """Tightest integer band with probability at most p_fail/2 in each tail.
+
+    Largest ``low`` and smallest ``high`` with P(X <= low) <= p_fail/2 and P(X >= high) <=
+    p_fail/2, for a distribution on the integers ``support``.
+    """
     pmf = np.exp(log_pmf - np.max(log_pmf))
     pmf /= pmf.sum()
-    lower_tail = np.cumsum(pmf)                # P(X <= k)
-    upper_tail = np.cumsum(pmf[::-1])[::-1]    # P(X >= k)
+    lower_tail = np.cumsum(pmf)  # P(X <= k)
+    upper_tail = np.cumsum(pmf[::-1])[::-1]  # P(X >= k)
     below = np.nonzero(lower_tail <= p_fail / 2)[0]
     above = np.nonzero(upper_tail <= p_fail / 2)[0]
     low = float(support[below[-1]]) if len(below) else float(support[0]) - 1
@@ -95,8 +109,10 @@ def _exclusive_band(support, log_pmf, p_fail):
 
 @check_units(rate=Hz, duration=second)
 def poisson_count_band(rate, duration, p_fail=DEFAULT_P_FAIL):
-    """Expected spike count of a Poisson process at ``rate`` (Hz) over ``duration`` (s), and the
-    band a correct simulation's count leaves with probability at most ``p_fail``.
+    """Expected spike count of a Poisson process, and the band a correct count stays in.
+
+    The process fires at ``rate`` (Hz) over ``duration`` (s); a correct simulation's count leaves
+    the band with probability at most ``p_fail``.
 
     Returns ``(mean, low, high)`` as floats (counts, no units): a count ``n`` passes when
     ``low < n < high``. Exact Poisson tails, each at most ``p_fail / 2``; ``low`` is -1 when even
@@ -106,16 +122,17 @@ def poisson_count_band(rate, duration, p_fail=DEFAULT_P_FAIL):
     require_non_negative(duration, "duration")
     _require_p_fail(p_fail)
     mean = float(rate * duration)
-    reach = 50 * math.sqrt(mean) + 50      # beyond 50 SD (+50) the tails are far below 1e-100
+    reach = 50 * math.sqrt(mean) + 50  # beyond 50 SD (+50) the tails are far below 1e-100
     support = np.arange(max(0, math.floor(mean - reach)), math.ceil(mean + reach) + 1)
     low, high = _exclusive_band(support, _log_pmf_poisson(support, mean), p_fail)
     return mean, low, high
 
 
 def binomial_count_band(n, p, p_fail=DEFAULT_P_FAIL):
-    """Expected number of successes in ``n`` (a whole number) independent trials of probability
-    ``p`` (dimensionless), and the band a correct count leaves with probability at most
-    ``p_fail``.
+    """Expected number of successes in independent trials, and the band a correct count stays in.
+
+    ``n`` (a whole number) trials of probability ``p`` (dimensionless); a correct count leaves the
+    band with probability at most ``p_fail``.
 
     Returns ``(mean, low, high)`` as floats: a count ``k`` passes when ``low < k < high``. Exact
     binomial tails, each at most ``p_fail / 2`` (``low`` = -1 or ``high`` = n + 1 when no count on
@@ -130,8 +147,9 @@ def binomial_count_band(n, p, p_fail=DEFAULT_P_FAIL):
     if p in (0, 1):
         log_pmf = np.where(support == (0 if p == 0 else n), 0.0, -np.inf)
     else:
-        log_choose = np.array([math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                               for k in support])
+        log_choose = np.array(
+            [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) for k in support]
+        )
         log_pmf = log_choose + support * math.log(p) + (n - support) * math.log1p(-p)
     low, high = _exclusive_band(support, log_pmf, p_fail)
     return float(n * p), low, high

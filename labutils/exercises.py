@@ -1,12 +1,15 @@
-"""Answer checks for exercise cells: a one-line message for a missing, mis-dimensioned or wrong
-answer, and an answer key that keeps the expected values out of the notebooks.
+"""Answer checks for exercise cells.
+
+A one-line message for a missing, mis-dimensioned or wrong answer, and an answer key that keeps the
+expected values out of the notebooks.
 
 The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which
-runs the instructor's notebook and records what each solution assigns. For a number it stores a salted
-SHA-256 digest of the value rounded to the precision the exercise states, never the value itself.
-That hides the answer from someone reading the notebook or the file, but it is not secret: a
-rounded number has few possible values, so a determined student can find it by trying them all.
+runs the instructor's notebook and records what each solution assigns. For a number it stores a
+salted SHA-256 digest of the value rounded to the precision the exercise states, never the value
+itself. That hides the answer from someone reading the notebook or the file, but it is not secret:
+a rounded number has few possible values, so a determined student can find it by trying them all.
 """
+
 import base64
 import contextlib
 import functools
@@ -59,8 +62,10 @@ def require_answer(name, answer):
     if not isinstance(name, str):
         raise TypeError(f"name must be the variable's name as a string, got {name!r}")
     if _unanswered(answer):
-        raise NotAnswered(f"{name}: not answered yet -- fill in {name} in the exercise cell "
-                          "(replace the ...), run it, then run this check")
+        raise NotAnswered(
+            f"{name}: not answered yet -- fill in {name} in the exercise cell "
+            "(replace the ...), run it, then run this check"
+        )
     return answer
 
 
@@ -75,13 +80,16 @@ def _canonical(name, answer, sig, hint):
     if isinstance(answer, str):
         return "text", None, None, "text:" + " ".join(answer.lower().split())
     if isinstance(answer, dict):
-        parts = [f"{key!s}={_canonical(name, answer[key], sig, hint)[3]}"
-                 for key in sorted(answer, key=str)]
+        parts = [
+            f"{key!s}={_canonical(name, answer[key], sig, hint)[3]}"
+            for key in sorted(answer, key=str)
+        ]
         return "mapping", None, None, "mapping:" + ";".join(parts)
     dims = _dims(answer)
     if dims is None:
-        raise _wrong(name, f"{_KIND_NEEDED['number']}, got {type(answer).__name__} {answer!r}.",
-                     hint)
+        raise _wrong(
+            name, f"{_KIND_NEEDED['number']}, got {type(answer).__name__} {answer!r}.", hint
+        )
     unit = "1" if dims is DIMENSIONLESS else str(get_unit(dims))
     if np.asarray(answer).dtype == bool:
         flags = np.asarray(answer)
@@ -116,8 +124,10 @@ def _answer_key():
     for path in sorted(ANSWER_DIR.glob("*.json")):
         for name, record in json.loads(path.read_text(encoding="utf-8")).items():
             if name in key:
-                raise ValueError(f"answer {name!r} is in two answer files: {key[name]['file']} "
-                                 f"and {path.name}; names must be unique in the course")
+                raise ValueError(
+                    f"answer {name!r} is in two answer files: {key[name]['file']} "
+                    f"and {path.name}; names must be unique in the course"
+                )
             key[name] = dict(record, file=path.name)
     return key
 
@@ -128,12 +138,19 @@ def _record(name, answer, kind, unit, shape, text, sig, recompute):
         for nudge in (1 - 1e-6, 1 + 1e-6):  # a value on a rounding edge would reject right answers
             nudged = _canonical(name, np.asarray(answer, dtype=float) * nudge, sig, None)[3]
             if nudged.split(":", 1)[1] != text.split(":", 1)[1]:
-                raise ValueError(f"{name} = {answer!r} lies on a rounding edge at sig={sig}: "
-                                 "ask for another number of significant figures")
+                raise ValueError(
+                    f"{name} = {answer!r} lies on a rounding edge at sig={sig}: "
+                    "ask for another number of significant figures"
+                )
     path = Path(os.environ[RECORD_VARIABLE])
     records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    records[name] = {"kind": "recompute" if recompute else kind, "unit": unit, "shape": shape,
-                     "sig": sig, "text": text}
+    records[name] = {
+        "kind": "recompute" if recompute else kind,
+        "unit": unit,
+        "shape": shape,
+        "sig": sig,
+        "text": text,
+    }
     path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     print(f"{name}: recorded")
     return True
@@ -143,11 +160,13 @@ def _recomputed(name, record, namespace):
     """The expected answer for this notebook's own data: the stored solution run on a copy."""
     code = record.get("code")
     if not code:
-        raise LookupError(f"the answer key for {name!r} holds no solution code; "
-                          "run tools/answer_key.py for its notebook")
+        raise LookupError(
+            f"the answer key for {name!r} holds no solution code; "
+            "run tools/answer_key.py for its notebook"
+        )
     scratch = dict(namespace)
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(base64.b64decode(code).decode(), scratch)  # noqa: S102 (the course's own solution)
+        exec(base64.b64decode(code).decode(), scratch)
     return scratch[name]
 
 
@@ -158,29 +177,42 @@ def _check_against_key(name, answer, sig, hint, namespace):
     try:
         record = _answer_key()[name]
     except KeyError:
-        raise LookupError(f"no answer key for {name!r}: run tools/answer_key.py for its notebook"
-                          ) from None
+        raise LookupError(
+            f"no answer key for {name!r}: run tools/answer_key.py for its notebook"
+        ) from None
     if record["sig"] != sig:
-        raise ValueError(f"the answer key for {name!r} was recorded with sig={record['sig']}, "
-                         f"this check asks for sig={sig}: run tools/answer_key.py again")
+        raise ValueError(
+            f"the answer key for {name!r} was recorded with sig={record['sig']}, "
+            f"this check asks for sig={sig}: run tools/answer_key.py again"
+        )
     if record["kind"] == "recompute":
         if namespace is None:
-            raise ValueError(f"{name!r} is checked against the notebook's own data: "
-                             "pass namespace=globals()")
+            raise ValueError(
+                f"{name!r} is checked against the notebook's own data: pass namespace=globals()"
+            )
         expected = _recomputed(name, record, namespace)
         return _compare(name, answer, expected, rtol=0.5 * 10.0 ** (1 - sig), atol=0, hint=hint)
     if kind != record["kind"]:
-        raise _wrong(name, _KIND_NEEDED[record["kind"]] + f", got {type(answer).__name__} "
-                     f"{answer!r}.", hint)
+        raise _wrong(
+            name, _KIND_NEEDED[record["kind"]] + f", got {type(answer).__name__} {answer!r}.", hint
+        )
     if record["unit"] is not None and unit != record["unit"]:
-        needs = ("no units (a plain number)" if record["unit"] == "1"
-                 else f"units of {record['unit']}")
-        has = ("no units (a plain number)" if unit in ("1", None) else f"units of {unit}")
+        needs = (
+            "no units (a plain number)" if record["unit"] == "1" else f"units of {record['unit']}"
+        )
+        has = "no units (a plain number)" if unit in ("1", None) else f"units of {unit}"
         raise _wrong(name, f"has {has}, but the answer needs {needs}.", hint)
-    if record["shape"] is not None and shape is not None and (
-            int(np.prod(shape)) != int(np.prod(record["shape"]))):  # (3,) and (1, 3) are alike
-        raise _wrong(name, f"the answer needs {int(np.prod(record['shape']))} value(s), "
-                     f"got {int(np.prod(shape))}.", hint)
+    if (
+        record["shape"] is not None
+        and shape is not None
+        and (int(np.prod(shape)) != int(np.prod(record["shape"])))
+    ):  # (3,) and (1, 3) are alike
+        raise _wrong(
+            name,
+            f"the answer needs {int(np.prod(record['shape']))} value(s), "
+            f"got {int(np.prod(shape))}.",
+            hint,
+        )
     if _digest(record["salt"], name, text) != record["digest"]:
         precision = f" (checked to {sig} significant figures)" if sig else ""
         raise _wrong(name, f"not right yet{precision}.", hint)
@@ -190,18 +222,28 @@ def _check_against_key(name, answer, sig, hint, namespace):
 
 def _compare(name, answer, expected, rtol, atol, hint):
     if _dims(expected) is None:
-        raise TypeError(f"expected must be a number, an array or a Quantity, "
-                        f"got {type(expected).__name__}")
-    if _dims(atol) is None or not (get_dimensions(atol) is get_dimensions(expected)
-                                   or np.all(np.asarray(atol) == 0)):
-        raise DimensionMismatchError(f"atol must have the units of expected "
-                                     f"({describe_units(expected)}), got {atol!s}")
+        raise TypeError(
+            f"expected must be a number, an array or a Quantity, got {type(expected).__name__}"
+        )
+    if _dims(atol) is None or not (
+        get_dimensions(atol) is get_dimensions(expected) or np.all(np.asarray(atol) == 0)
+    ):
+        raise DimensionMismatchError(
+            f"atol must have the units of expected ({describe_units(expected)}), got {atol!s}"
+        )
     if _dims(answer) is None:
-        raise _wrong(name, f"the answer must be a number (with units if it is a physical "
-                     f"quantity), got {type(answer).__name__} {answer!r}.", hint)
+        raise _wrong(
+            name,
+            f"the answer must be a number (with units if it is a physical "
+            f"quantity), got {type(answer).__name__} {answer!r}.",
+            hint,
+        )
     if get_dimensions(answer) is not get_dimensions(expected):
-        raise _wrong(name, f"has {describe_units(answer)}, but the answer needs "
-                     f"{describe_units(expected)}.", hint)
+        raise _wrong(
+            name,
+            f"has {describe_units(answer)}, but the answer needs {describe_units(expected)}.",
+            hint,
+        )
     a = np.asarray(answer, dtype=float)
     e = np.asarray(expected, dtype=float)
     if a.shape != e.shape and not (a.size == 1 and e.size == 1):
@@ -212,8 +254,9 @@ def _compare(name, answer, expected, rtol, atol, hint):
     return True
 
 
-def check_answer(name, answer, expected=None, *, sig=None, rtol=1e-3, atol=0, hint=None,
-                 namespace=None):
+def check_answer(
+    name, answer, expected=None, *, sig=None, rtol=1e-3, atol=0, hint=None, namespace=None
+):
     """Check the exercise variable ``name`` (a string) holding ``answer``; print "name: correct".
 
     Unanswered (``...`` or None, also inside a dict or list): raises NotAnswered. Wrong: raises
@@ -233,8 +276,9 @@ def check_answer(name, answer, expected=None, *, sig=None, rtol=1e-3, atol=0, hi
     """
     require_answer(name, answer)
     if sig is not None and (not isinstance(sig, (int, np.integer)) or sig < 1):
-        raise ValueError(f"sig must be a positive whole number of significant figures, "
-                         f"got {sig!r}")
+        raise ValueError(
+            f"sig must be a positive whole number of significant figures, got {sig!r}"
+        )
     if expected is None:
         return _check_against_key(name, answer, sig, hint, namespace)
     return _compare(name, answer, expected, rtol, atol, hint)

@@ -4,6 +4,7 @@ The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) 
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both when a slider is released (``continuous_update=False``), so one release means one redraw.
 """
+
 import base64
 import gc
 import html
@@ -17,28 +18,37 @@ import ipywidgets as widgets
 import numpy as np
 from brian2 import Quantity, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS
-
-from ._validate import show
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ._validate import show
+
 
 class SliderSpec:
-    """A slider's range in physical units: ``low``, ``high``, ``step`` (Quantities of one unit, e.g.
-    ``(1*Hz, 50*Hz, 1*Hz)``, or plain numbers for a dimensionless parameter; all ints give an integer
-    slider), shown in ``unit`` (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside
-    the range) is where the slider starts; ``low`` if None."""
+    """A slider's range in physical units.
+
+    ``low``, ``high``, ``step`` (Quantities of one unit, e.g. ``(1*Hz, 50*Hz, 1*Hz)``, or plain
+    numbers for a dimensionless parameter; all ints give an integer slider), shown in ``unit``
+    (picked automatically: Hz, mV, nS ...). ``default`` (same unit, inside the range) is where the
+    slider starts; ``low`` if None.
+    """
 
     def __init__(self, name, spec, default=None):
         if not (isinstance(spec, tuple) and len(spec) == 3):
             raise ValueError(f"range for {name!r} must be a tuple (low, high, step), got {spec!r}")
-        low, high, step = spec
-        if not all(isinstance(x, (Quantity, numbers.Real)) and not isinstance(x, bool) and np.ndim(x) == 0
-                   for x in spec):
-            raise TypeError(f"low, high and step of {name!r} must be numbers or Quantities, got {spec!r}")
+        low, high, _ = spec
+        if not all(
+            isinstance(x, (Quantity, numbers.Real)) and not isinstance(x, bool) and np.ndim(x) == 0
+            for x in spec
+        ):
+            raise TypeError(
+                f"low, high and step of {name!r} must be numbers or Quantities, got {spec!r}"
+            )
         dims = {get_dimensions(x) for x in spec}
         if len(dims) != 1:
-            raise ValueError(f"low, high and step of {name!r} must share one unit, got {_show(spec)}")
+            raise ValueError(
+                f"low, high and step of {name!r} must share one unit, got {_show(spec)}"
+            )
         self.name = name
         self.dimensions = dims.pop()
         if self.dimensions is DIMENSIONLESS:
@@ -50,36 +60,66 @@ class SliderSpec:
         if not self.high > self.low:
             raise ValueError(f"range for {name!r} needs high > low, got {_show(spec)}")
         if not 0 < self.step <= self.high - self.low:
-            raise ValueError(f"step for {name!r} must be positive and at most high - low, got {_show(spec)}")
+            raise ValueError(
+                f"step for {name!r} must be positive and at most high - low, got {_show(spec)}"
+            )
         self.integer = all(isinstance(x, (int, np.integer)) for x in spec)
         if default is None:
             self.default = self.low
         else:
-            if not isinstance(default, (Quantity, numbers.Real)) or get_dimensions(default) is not self.dimensions:
-                raise ValueError(f"default of {name!r} ({show(default)}) does not have the units of "
-                                 f"its range {_show(spec)}")
+            if (
+                not isinstance(default, (Quantity, numbers.Real))
+                or get_dimensions(default) is not self.dimensions
+            ):
+                raise ValueError(
+                    f"default of {name!r} ({show(default)}) does not have the units of "
+                    f"its range {_show(spec)}"
+                )
             self.default = float(default / self.unit)
             if not self.low <= self.default <= self.high:
-                raise ValueError(f"default of {name!r} ({show(default)}) lies outside its range {_show(spec)}")
+                raise ValueError(
+                    f"default of {name!r} ({show(default)}) lies outside its range {_show(spec)}"
+                )
 
     def to_quantity(self, number):
-        """Slider number -> value handed to simulate (a Quantity, or an int/float if dimensionless)."""
+        """Slider number -> value handed to simulate.
+
+        A Quantity, or an int/float if dimensionless.
+        """
         if self.integer:
-            return int(round(number))
+            return int(np.rint(number))
         return number * self.unit if self.unit_name else float(number)
 
     def make_slider(self):
+        """The ipywidgets slider for this range, starting at its default."""
         label = f"{self.name} ({self.unit_name})" if self.unit_name else self.name
-        common = dict(description=label, continuous_update=False,
-                      style={"description_width": "8em"}, layout=widgets.Layout(width="26em"))
+        common = dict(
+            description=label,
+            continuous_update=False,
+            style={"description_width": "8em"},
+            layout=widgets.Layout(width="26em"),
+        )
         if self.integer:
-            return widgets.IntSlider(value=int(self.default), min=int(self.low), max=int(self.high),
-                                     step=int(self.step), **common)
+            return widgets.IntSlider(
+                value=int(self.default),
+                min=int(self.low),
+                max=int(self.high),
+                step=int(self.step),
+                **common,
+            )
         decimals = max(0, -math.floor(math.log10(self.step) + 1e-9))
-        while decimals < 6 and abs(self.step * 10**decimals - round(self.step * 10**decimals)) > 1e-6:
+        while (
+            decimals < 6 and abs(self.step * 10**decimals - round(self.step * 10**decimals)) > 1e-6
+        ):
             decimals += 1  # a step of 0.25 needs two decimals, not one
-        return widgets.FloatSlider(value=self.default, min=self.low, max=self.high, step=self.step,
-                                   readout_format=f".{decimals}f", **common)
+        return widgets.FloatSlider(
+            value=self.default,
+            min=self.low,
+            max=self.high,
+            step=self.step,
+            readout_format=f".{decimals}f",
+            **common,
+        )
 
 
 def _show(spec):
@@ -95,12 +135,17 @@ class Explorer:
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
-        """``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
-        (inches) and ``dpi`` of the figure."""
+        """Store the simulation, the plot and the slider ranges.
+
+        ``ranges``: {parameter name: (low, high, step)} as for :func:`explore`; ``figsize``
+        (inches) and ``dpi`` of the figure.
+        """
         if not callable(simulate):
             raise TypeError(f"simulate must be a function, got {type(simulate).__name__}")
         if not callable(plot):
-            raise TypeError(f"plot must be a function plot(result, fig), got {type(plot).__name__}")
+            raise TypeError(
+                f"plot must be a function plot(result, fig), got {type(plot).__name__}"
+            )
         if not ranges:
             raise ValueError("give at least one parameter range, e.g. w_e=(0.0, 0.5, 0.01)")
         self.simulate, self.plot = simulate, plot
@@ -110,8 +155,9 @@ class Explorer:
         FigureCanvasAgg(self.figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.status = widgets.HTML()
-        self.widget = widgets.VBox([self.image, widgets.HBox(
-            [widgets.VBox(list(self.sliders.values())), self.status])])
+        self.widget = widgets.VBox(
+            [self.image, widgets.HBox([widgets.VBox(list(self.sliders.values())), self.status])]
+        )
         self.result, self.png, self.last_error, self.timings = None, b"", None, []
         self.update(raise_errors=True)
         for slider in self.sliders.values():
@@ -123,14 +169,22 @@ class Explorer:
         takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         unknown = [name for name in ranges if name not in parameters and not takes_any]
         if unknown:
-            raise ValueError(f"simulate has no parameter {', '.join(map(repr, unknown))}; "
-                             f"its parameters are {', '.join(parameters)}")
-        missing = [name for name, p in parameters.items()
-                   if p.default is p.empty and name not in ranges
-                   and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+            raise ValueError(
+                f"simulate has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters are {', '.join(parameters)}"
+            )
+        missing = [
+            name
+            for name, p in parameters.items()
+            if p.default is p.empty
+            and name not in ranges
+            and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
         if missing:
-            raise ValueError(f"simulate needs a value for {', '.join(map(repr, missing))}: "
-                             "give it a range or a default")
+            raise ValueError(
+                f"simulate needs a value for {', '.join(map(repr, missing))}: "
+                "give it a range or a default"
+            )
         specs = {}
         for name, spec in ranges.items():
             default = parameters[name].default if name in parameters else None
@@ -166,7 +220,9 @@ class Explorer:
             self.figure.clear()
             self.plot(self.result, self.figure)
             buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})  # fast zlib level
+            self.figure.savefig(
+                buffer, format="png", pil_kwargs={"compress_level": 1}
+            )  # fast zlib level
             self.png = buffer.getvalue()
             self.image.value = self.png
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
@@ -180,8 +236,10 @@ class Explorer:
         self.last_error = None
         timing = dict(simulate_s=simulated - start, draw_s=done - simulated, total_s=done - start)
         self.timings.append(timing)
-        self.status.value = (f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
-                             f"drawn in {1000 * timing['draw_s']:.0f} ms")
+        self.status.value = (
+            f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
+            f"drawn in {1000 * timing['draw_s']:.0f} ms"
+        )
 
     def _on_change(self, change):
         self.update()

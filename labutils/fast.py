@@ -14,23 +14,26 @@ The notebook keeps the whole model visible; this module hides only the plumbing 
         model.run(run_args={neuron.w_e: w_e, inputs.rates: nu_e})   # ~10-40 ms, no compilation
         return state_mon.t[:], state_mon.v[0]
 
-Values changed through ``run_args`` must be model variables: a ``(shared, constant)`` parameter in the
-equations (``w_e : 1 (shared, constant)``), a group's state variable, or a PoissonGroup's ``rates``.
-Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into the compiled code.
+Values changed through ``run_args`` must be model variables: a ``(shared, constant)`` parameter in
+the equations (``w_e : 1 (shared, constant)``), a group's state variable, or a PoissonGroup's
+``rates``. Constants taken from the notebook namespace (``E_L = -70*mV``) are frozen into the
+compiled code.
 
-Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on Brian2's
-runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says otherwise): each
-``model.run`` restores the initial state, sets the values and simulates again, so results have the same
-meaning (and, with a seed, the same noise on every re-run), only slower. Either way a model draws its
-random numbers from a stream of its own: the notebook's next ``rand()`` or ``np.random`` draw is the
-same whether or not a model ran before it, and whether or not a compiler was found.
+Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same code runs on
+Brian2's runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says
+otherwise): each ``model.run`` restores the initial state, sets the values and simulates again, so
+results have the same meaning (and, with a seed, the same noise on every re-run), only slower.
+Either way a model draws its random numbers from a stream of its own: the notebook's next
+``rand()`` or ``np.random`` draw is the same whether or not a model ran before it, and whether or
+not a compiler was found.
 
 Several kernels may build and run the same model at once (a copied notebook, the student and
-instructor editions side by side, the tests during a demo): the build folder is named after the model
-and a hash of everything that makes its binary, a file lock lets one process compile while the others
-wait and reuse it, a finished build is never written again, and each model writes its results to a
-folder of its own.
+instructor editions side by side, the tests during a demo): the build folder is named after the
+model and a hash of everything that makes its binary, a file lock lets one process compile while
+the others wait and reuse it, a finished build is never written again, and each model writes its
+results to a folder of its own.
 """
+
 import contextlib
 import functools
 import hashlib
@@ -62,18 +65,35 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 # A cold build takes ~2-10 s; a process waiting longer than this for another's lock reports it.
 LOCK_TIMEOUT_S = 600
 
-# Chosen from measurements (docs/design-notes.md, "Compiler flags"). A cold build is
-# ~23 C++ files that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
+# Chosen from measurements (docs/design-notes.md, "Compiler flags"). A cold build is ~23 C++ files
+# that each spend ~0.4 s CPU parsing the same standard headers, whatever the -O level; a
 # precompiled header of those (built once per cache, shared by all models) cuts a build's CPU time
-# from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but
-# ~140 ms with -O2 and ~120 ms with -O3 (same build dir, 5 runs each). No -march=native: a build made
-# on one machine (Binder's image build) may run on another CPU.
+# from ~12.8 s to ~7 s. Re-running the reference model's binary costs ~70 ms CPU with -O1 but ~140
+# ms with -O2 and ~120 ms with -O3 (same build dir, 5 runs each). No -march=native: a build made on
+# one machine (Binder's image build) may run on another CPU.
 COMPILE_ARGS = ["-w", "-O1", "-std=c++11"]
 MAKE_ARGS = ["-j2"]
 USE_PCH = True
-PCH_HEADERS = ["algorithm", "cassert", "climits", "cmath", "csignal", "cstdlib", "ctime", "fstream",
-               "iostream", "iterator", "limits", "map", "random", "set", "string", "tuple", "utility",
-               "vector"]
+PCH_HEADERS = [
+    "algorithm",
+    "cassert",
+    "climits",
+    "cmath",
+    "csignal",
+    "cstdlib",
+    "ctime",
+    "fstream",
+    "iostream",
+    "iterator",
+    "limits",
+    "map",
+    "random",
+    "set",
+    "string",
+    "tuple",
+    "utility",
+    "vector",
+]
 
 
 def cache_dir():
@@ -92,20 +112,21 @@ def cache_dir():
 def compiler_available():
     """True when a C++ compiler and ``make`` are on the PATH (what the standalone device needs).
 
-    ``BRIAN_LABS_FAST=off`` (or ``0``/``no``/``false``) makes this return False, forcing the runtime
-    fallback, e.g. to test it in CI.
+    ``BRIAN_LABS_FAST=off`` (or ``0``/``no``/``false``) makes this return False, forcing the
+    runtime fallback, e.g. to test it in CI.
     """
     if os.environ.get(FAST_VARIABLE, "").strip().lower() in ("off", "0", "no", "false"):
         return False
     if sys.platform.startswith("win"):
-        return False  # MSVC builds work in Brian2, but the course does not test them: use the fallback
+        # MSVC builds work in Brian2, but the course does not test them: use the fallback
+        return False
     compiler = os.environ.get("CXX", "").split()
     compilers = ([compiler[0]] if compiler else []) + ["c++", "g++", "clang++"]
     return shutil.which("make") is not None and any(shutil.which(c) for c in compilers)
 
 
 def _compiler_command():
-    """The C++ compiler Brian2's makefile calls: ``$CXX`` (make's variable), else make's ``g++``."""
+    """The C++ compiler Brian2's makefile calls: ``$CXX`` (make's variable), else ``g++``."""
     return (os.environ.get("CXX", "").split() or ["g++"])[0]
 
 
@@ -113,14 +134,18 @@ def _compiler_command():
 def _compiler_version(compiler):
     """``compiler --version`` (its first lines name the compiler and its version), or ``""``."""
     try:
-        return subprocess.run([compiler, "--version"], capture_output=True, text=True,
-                              timeout=30).stdout
+        return subprocess.run(
+            [compiler, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
 
 
 def _lock(path):
-    """A lock shared by threads and processes (``filelock``: the OS releases it if a process dies)."""
+    """A lock shared by threads and processes.
+
+    A ``filelock`` lock: the OS releases it if a process dies.
+    """
     return FileLock(str(path), timeout=LOCK_TIMEOUT_S)
 
 
@@ -128,29 +153,34 @@ _background = None
 
 
 def prepare_in_background():
-    """Start building :func:`precompiled_header` in a daemon thread, once per session; return the
-    thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
+    """Start building :func:`precompiled_header` in a daemon thread, once per session.
+
+    Return the thread (None when there is nothing to do: no compiler, or ``BRIAN_LABS_FAST=off``).
 
     :func:`labutils.prepare_session` calls it in every notebook's setup cell. On a cold cache the
-    header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when an
-    explorer's ``model.build()`` needs it (which waits for the thread rather than building twice).
+    header takes ~1.1 s of one core; built while the notebook's first cells run, it is ready when
+    an explorer's ``model.build()`` needs it (which waits for the thread rather than building
+    twice).
     """
     global _background
     if not (USE_PCH and compiler_available()):
         return None
     if _background is None:
-        _background = threading.Thread(target=precompiled_header, name="brian-labs-pch", daemon=True)
+        _background = threading.Thread(
+            target=precompiled_header, name="brian-labs-pch", daemon=True
+        )
         _background.start()
     return _background
 
 
 def precompiled_header(compile_args=None):
-    """Path of a precompiled header of the C++ standard headers Brian2's generated code includes, or
+    """Path of a precompiled header of the C++ standard headers Brian2's generated code includes.
+
     None where it cannot be made (a compiler other than GCC, a path with spaces, a failed compile).
 
     Built once per compiler and flag set in ``cache_dir()/pch/<hash>/`` (about 40 MB, ~1.5 s) and
-    shared by every model; GCC checks that a ``.gch`` matches the flags and otherwise reads the plain
-    header, so a stale file costs time, never correctness.
+    shared by every model; GCC checks that a ``.gch`` matches the flags and otherwise reads the
+    plain header, so a stale file costs time, never correctness.
     """
     args = list(COMPILE_ARGS if compile_args is None else compile_args)
     compiler = _compiler_command()
@@ -180,8 +210,12 @@ def _build_header(compiler, args, folder, header):
             source = Path(tmp) / "course_pch.h"
             source.write_text("".join(f"#include <{name}>\n" for name in PCH_HEADERS))
             built = Path(tmp) / "course_pch.h.gch"
-            subprocess.run([compiler, "-x", "c++-header", *args, str(source), "-o", str(built)],
-                           check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [compiler, "-x", "c++-header", *args, str(source), "-o", str(built)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             # atomic renames: a compiler reading these files never sees half of one
             os.replace(source, header)
             os.replace(built, gch)
@@ -192,9 +226,12 @@ def _build_header(compiler, args, folder, header):
 
 @contextlib.contextmanager
 def _shadowing_is_intended():
-    """Silence Brian2's "internal variable ... also exists in the run namespace" warning: a slider
-    parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the notebook's constant
-    ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still show."""
+    """Silence Brian2's "internal variable ... also exists in the run namespace" warning.
+
+    A slider parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the
+    notebook's constant ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still
+    show.
+    """
     log = logging.getLogger("brian2.groups.group.Group.resolve.resolution_conflict")
     previous = log.level
     log.setLevel(logging.ERROR)
@@ -215,8 +252,9 @@ class StandaloneModel:
     duration : Quantity
         Simulated time of every run, in units of time (e.g. ``1 * second``).
     seed : int or None
-        Seed of the model's random numbers. With a seed every run uses the same noise realisation, so
-        a slider change shows the effect of the parameter alone. ``None``: fresh noise on every run.
+        Seed of the model's random numbers. With a seed every run uses the same noise realisation,
+        so a slider change shows the effect of the parameter alone. ``None``: fresh noise on every
+        run.
     directory : str or Path, optional
         Folder holding the builds, instead of ``cache_dir()/standalone``.
 
@@ -227,16 +265,18 @@ class StandaloneModel:
     binary, which is never written again, and each model writes its results to a folder of its own
     under ``results/`` (removed when the model is garbage-collected or the process exits).
 
-    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the build
-    folder, once built), ``results_directory`` (this model's results folder), ``compiled`` (True
-    if this process compiled the binary, False if it reused one), ``build_s`` (seconds the build
-    took), ``run_s`` (seconds of the last :meth:`run`).
+    Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the
+    build folder, once built), ``results_directory`` (this model's results folder), ``compiled``
+    (True if this process compiled the binary, False if it reused one), ``build_s`` (seconds the
+    build took), ``run_s`` (seconds of the last :meth:`run`).
     """
 
     def __init__(self, name, duration, seed=None, directory=None):
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
-            raise ValueError(f"name must be a short string of letters, digits, '_', '.', '-' "
-                             f"(it names the build folder), got {name!r}")
+            raise ValueError(
+                f"name must be a short string of letters, digits, '_', '.', '-' "
+                f"(it names the build folder), got {name!r}"
+            )
         if not isinstance(duration, Quantity):
             raise TypeError(f"duration must be a time with units, e.g. 1*second, got {duration!r}")
         fail_for_dimension_mismatch(duration, second, "duration must be a time, e.g. 1*second")
@@ -260,14 +300,16 @@ class StandaloneModel:
         On leaving the block the objects are collected (like ``run()`` would), simulated for
         ``duration`` and compiled (or an identical earlier build is reused); then the device is
         switched back, so the notebook's later cells simulate as usual. Constants from the notebook
-        are read at this point; a model variable with the name of a notebook constant
-        (``E_L : volt (shared, constant)`` as a slider next to ``E_L = -70*mV``) takes precedence,
-        without Brian2's name-conflict warning. Random numbers drawn in the block (``connect(p=...)``,
-        ``v = 'rand()*mV'``) come from the model's own stream, not the notebook's.
+        are read at this point; a model variable with the name of a notebook constant (``E_L : volt
+        (shared, constant)`` as a slider next to ``E_L = -70*mV``) takes precedence, without
+        Brian2's name-conflict warning. Random numbers drawn in the block (``connect(p=...)``, ``v
+        = 'rand()*mV'``) come from the model's own stream, not the notebook's.
         """
         if self._built or self._building:
-            raise RuntimeError(f"model {self.name!r} is already built; make a new StandaloneModel "
-                               "to build another")
+            raise RuntimeError(
+                f"model {self.name!r} is already built; make a new StandaloneModel "
+                "to build another"
+            )
         return _BuildContext(self)
 
     def _enter(self):
@@ -277,6 +319,7 @@ class StandaloneModel:
         self._start = time.perf_counter()
         if self.standalone:
             from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
             self._device = CPPStandaloneDevice()  # one device per model: models stay independent
             header = precompiled_header() if USE_PCH else None
             if header is not None:
@@ -297,8 +340,11 @@ class StandaloneModel:
             namespace = dict(frame.f_globals)
             namespace.update(frame.f_locals)
             # the constants Brian2 may look up; not the models, which Brian2 keeps referring to
-            self._namespace = {key: value for key, value in namespace.items()
-                               if not isinstance(value, StandaloneModel)}
+            self._namespace = {
+                key: value
+                for key, value in namespace.items()
+                if not isinstance(value, StandaloneModel)
+            }
             objects = [obj for obj in _objects_in(self._namespace)]
             if not objects:
                 raise RuntimeError("no Brian2 objects were created inside `with model.build():`")
@@ -320,16 +366,19 @@ class StandaloneModel:
                 self._random.deactivate()
 
     def _compile(self):
-        """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it
-        there, unless a process already did (under a lock, so only one compiles)."""
+        """Generate the code in a private folder, then move it to ``<name>-<hash>`` and compile it.
+
+        Unless a process already did: this happens under a lock, so only one compiles.
+        """
         self.builds.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.builds))
         try:
             saved = prefs.codegen.cpp.extra_compile_args_gcc
             prefs.codegen.cpp.extra_compile_args_gcc = list(COMPILE_ARGS)  # into the makefile
             try:
-                self._device.build(directory=str(staging), compile=False, run=False,
-                                   with_output=False)
+                self._device.build(
+                    directory=str(staging), compile=False, run=False, with_output=False
+                )
             finally:
                 prefs.codegen.cpp.extra_compile_args_gcc = saved
             final = self.builds / f"{self.name}-{_build_key(staging)}"
@@ -341,8 +390,10 @@ class StandaloneModel:
                         shutil.rmtree(final, ignore_errors=True)  # an incomplete folder, if any
                         os.rename(staging, final)  # atomic: others see a complete build or none
             except Timeout:
-                raise RuntimeError(f"waited {LOCK_TIMEOUT_S} s for another process to build "
-                                   f"{final}; if none is running, delete {final}.lock") from None
+                raise RuntimeError(
+                    f"waited {LOCK_TIMEOUT_S} s for another process to build "
+                    f"{final}; if none is running, delete {final}.lock"
+                ) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self.directory = final
@@ -356,26 +407,33 @@ class StandaloneModel:
 
     # -- running ----------------------------------------------------------------------------------
     def run(self, run_args=None):
-        """Simulate ``duration`` again with new values; the model's monitors then hold the new results.
+        """Simulate ``duration`` again with new values.
+
+        The model's monitors then hold the new results.
 
         ``run_args`` maps model variables to values, as Brian2's ``device.run(run_args=...)`` does:
         ``{neuron.w_e: 0.5, inputs.rates: 8*Hz}``. Returns the wall-clock seconds the run took.
         The notebook's random state (numpy's and Brian2's) is the same after the run as before.
         """
         if not self._built:
-            raise RuntimeError(f"model {self.name!r} is not built: create its objects inside "
-                               "`with model.build():` first")
+            raise RuntimeError(
+                f"model {self.name!r} is not built: create its objects inside "
+                "`with model.build():` first"
+            )
         run_args = {} if run_args is None else run_args
         if not isinstance(run_args, dict):
-            raise TypeError("run_args must be a dict {group.variable: value}, "
-                            f"got {type(run_args).__name__}")
+            raise TypeError(
+                f"run_args must be a dict {{group.variable: value}}, got {type(run_args).__name__}"
+            )
         start = time.perf_counter()
         if self.standalone:
             _forget_collected_objects(self._device)
-            self._device.run(directory=str(self.directory),
-                             results_directory=os.path.relpath(self.results_directory,
-                                                               self.directory),
-                             with_output=False, run_args=run_args)
+            self._device.run(
+                directory=str(self.directory),
+                results_directory=os.path.relpath(self.results_directory, self.directory),
+                with_output=False,
+                run_args=run_args,
+            )
         else:
             # Not restore(..., restore_random_state=True): Brian2 2.9's Cython runtime keeps the
             # *address* of its random-number buffer in the stored state; once that buffer has
@@ -394,9 +452,12 @@ class StandaloneModel:
         return self.run_s
 
     def __repr__(self):
+        """The model's name, duration, mode and whether it is built."""
         mode = "cpp_standalone" if self.standalone else "runtime fallback"
-        return (f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
-                f"built={self._built})")
+        return (
+            f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
+            f"built={self._built})"
+        )
 
 
 def _build_key(folder):
@@ -416,11 +477,14 @@ _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:40] or "host"
 
 
 def _remove_results_of_ended_processes(results):
-    """Delete the results folders (``<host>-<pid>-...``) of this host's processes that have ended
-    (a kernel that was killed leaves its folder behind). Other hosts' folders (a shared home)
-    are left alone: their processes cannot be checked from here."""
+    """Delete the results folders of this host's processes that have ended.
+
+    The folders are named ``<host>-<pid>-...``; a kernel that was killed leaves its folder behind.
+    Other hosts' folders (a shared home) are left alone: their processes cannot be checked from
+    here.
+    """
     for folder in results.glob(f"{_HOST}-*-*"):
-        pid = folder.name[len(_HOST) + 1:].split("-", 1)[0]
+        pid = folder.name[len(_HOST) + 1 :].split("-", 1)[0]
         if pid.isdigit() and not _process_exists(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -440,8 +504,9 @@ def _make(folder):
     command = [prefs.devices.cpp_standalone.make_cmd_unix, *MAKE_ARGS]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"compiling the model failed ({' '.join(command)} in {folder}):\n"
-                           f"{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"compiling the model failed ({' '.join(command)} in {folder}):\n{done.stderr[-3000:]}"
+        )
 
 
 class _OwnRandomNumbers:
@@ -463,19 +528,29 @@ class _OwnRandomNumbers:
 
         self.seed = seed
         self.device = all_devices["runtime"]
-        self.buffers = [name for name in self.BUFFERS if hasattr(self.device, name)
-                        and hasattr(self.device, name + "_index")]
+        self.buffers = [
+            name
+            for name in self.BUFFERS
+            if hasattr(self.device, name) and hasattr(self.device, name + "_index")
+        ]
         self.numpy_state = np.random.RandomState(seed).get_state()
         self.positions = {name: (0, 0) for name in self.buffers}  # (address, index); 0: none yet
         self.saved = None
 
     def _current(self):
-        return (np.random.get_state(),
-                {name: (int(getattr(self.device, name)[0]),
-                        int(getattr(self.device, name + "_index")[0])) for name in self.buffers})
+        return (
+            np.random.get_state(),  # noqa: NPY002 (the notebook's global generator, saved)
+            {
+                name: (
+                    int(getattr(self.device, name)[0]),
+                    int(getattr(self.device, name + "_index")[0]),
+                )
+                for name in self.buffers
+            },
+        )
 
     def _install(self, numpy_state, positions):
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002 (the notebook's generator, restored)
         for name, (address, index) in positions.items():
             getattr(self.device, name)[0] = address
             getattr(self.device, name + "_index")[0] = index
@@ -507,22 +582,32 @@ class _BuildContext:
 
 
 def _forget_collected_objects(device):
-    """Drop the device's cached arrays of objects that no longer exist. An object created in the
-    ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)`` on its own line) is not part
-    of the model, as with ``run()``, and is garbage-collected; Brian2 2.9's ``device.run`` would then
-    fail with "ReferenceError: weakly-referenced object no longer exists"."""
+    """Drop the device's cached arrays of objects that no longer exist.
+
+    An object created in the ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)``
+    on its own line) is not part of the model, as with ``run()``, and is garbage-collected; Brian2
+    2.9's ``device.run`` would then fail with "ReferenceError: weakly-referenced object no longer
+    exists".
+    """
     for variable in list(device.array_cache):
         try:
-            variable.owner.name
+            _ = variable.owner.name  # a dead weak proxy raises ReferenceError
         except ReferenceError:
             del device.array_cache[variable]
 
 
 def _objects_in(namespace):
-    """The Brian objects a ``run()`` in this namespace would simulate (Brian2's ``collect`` rule)."""
+    """The Brian objects a ``run()`` in this namespace would simulate.
+
+    Found by Brian2's ``collect`` rule.
+    """
     seen = set()
     for value in namespace.values():
-        if (isinstance(value, BrianObject) and value.add_to_magic_network and id(value) not in seen
-                and value._scope_key == BrianObject._scope_current_key):
+        if (
+            isinstance(value, BrianObject)
+            and value.add_to_magic_network
+            and id(value) not in seen
+            and value._scope_key == BrianObject._scope_current_key
+        ):
             seen.add(id(value))
             yield value

@@ -1,11 +1,32 @@
-"""Plots of Brian2 monitors. Each function draws on ``ax`` (a new figure if None), returns the Axes,
-and never calls ``plt.show()``. Time axes are in ms, voltages in mV."""
-import numpy as np
-from brian2 import (Hz, PopulationRateMonitor, SpikeMonitor, StateMonitor, get_dimensions, mV, ms,
-                    nS, siemens, volt)
+"""Plots of Brian2 monitors.
 
-from ._validate import (recorded_row, require_monitor, require_positive, require_recorded,
-                        require_run, require_unit, show)
+Each function draws on ``ax`` (a new figure if None), returns the Axes, and never calls
+``plt.show()``. Time axes are in ms, voltages in mV.
+"""
+
+import numpy as np
+from brian2 import (
+    Hz,
+    PopulationRateMonitor,
+    SpikeMonitor,
+    StateMonitor,
+    get_dimensions,
+    ms,
+    mV,
+    nS,
+    siemens,
+    volt,
+)
+
+from ._validate import (
+    recorded_row,
+    require_monitor,
+    require_positive,
+    require_recorded,
+    require_run,
+    require_unit,
+    show,
+)
 
 SPIKE_COLOUR = "#D55E00"
 THRESHOLD_COLOUR = "0.4"
@@ -16,9 +37,9 @@ MAX_LINE_POINTS = 2000
 def _envelope(x, y, max_points=MAX_LINE_POINTS):
     """Indices of ``y`` to draw so that a long trace looks the same with far fewer points.
 
-    The trace is cut into ``max_points // 2`` consecutive chunks; each contributes its minimum and its
-    maximum, in time order, plus the first and last sample. Every extreme (a spike, a reset) stays
-    visible, while drawing, which dominates an explorer's redraw, gets several times cheaper.
+    The trace is cut into ``max_points // 2`` consecutive chunks; each contributes its minimum and
+    its maximum, in time order, plus the first and last sample. Every extreme (a spike, a reset)
+    stays visible, while drawing, which dominates an explorer's redraw, gets several times cheaper.
     """
     n = len(y)
     if n <= max_points:
@@ -54,14 +75,21 @@ def _label(variable, unit_name):
     return variable if unit_name is None else f"{variable} ({unit_name})"
 
 
-def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, threshold=None, ax=None,
-               **line_kwargs):
+def plot_trace(
+    state_monitor,
+    variable="v",
+    neuron=0,
+    spike_monitor=None,
+    threshold=None,
+    ax=None,
+    **line_kwargs,
+):
     """Membrane trace of one neuron against time (ms); voltages shown in mV, conductances in nS.
 
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
     ``spike_monitor`` (optional, a SpikeMonitor of the same group) marks that neuron's spikes with
-    ticks above the trace; ``threshold`` (optional, in the variable's unit, e.g. ``-50*mV``) is drawn
-    as a dashed line. Extra keyword arguments go to ``ax.plot``. Returns the Axes.
+    ticks above the trace; ``threshold`` (optional, in the variable's unit, e.g. ``-50*mV``) is
+    drawn as a dashed line. Extra keyword arguments go to ``ax.plot``. Returns the Axes.
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
@@ -78,21 +106,31 @@ def plot_trace(state_monitor, variable="v", neuron=0, spike_monitor=None, thresh
     shown = _envelope(t, y)
     ax.plot(t[shown], y[shown], **line_kwargs)
     if threshold is not None:
-        ax.axhline(float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold")
+        ax.axhline(
+            float(threshold / unit), ls="--", color=THRESHOLD_COLOUR, lw=1.5, label="threshold"
+        )
     if spike_monitor is not None:
         times = np.asarray(spike_monitor.t[spike_monitor.i == neuron] / ms)
         if len(times):
             top = ax.get_ylim()[1]
-            ax.plot(times, np.full(len(times), top), "v", color=SPIKE_COLOUR, ms=9, label="spikes",
-                    clip_on=False)
+            ax.plot(
+                times,
+                np.full(len(times), top),
+                "v",
+                color=SPIKE_COLOUR,
+                ms=9,
+                label="spikes",
+                clip_on=False,
+            )
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(_label(variable, unit_name))
     return ax
 
 
 def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kwargs):
-    """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis of
-    ``ax``; returns the twin Axes.
+    """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis.
+
+    The twin is of ``ax``; returns the twin Axes.
 
     Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS, volts as mV.
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
@@ -115,30 +153,41 @@ def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kw
 
 
 def plot_raster(spike_monitor, ax=None, offset=0, **marker_kwargs):
-    """Raster plot: one dot per spike, time (ms) against neuron index (+ ``offset``, a whole
-    number, to stack several groups). Extra keyword arguments go to ``ax.plot``. Returns the Axes.
+    """Raster plot: one dot per spike, time (ms) against neuron index.
+
+    The index is shifted by ``offset`` (a whole number) to stack several groups. Extra keyword
+    arguments go to ``ax.plot``. Returns the Axes.
     """
     require_monitor(spike_monitor, SpikeMonitor, "spike_monitor")
     require_run(spike_monitor, "spike_monitor")
     ax = _axes(ax)
     marker_kwargs.setdefault("ms", 2)
     marker_kwargs.setdefault("color", "k")
-    ax.plot(np.asarray(spike_monitor.t / ms), np.asarray(spike_monitor.i) + offset, ".", **marker_kwargs)
+    ax.plot(
+        np.asarray(spike_monitor.t / ms),
+        np.asarray(spike_monitor.i) + offset,
+        ".",
+        **marker_kwargs,
+    )
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron index")
     return ax
 
 
 def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
-    """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed with a Gaussian
-    whose standard deviation is ``width`` (seconds, e.g. ``2*ms``; Brian2's
-    ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording the
-    smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes."""
+    """Population rate (Hz) of a PopulationRateMonitor against time (ms), smoothed.
+
+    Smoothed with a Gaussian whose standard deviation is ``width`` (seconds, e.g. ``2*ms``;
+    Brian2's ``rate_monitor.smooth_rate``). Within about 2 ``width`` of either end of the recording
+    the smoothed rate is pulled towards zero (the window runs off the data). Returns the Axes.
+    """
     require_monitor(rate_monitor, PopulationRateMonitor, "rate_monitor")
     require_unit(width, ms, "width")
     require_positive(width, "width")
     if len(rate_monitor.t) == 0:
-        raise ValueError("rate_monitor is empty: run the simulation before analysing or plotting it")
+        raise ValueError(
+            "rate_monitor is empty: run the simulation before analysing or plotting it"
+        )
     rate = rate_monitor.smooth_rate(window="gaussian", width=width)
     ax = _axes(ax)
     ax.plot(np.asarray(rate_monitor.t / ms), np.asarray(rate / Hz), **line_kwargs)
@@ -147,11 +196,14 @@ def plot_population_rate(rate_monitor, width=2 * ms, ax=None, **line_kwargs):
     return ax
 
 
-def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None,
-                     **hist_kwargs):
-    """Histogram (probability density, per mV for a voltage) of a recorded variable of one neuron
-    from ``start`` (seconds) on; voltages shown in mV, conductances in nS. ``neuron`` is the
-    neuron's index in its group. Returns the Axes."""
+def plot_v_histogram(
+    state_monitor, variable="v", neuron=0, bins=40, start=0 * ms, ax=None, **hist_kwargs
+):
+    """Histogram (probability density) of a recorded variable of one neuron.
+
+    From ``start`` (seconds) on; density per mV for a voltage; voltages shown in mV, conductances
+    in nS. ``neuron`` is the neuron's index in its group. Returns the Axes.
+    """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
     require_unit(start, ms, "start")
@@ -162,7 +214,9 @@ def plot_v_histogram(state_monitor, variable="v", neuron=0, bins=40, start=0 * m
     ax = _axes(ax)
     unit, unit_name = _display_unit(values)
     hist_kwargs.setdefault("alpha", 0.7)
-    hist_kwargs.setdefault("histtype", "stepfilled")  # one polygon instead of a patch per bin: faster
+    hist_kwargs.setdefault(
+        "histtype", "stepfilled"
+    )  # one polygon instead of a patch per bin: faster
     ax.hist(np.asarray(values / unit), bins=bins, density=True, **hist_kwargs)
     ax.set_xlabel(_label(variable, unit_name))
     ax.set_ylabel("density")

@@ -1,4 +1,5 @@
 """Course-wide settings: random seed, code-generation target, figure style, version report."""
+
 import gc
 import os
 import platform
@@ -13,23 +14,26 @@ def course_settings():
     """Return ``(seed, target)`` for this session; nothing else is changed.
 
     The defaults (seed 2718, the ``numpy`` target, which needs no compiler) can be overridden from
-    outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1) and
-    ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under other
-    seeds and targets. Raises ``ValueError`` with the offending value when either is malformed.
+    outside through the environment variables ``BRIAN_LABS_SEED`` (an integer from 0 to 2**32 - 1)
+    and ``BRIAN_LABS_TARGET`` (``numpy`` or ``cython``), so that CI can run every notebook under
+    other seeds and targets. Raises ``ValueError`` with the offending value when either is
+    malformed.
     """
     return _settings_from_environment()
 
 
 def prepare_session():
-    """Make this session's Brian2 runs faster; returns None. Called in every notebook's setup cell,
-    after the imports. It changes two things for the whole session:
+    """Make this session's Brian2 runs faster; returns None.
+
+    Called in every notebook's setup cell, after the imports. It changes two things for the whole
+    session:
 
     * the garbage collector: it collects once, then freezes the objects still alive, mostly what
-      the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every ``run()``,
-      and each call scanned the ~170 000 objects of brian2, sympy and matplotlib (~0.1-0.2 s per
-      call), which live for the whole session anyway: ten small runs 2.85 -> 0.72 s, notebook 10's
-      cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup cell never freezes
-      garbage left by earlier cells (frozen objects are never collected);
+      the imports created (``gc.freeze()``). Brian2 calls ``gc.collect()`` twice in every
+      ``run()``, and each call scanned the ~170 000 objects of brian2, sympy and matplotlib
+      (~0.1-0.2 s per call), which live for the whole session anyway: ten small runs 2.85 ->
+      0.72 s, notebook 10's cold Run All 9.8 -> 4.7 s. Collecting first means re-running the setup
+      cell never freezes garbage left by earlier cells (frozen objects are never collected);
     * a background thread: it starts building the compiled explorers' precompiled C++ header
       (:func:`labutils.fast.prepare_in_background`; nothing without a compiler or with
       ``BRIAN_LABS_FAST=off``), so a notebook's explorer cell does not wait for it.
@@ -37,6 +41,7 @@ def prepare_session():
     gc.collect()
     gc.freeze()
     from .fast import prepare_in_background
+
     prepare_in_background()
 
 
@@ -45,7 +50,9 @@ def _settings_from_environment():
     try:
         seed = int(raw_seed)
     except ValueError:
-        raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}") from None
+        raise ValueError(
+            f"{SEED_VARIABLE} must be a non-negative integer, got {raw_seed!r}"
+        ) from None
     if not 0 <= seed < 2**32:  # numpy's (and so Brian2's) seed() accepts 0 .. 2**32 - 1
         raise ValueError(f"{SEED_VARIABLE} must be an integer from 0 to 2**32 - 1, got {seed}")
     target = os.environ.get(TARGET_VARIABLE, "numpy").strip().lower()
@@ -71,7 +78,16 @@ PROJECTOR_STYLE = {
     "axes.prop_cycle": None,  # filled in below: a colour-blind-safe cycle
 }
 # Okabe-Ito colours: distinguishable for colour-blind viewers and on washed-out projectors.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+OKABE_ITO = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+]
 
 
 def use_projector_style():

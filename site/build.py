@@ -6,14 +6,15 @@
 Notebooks that `python3 course.py test` has just executed are rendered from that run
 (_build/executed/, see conftest.py), so CI executes each notebook once; any other is executed by
 Sphinx + MyST-NB with the kernel of this Python (the course's .venv); a cell error fails the build,
-except in cells tagged raises-exception. The sources are staged in _build/site-src/
-(site/index.md, docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and
-answer paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
-figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from its
-npm package, so pages render offline), so nothing is written next to the notebooks. After building, the
-site is checked: one page per notebook, each with executed outputs, a figure (<img>) wherever the
-notebook draws one, and a Binder launch link to that notebook in JupyterLab.
+except in cells tagged raises-exception. The sources are staged in _build/site-src/ (site/index.md,
+docs/instructor-guide.md and the site versions of notebooks/*.ipynb: solutions and answer
+paragraphs behind a toggle, check code collapsed, each explorer shown as a still of its first
+figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from
+its npm package, so pages render offline), so nothing is written next to the notebooks. After
+building, the site is checked: one page per notebook, each with executed outputs, a figure (<img>)
+wherever the notebook draws one, and a Binder launch link to that notebook in JupyterLab.
 """
+
 import hashlib
 import json
 import re
@@ -32,27 +33,35 @@ BINDER = "https://mybinder.org/v2/gh/"
 
 
 def notebooks():
+    """The course notebooks, in order."""
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 EXPLORER = re.compile(r"^(\w+)\s*=\s*lu\.explore\(", re.MULTILINE)
-LAUNCH_NOTE = ("*A still of the explorer at its starting values. To move the sliders, launch this "
-               "page (the rocket button at the top, then Binder) and run it.*")
-MATHJAX_PACKAGE = "mathjax@3.2.2"        # npm; the es5/ bundle is copied into the site's _static
+LAUNCH_NOTE = (
+    "*A still of the explorer at its starting values. To move the sliders, launch this "
+    "page (the rocket button at the top, then Binder) and run it.*"
+)
+MATHJAX_PACKAGE = "mathjax@3.2.2"  # npm; the es5/ bundle is copied into the site's _static
 MATHJAX_NPM = ROOT / "_build" / "mathjax-npm"
-MATHJAX_STAGE = STAGE / "_mathjax"       # html_static_path in site/conf.py
+MATHJAX_STAGE = STAGE / "_mathjax"  # html_static_path in site/conf.py
 
 
 def site_notebook(nb):
-    """The notebook as the site shows it: solutions and answer paragraphs collapsed behind a
-    toggle, check cells' code collapsed, and each explorer as a still of its first figure."""
+    """The notebook as the site shows it.
+
+    Solutions and answer paragraphs collapsed behind a toggle, check cells' code collapsed, and
+    each explorer as a still of its first figure.
+    """
     nb = json.loads(json.dumps(nb))
     cells = []
     for cell in nb["cells"]:
         tags = cell["metadata"].setdefault("tags", [])
         if "solution" in tags and cell["cell_type"] == "markdown":
-            cell["source"] = ('<details class="solution"><summary>Answer (click to show)</summary>'
-                              "\n\n" + "".join(cell["source"]) + "\n\n</details>")
+            cell["source"] = (
+                '<details class="solution"><summary>Answer (click to show)</summary>'
+                "\n\n" + "".join(cell["source"]) + "\n\n</details>"
+            )
         elif "solution" in tags:
             tags.append("hide-cell")
         elif "check" in tags:
@@ -62,8 +71,14 @@ def site_notebook(nb):
         if EXPLORER.search(code):
             # The explorer's output carries a PNG of its first figure beside the widget view
             # (Explorer._repr_mimebundle_); site/conf.py tells MyST-NB to skip widget views.
-            cells.append({"cell_type": "markdown", "id": f"{cell['id']}-note", "metadata": {},
-                          "source": LAUNCH_NOTE})
+            cells.append(
+                {
+                    "cell_type": "markdown",
+                    "id": f"{cell['id']}-note",
+                    "metadata": {},
+                    "source": LAUNCH_NOTE,
+                }
+            )
     nb["cells"] = cells
     return nb
 
@@ -72,12 +87,22 @@ def stage_mathjax():
     """MathJax from the npm package, copied into the site, so equations render offline."""
     bundle = MATHJAX_NPM / "node_modules" / "mathjax" / "es5"
     if not (bundle / "tex-chtml.js").exists():
-        command = ["npm", "install", "--prefix", str(MATHJAX_NPM), "--no-audit", "--no-fund",
-                   "--no-save", MATHJAX_PACKAGE]
+        command = [
+            "npm",
+            "install",
+            "--prefix",
+            str(MATHJAX_NPM),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            MATHJAX_PACKAGE,
+        ]
         print("+", " ".join(command), flush=True)
         if shutil.which("npm") is None or subprocess.call(command) != 0:
-            raise SystemExit(f"could not install {MATHJAX_PACKAGE} with npm: install Node.js "
-                             "(npm) and rerun; the site serves MathJax itself, not from a CDN")
+            raise SystemExit(
+                f"could not install {MATHJAX_PACKAGE} with npm: install Node.js "
+                "(npm) and rerun; the site serves MathJax itself, not from a CDN"
+            )
     shutil.copytree(bundle, MATHJAX_STAGE / "mathjax")
 
 
@@ -94,9 +119,10 @@ def executed_copy(path):
 def stage():
     """Write the site's pages, the site versions of the notebooks and MathJax into _build/site-src.
 
-    A notebook that `python3 course.py test` executed (and that has not changed since) is staged with
-    its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run again; any
-    other is staged as stored and executed by MyST-NB. Returns the names of the reused notebooks.
+    A notebook that `python3 course.py test` executed (and that has not changed since) is staged
+    with its outputs and MyST-NB's per-file ``execution_mode: off``, so it is rendered, not run
+    again; any other is staged as stored and executed by MyST-NB. Returns the names of the reused
+    notebooks.
     """
     shutil.rmtree(STAGE, ignore_errors=True)
     (STAGE / "notebooks").mkdir(parents=True)
@@ -110,23 +136,41 @@ def stage():
             nb["metadata"].setdefault("mystnb", {})["execution_mode"] = "off"
             reused.append(path.name)
         (STAGE / "notebooks" / path.name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
-    print(f"site: {len(reused)} of {len(notebooks())} notebooks rendered from the test run's "
-          f"execution ({EXECUTED.relative_to(ROOT)}), the others executed now", flush=True)
+    print(
+        f"site: {len(reused)} of {len(notebooks())} notebooks rendered from the test run's "
+        f"execution ({EXECUTED.relative_to(ROOT)}), the others executed now",
+        flush=True,
+    )
     stage_mathjax()
     return reused
 
 
 def build(extra_args=()):
+    """Stage the sources and run Sphinx into _build/html; Sphinx's exit status."""
     stage()
     shutil.rmtree(HTML, ignore_errors=True)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(SITE), "-j", "1",
-               "-d", str(ROOT / "_build" / "doctrees"), *extra_args, str(STAGE), str(HTML)]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-c",
+        str(SITE),
+        "-j",
+        "1",
+        "-d",
+        str(ROOT / "_build" / "doctrees"),
+        *extra_args,
+        str(STAGE),
+        str(HTML),
+    ]
     print("+", " ".join(command), flush=True)
     return subprocess.call(command, cwd=ROOT)
 
 
 def draws_a_figure(path):
-    """Does the notebook (as stored) draw a matplotlib figure outside an explorer?"""
+    """Whether the notebook (as stored) draws a matplotlib figure outside an explorer."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     return bool(re.search(r"\bplt\.(subplots|figure|plot|show)\b|\blu\.plot_\w+\(", code))
@@ -151,7 +195,10 @@ def check():
             problems.append(f"{path.name}: the page shows no executed output")
         if draws_a_figure(path) and images == 0:
             problems.append(f"{path.name}: the notebook draws a figure but its page has no <img>")
-        if "lu.about()" in path.read_text(encoding="utf-8") and "codegen target in force" not in html:
+        if (
+            "lu.about()" in path.read_text(encoding="utf-8")
+            and "codegen target in force" not in html
+        ):
             problems.append(f"{path.name}: calls lu.about() but its page shows no version report")
         launch = f"urlpath=lab/tree/notebooks/{path.name}"
         if BINDER not in html or launch not in html:
@@ -161,10 +208,13 @@ def check():
         if "cdn.jsdelivr.net/npm/mathjax" in html or "_static/mathjax/tex-chtml.js" not in html:
             problems.append(f"{path.name}: MathJax does not come from the site's own _static")
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        answers = sum(c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
-                      for c in cells)
-        solutions = sum(c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
-                        for c in cells)
+        answers = sum(
+            c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
+            for c in cells
+        )
+        solutions = sum(
+            c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", []) for c in cells
+        )
         if html.count('<details class="solution"') != answers:
             problems.append(f"{path.name}: its answer paragraphs are not all behind a toggle")
         if len(re.findall(r'class="cell tag_solution[^"]*tag_hide-cell', html)) != solutions:
@@ -178,13 +228,20 @@ def check():
 
 
 def main(argv):
+    """Build the site (unless ``--check``), then check it; the exit status."""
     started = time.monotonic()
     if "--check" not in argv:
         status = build([a for a in argv if a != "--check"])
         if status != 0:
-            print(f"site build FAILED (sphinx exit {status}): see the messages above", file=sys.stderr)
+            print(
+                f"site build FAILED (sphinx exit {status}): see the messages above",
+                file=sys.stderr,
+            )
             return status
-        print(f"built {len(notebooks())} notebook pages in {time.monotonic() - started:.0f} s", flush=True)
+        print(
+            f"built {len(notebooks())} notebook pages in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
     problems = check()
     if problems:
         print("site check FAILED:", *problems, sep="\n  ", file=sys.stderr)

@@ -1,8 +1,11 @@
-"""Binder: repo2docker accepts binder/ and builds what we expect; the README badge opens notebook 00.
+"""Binder: repo2docker accepts binder/ and builds what we expect.
 
-`jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from binder/
-and prints the Dockerfile it would build, which is what these tests read.
+The README badge opens notebook 00.
+
+`jupyter-repo2docker --no-build --debug` needs no docker engine: it picks the buildpack from
+binder/ and prints the Dockerfile it would build, which is what these tests read.
 """
+
 import re
 import shutil
 import subprocess
@@ -30,8 +33,12 @@ def repo2docker_output(tmp_path_factory):
     executable = repo2docker_executable()
     assert executable, "jupyter-repo2docker is not installed: it is in requirements/dev.in"
     result = subprocess.run(
-        [executable, "--no-build", "--debug", str(ROOT)], cwd=tmp_path_factory.mktemp("r2d"),
-        capture_output=True, text=True, timeout=300)
+        [executable, "--no-build", "--debug", str(ROOT)],
+        cwd=tmp_path_factory.mktemp("r2d"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"repo2docker rejected the configuration:\n{output[-4000:]}"
     return output
@@ -40,22 +47,31 @@ def repo2docker_output(tmp_path_factory):
 def test_repo2docker_uses_the_binder_python_from_runtime_txt(repo2docker_output):
     python = lock.BINDER_PYTHON
     assert f"Building conda environment for python={python}" in repo2docker_output, (
-        repo2docker_output[:2000])
+        repo2docker_output[:2000]
+    )
     # The base environment's lock file is named after the Python version (escaped in build paths).
     minor = python.split(".")[1]
-    assert re.search(rf"environment(\.|-2e)py(-|-2d)3(\.|-2e){minor}(-|-2d)linux", repo2docker_output)
+    assert re.search(
+        rf"environment(\.|-2e)py(-|-2d)3(\.|-2e){minor}(-|-2d)linux", repo2docker_output
+    )
 
 
 def test_repo2docker_installs_the_binder_pins_then_runs_post_build(repo2docker_output):
     dockerfile = repo2docker_output
-    install = re.search(r'^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install .*-r "binder/requirements\.txt"',
-                        dockerfile, re.M)
+    install = re.search(
+        r'^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install .*-r "binder/requirements\.txt"',
+        dockerfile,
+        re.M,
+    )
     assert install, "the image does not pip-install binder/requirements.txt"
     copy_repo = dockerfile.find("COPY --chown=0:0 src/ ${REPO_DIR}/")
     post_build = dockerfile.find("RUN ./binder/postBuild")
     assert post_build > 0, "postBuild is not run"
-    assert install.start() < copy_repo < post_build, "expected: pins, then the repository, then postBuild"
-    # binder/ takes precedence: the conda environment.yml at the top level must not be used by Binder.
+    assert install.start() < copy_repo < post_build, (
+        "expected: pins, then the repository, then postBuild"
+    )
+    # binder/ takes precedence: the conda environment.yml at the top level must not be used by
+    # Binder.
     assert "environment.yml" not in dockerfile
 
 
@@ -89,13 +105,18 @@ def test_readme_binder_badge_opens_the_student_edition_and_a_link_the_instructor
 
 
 def test_site_launch_buttons_point_at_the_badge_repository():
-    """The course site's Binder buttons (site/conf.py) open the same repository and branch as the badge."""
+    """The course site's Binder buttons open the same repository and branch as the badge.
+
+    The buttons are set in site/conf.py.
+    """
     namespace = {"__file__": str(ROOT / "site" / "conf.py")}
     exec((ROOT / "site" / "conf.py").read_text(), namespace)
-    provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
+    _provider, owner, repo, ref = urlsplit(binder_badge_url()).path.split("/")[2:6]
     assert namespace["REPOSITORY_URL"] == f"https://github.com/{owner}/{repo}"
     assert namespace["REPOSITORY_BRANCH"] == ref
     options = namespace["html_theme_options"]
     assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
     assert options["launch_buttons"]["notebook_interface"] == "jupyterlab"
-    assert options["path_to_docs"] == "", "pages are staged as notebooks/NN_x.ipynb at the site root"
+    assert options["path_to_docs"] == "", (
+        "pages are staged as notebooks/NN_x.ipynb at the site root"
+    )

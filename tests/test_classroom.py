@@ -1,4 +1,5 @@
 """The load test's own parts that can be checked without a hub: websocket frames and summaries."""
+
 import sys
 from pathlib import Path
 
@@ -9,9 +10,15 @@ import classroom  # noqa: E402
 
 def test_decode_reads_jupyter_servers_binary_frames():
     from jupyter_server.services.kernels.connection.base import serialize_binary_message
-    msg = dict(header={"msg_type": "comm_msg"}, parent_header={}, metadata={}, channel="iopub",
-               content={"data": {"method": "update", "buffer_paths": [["value"]]}},
-               buffers=[classroom.PNG_MAGIC + b"rest of the image", b"second"])
+
+    msg = dict(
+        header={"msg_type": "comm_msg"},
+        parent_header={},
+        metadata={},
+        channel="iopub",
+        content={"data": {"method": "update", "buffer_paths": [["value"]]}},
+        buffers=[classroom.PNG_MAGIC + b"rest of the image", b"second"],
+    )
     decoded = classroom.decode(serialize_binary_message(msg))
     assert decoded["buffers"] == msg["buffers"]
     assert decoded["content"] == msg["content"] and decoded["channel"] == "iopub"
@@ -29,12 +36,24 @@ def test_percentile_picks_the_nearest_rank():
 
 def test_summary_leaves_faulty_students_out_and_lists_their_errors():
     def record(name, fault, latencies, errors=()):
-        return dict(name=name, fault=fault, errors=list(errors), lab_latencies_s=latencies,
-                    demo_latencies_s=[], run_all_s=5.0, peak_server_rss_mb=100.0,
-                    peak_kernel_rss_mb=200.0)
-    summary = classroom.summarise([
-        record("a", None, [0.1, 0.2]), record("b", None, [0.3]),
-        record("c", "kill-kernel", [9.0], [dict(stage="lab", message="kernel restarting")])])
+        return dict(
+            name=name,
+            fault=fault,
+            errors=list(errors),
+            lab_latencies_s=latencies,
+            demo_latencies_s=[],
+            run_all_s=5.0,
+            peak_server_rss_mb=100.0,
+            peak_kernel_rss_mb=200.0,
+        )
+
+    summary = classroom.summarise(
+        [
+            record("a", None, [0.1, 0.2]),
+            record("b", None, [0.3]),
+            record("c", "kill-kernel", [9.0], [dict(stage="lab", message="kernel restarting")]),
+        ]
+    )
     assert summary["healthy_students"] == 2 and summary["healthy_errors"] == 0
     assert summary["lab_latency_median_s"] == 0.2 and summary["lab_moves"] == 3
     assert summary["rss_per_student_median_mb"] == 300.0

@@ -1,4 +1,4 @@
-"""course.py: finding a supported Python, environment paths on every OS, and short failure messages.
+"""course.py: finding a supported Python, environment paths on every OS, short failure messages.
 
 Windows and macOS are not available on CI's machine: their path logic is tested here by calling the
 functions with ``windows=True`` and with fake ``which``/``probe`` functions; the real switch to
@@ -106,7 +106,10 @@ def test_failed_package_without_a_name():
 
 
 def test_failed_install_ends_in_one_short_message_with_the_log(monkeypatch, tmp_path, capsys):
-    """A pip failure (here: a lock naming a release that does not exist) is a message, not a traceback."""
+    """A pip failure is a message, not a traceback.
+
+    Here the failure is a lock naming a release that does not exist.
+    """
     monkeypatch.setenv("BRIAN_LABS_VENV", str(tmp_path / "env"))
     bad_lock = tmp_path / "runtime.txt"
     bad_lock.write_text("brian2==0.0.0.0\n")
@@ -209,8 +212,11 @@ def test_lab_opens_the_student_edition_and_instructor_flag_the_full_one(monkeypa
 
 def test_grade_runs_in_the_instructor_environment(monkeypatch):
     profiles = []
-    monkeypatch.setattr(course, "ensure_environment",
-                        lambda profile, windows: profiles.append(profile) or Path("/py"))
+    monkeypatch.setattr(
+        course,
+        "ensure_environment",
+        lambda profile, windows: profiles.append(profile) or Path("/py"),
+    )
     monkeypatch.setattr(course, "run", lambda args: 0)
     course.main(["grade"])
     course.main(["student"])

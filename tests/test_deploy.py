@@ -1,5 +1,9 @@
-"""Serving the course from a JupyterHub: the image recipe, the hub links, the Zero to JupyterHub
-example, and what happens to a student's work when the course is updated (nbgitpuller)."""
+"""Serving the course from a JupyterHub.
+
+The image recipe, the hub links, the Zero to JupyterHub example, and what happens to a student's
+work when the course is updated (nbgitpuller).
+"""
+
 import json
 import shutil
 import subprocess
@@ -13,12 +17,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import deploy  # noqa: E402
-import lock  # noqa: E402
 import hub_links  # noqa: E402
+import lock  # noqa: E402
 
-EDITION_FOLDERS = [ROOT / folder for folder in hub_links.EDITIONS.values()
-                   if (ROOT / folder).is_dir()]
+import deploy  # noqa: E402
+
+EDITION_FOLDERS = [
+    ROOT / folder for folder in hub_links.EDITIONS.values() if (ROOT / folder).is_dir()
+]
 
 
 # -- the image ------------------------------------------------------------------------------------
@@ -29,12 +35,18 @@ def test_committed_dockerfile_is_what_the_generator_writes_from_the_lock():
 
 def test_dockerfile_installs_the_lock_then_warms_the_cache_outside_home():
     lines = deploy.DOCKERFILE.read_text().splitlines()
-    index = {key: next(i for i, line in enumerate(lines) if line.startswith(key))
-             for key in [f"FROM python:{deploy.DEFAULT_PYTHON}-",
-                         f"COPY requirements/py{deploy.DEFAULT_PYTHON}/runtime.txt ",
-                         "RUN python -m pip install --no-cache-dir -r /tmp/course-lock.txt",
-                         f"ENV BRIAN_LABS_CACHE_DIR={deploy.CACHE_DIR}", "COPY . ",
-                         "RUN mkdir -p", "USER "]}
+    index = {
+        key: next(i for i, line in enumerate(lines) if line.startswith(key))
+        for key in [
+            f"FROM python:{deploy.DEFAULT_PYTHON}-",
+            f"COPY requirements/py{deploy.DEFAULT_PYTHON}/runtime.txt ",
+            "RUN python -m pip install --no-cache-dir -r /tmp/course-lock.txt",
+            f"ENV BRIAN_LABS_CACHE_DIR={deploy.CACHE_DIR}",
+            "COPY . ",
+            "RUN mkdir -p",
+            "USER ",
+        ]
+    }
     assert list(index.values()) == sorted(index.values()), index
     assert "./binder/postBuild" in lines[index["RUN mkdir -p"]]
     assert not deploy.CACHE_DIR.startswith("/home"), "a hub mounts the student's home over it"
@@ -42,6 +54,7 @@ def test_dockerfile_installs_the_lock_then_warms_the_cache_outside_home():
 
 def test_the_images_cache_variable_is_where_the_explorers_build(monkeypatch):
     from labutils import fast
+
     monkeypatch.setenv(fast.CACHE_VARIABLE, deploy.CACHE_DIR)
     assert fast.cache_dir() == Path(deploy.CACHE_DIR)
     assert f"ENV {fast.CACHE_VARIABLE}={deploy.CACHE_DIR}" in deploy.DOCKERFILE.read_text()
@@ -51,8 +64,10 @@ def test_render_dockerfile_follows_the_lock_and_the_python_version(tmp_path):
     text = deploy.render_dockerfile(ROOT / "requirements/py3.12/runtime.txt", "3.12")
     assert "FROM python:3.12-slim-bookworm" in text
     assert "COPY requirements/py3.12/runtime.txt " in text
-    hub = [f"{name}=={lock.pins(lock.lock_path('3.12', 'instructor'))[name]}"
-           for name in ("jupyterhub", "nbgitpuller")]
+    hub = [
+        f"{name}=={lock.pins(lock.lock_path('3.12', 'instructor'))[name]}"
+        for name in ("jupyterhub", "nbgitpuller")
+    ]
     assert " ".join(hub) in text
 
 
@@ -63,7 +78,7 @@ def test_render_dockerfile_rejects_bad_arguments(tmp_path):
         deploy.render_dockerfile(tmp_path / "missing.txt", "3.11")
     unpinned = tmp_path / "lock.txt"
     unpinned.write_text("# a comment\nnumpy==2.3.5\nbrian2>=2.9\n")
-    with pytest.raises(ValueError, match="line 3: 'brian2>=2.9' is not name==version"):
+    with pytest.raises(ValueError, match=r"line 3: 'brian2>=2.9' is not name==version"):
         deploy.render_dockerfile(unpinned, "3.11")
     unpinned.write_text("numpy==2.3.5\n")
     with pytest.raises(ValueError, match="not inside the repository"):
@@ -82,38 +97,59 @@ def test_link_has_nbgitpullers_format_with_every_value_encoded():
     url = hub_links.link("https://hub.example.edu/", "student", branch="main")
     parts, query = parse_link(url)
     assert (parts.scheme, parts.netloc, parts.path) == (
-        "https", "hub.example.edu", "/hub/user-redirect/git-pull")
-    assert query == dict(repo="https://github.com/brian-labs/brian-labs", branch="main",
-                         targetpath="brian-labs", urlpath="lab/tree/brian-labs/student?autodecode")
+        "https",
+        "hub.example.edu",
+        "/hub/user-redirect/git-pull",
+    )
+    assert query == dict(
+        repo="https://github.com/brian-labs/brian-labs",
+        branch="main",
+        targetpath="brian-labs",
+        urlpath="lab/tree/brian-labs/student?autodecode",
+    )
     # encoded like nbgitpuller's link generator: no raw '/', ':' or '?' inside the query
     assert not set(parts.query) & set("/:?"), parts.query
 
 
 def test_link_keeps_unusual_branch_and_repository_names_intact():
-    url = hub_links.link("http://127.0.0.1:8000", "notebooks", "03_poisson_excitatory.ipynb",
-                         branch="course/2026&spring", repo="https://git.example.edu/a b/c.git")
+    url = hub_links.link(
+        "http://127.0.0.1:8000",
+        "notebooks",
+        "03_poisson_excitatory.ipynb",
+        branch="course/2026&spring",
+        repo="https://git.example.edu/a b/c.git",
+    )
     _, query = parse_link(url)
     assert query["branch"] == "course/2026&spring"
     assert query["repo"] == "https://git.example.edu/a b/c.git"
-    assert query["urlpath"] == \
-        "lab/tree/brian-labs/notebooks/03_poisson_excitatory.ipynb?autodecode"
+    assert (
+        query["urlpath"] == "lab/tree/brian-labs/notebooks/03_poisson_excitatory.ipynb?autodecode"
+    )
 
 
-@pytest.mark.parametrize("hub", ["hub.example.edu", "ftp://hub.example.edu", "https://",
-                                 "https://hub.example.edu/?x=1"])
+@pytest.mark.parametrize(
+    "hub", ["hub.example.edu", "ftp://hub.example.edu", "https://", "https://hub.example.edu/?x=1"]
+)
 def test_link_rejects_a_hub_that_is_not_a_url(hub):
     with pytest.raises(ValueError, match="hub must be a URL"):
         hub_links.link(hub, "student")
 
 
 def test_command_prints_a_student_and_an_instructor_link(capsys):
-    assert hub_links.main(["--hub", "https://hub.example.edu", "--branch", "main",
-                           "--notebook", "03"]) == 0
-    links = [line.strip() for line in capsys.readouterr().out.splitlines()
-             if line.startswith("  ")]
+    assert (
+        hub_links.main(
+            ["--hub", "https://hub.example.edu", "--branch", "main", "--notebook", "03"]
+        )
+        == 0
+    )
+    links = [
+        line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("  ")
+    ]
     paths = [parse_link(url)[1]["urlpath"] for url in links]
-    assert paths == ["lab/tree/brian-labs/student/03_poisson_excitatory.ipynb?autodecode",
-                     "lab/tree/brian-labs/notebooks/03_poisson_excitatory.ipynb?autodecode"]
+    assert paths == [
+        "lab/tree/brian-labs/student/03_poisson_excitatory.ipynb?autodecode",
+        "lab/tree/brian-labs/notebooks/03_poisson_excitatory.ipynb?autodecode",
+    ]
     assert (ROOT / "notebooks" / "03_poisson_excitatory.ipynb").exists()
 
 
@@ -141,6 +177,7 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
     assert megabytes(singleuser["memory"]["limit"]) >= 2 * max(with_compiler)
     assert singleuser["cpu"]["limit"] >= 1, "a slider release needs a whole core for ~0.1 s"
     import sizing
+
     results = json.loads(sizing.RESULTS.read_text())
     for cache in ("cold", "prebuilt"):
         costs = sizing.costs(results, cache)
@@ -151,9 +188,11 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
 # -- student work across a course update ----------------------------------------------------------
 @pytest.mark.parametrize("folder", EDITION_FOLDERS, ids=lambda p: p.name)
 def test_published_notebooks_are_stored_as_jupyter_saves_them(folder):
-    """Course-side half of "student work survives an update": a notebook the student opens and
-    saves unchanged is byte-identical, so git (and nbgitpuller's merge) sees only real edits, and
-    the course's own changes merge cell by cell."""
+    """Course-side half of "student work survives an update".
+
+    A notebook the student opens and saves unchanged is byte-identical, so git (and nbgitpuller's
+    merge) sees only real edits, and the course's own changes merge cell by cell.
+    """
     for path in sorted(folder.glob("*.ipynb")):
         text = path.read_text(encoding="utf-8")
         saved = nbformat.writes(nbformat.reads(text, as_version=4)) + "\n"  # as nbformat.write
@@ -161,8 +200,12 @@ def test_published_notebooks_are_stored_as_jupyter_saves_them(folder):
 
 
 def git(cwd, *args):
-    subprocess.run(["git", "-c", "user.name=course", "-c", "user.email=course@example.edu", *args],
-                   cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=course", "-c", "user.email=course@example.edu", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 def pull(upstream, home):
@@ -196,7 +239,7 @@ def student_saves_an_answer(path):
     cell.source = "my_answer = 42   # the student's work"
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
     cell.execution_count = 7
-    nbformat.write(nb, path)   # JupyterLab's save
+    nbformat.write(nb, path)  # JupyterLab's save
 
 
 def course_update(upstream, name, change_exercise=False):

@@ -1,5 +1,9 @@
-"""The JupyterLab defaults the course ships: valid against JupyterLab's own settings schema, and
-installed where JupyterLab reads them, without losing an environment's other overrides."""
+"""The JupyterLab defaults the course ships.
+
+Valid against JupyterLab's own settings schema, and installed where JupyterLab reads them, without
+losing an environment's other overrides.
+"""
+
 import json
 import sys
 from pathlib import Path
@@ -15,8 +19,16 @@ def test_the_news_prompt_is_off_and_valid_for_jupyterlab():
     overrides = json.loads(lab_settings.COURSE_OVERRIDES.read_text())
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification["fetchNews"] == "false"
-    schema_file = (Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab"
-                   / "apputils-extension" / "notification.json")
+    schema_file = (
+        Path(sys.prefix)
+        / "share"
+        / "jupyter"
+        / "lab"
+        / "schemas"
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.json"
+    )
     jsonschema.validate(notification, json.loads(schema_file.read_text()))
 
 
@@ -25,13 +37,22 @@ def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
 
     target = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     target.parent.mkdir(parents=True)
-    target.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "x"},
-                                  "@jupyterlab/apputils-extension:notification": {"a": 1}}))
+    target.write_text(
+        json.dumps(
+            {
+                "@jupyterlab/apputils-extension:themes": {"theme": "x"},
+                "@jupyterlab/apputils-extension:notification": {"a": 1},
+            }
+        )
+    )
     assert lab_settings.install(tmp_path) == target
     merged = json.loads(target.read_text())
     assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "x"}
     assert merged["@jupyterlab/apputils-extension:notification"] == {
-        "a": 1, "fetchNews": "false", "checkForUpdates": False}
+        "a": 1,
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    }
     # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
     lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
     assert Path(get_app_dir()).resolve() == lab.resolve()

@@ -1,9 +1,26 @@
-"""Unit tests for labutils.analysis: known answers from tiny Brian2 simulations and hand-built
-spike trains, and a clear error for every kind of bad input."""
+"""Unit tests for labutils.analysis.
+
+Known answers from tiny Brian2 simulations and hand-built spike trains, and a clear error for every
+kind of bad input.
+"""
+
 import numpy as np
 import pytest
-from brian2 import (Clock, DimensionMismatchError, Hz, NeuronGroup, Network, PopulationRateMonitor,
-                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms, nS, second)
+from brian2 import (
+    Clock,
+    DimensionMismatchError,
+    Hz,
+    Network,
+    NeuronGroup,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    ms,
+    mV,
+    second,
+)
 
 import labutils as lu
 
@@ -11,7 +28,10 @@ DURATION = 100 * ms
 
 
 def spike_network(indices, times, n=3, duration=DURATION, clock=None):
-    """Run a SpikeGeneratorGroup with known spikes (1 ms steps); return (spike_monitor, rate_monitor)."""
+    """Run a SpikeGeneratorGroup with known spikes (1 ms steps).
+
+    Returns (spike_monitor, rate_monitor).
+    """
     kwargs = dict(clock=clock) if clock is not None else dict(dt=1 * ms)
     group = SpikeGeneratorGroup(n, indices, times, **kwargs)
     spikes, rate = SpikeMonitor(group), PopulationRateMonitor(group)
@@ -21,7 +41,10 @@ def spike_network(indices, times, n=3, duration=DURATION, clock=None):
 
 @pytest.fixture
 def known_spikes():
-    """Neuron 0 fires every 10 ms from 5 ms (10 spikes), neuron 1 at 22 and 41 ms, neuron 2 never."""
+    """Three neurons with known spikes.
+
+    Neuron 0 fires every 10 ms from 5 ms (10 spikes), neuron 1 at 22 and 41 ms, neuron 2 never.
+    """
     times0 = (5 + 10 * np.arange(10)) * ms
     indices = np.r_[np.zeros(10, int), 1, 1]
     times = np.r_[np.asarray(times0), 0.022, 0.041] * second
@@ -35,8 +58,13 @@ V0, TAU, DT, N_STEPS = 10 * mV, 10 * ms, 0.1 * ms, 200
 @pytest.fixture(scope="module")
 def decay():
     """Two neurons relaxing exactly (method 'exact') from 10 mV and 20 mV towards 0 for 20 ms."""
-    group = NeuronGroup(2, "dv/dt = -v / tau : volt (unless refractory)", method="exact",
-                        namespace=dict(tau=TAU), dt=DT)
+    group = NeuronGroup(
+        2,
+        "dv/dt = -v / tau : volt (unless refractory)",
+        method="exact",
+        namespace=dict(tau=TAU),
+        dt=DT,
+    )
     group.v = "(i + 1) * 10*mV"
     both = StateMonitor(group, "v", record=True)
     only_second = StateMonitor(group, "v", record=[1])
@@ -44,7 +72,10 @@ def decay():
     return both, only_second
 
 
-def decay_mean_sd(v0, n=N_STEPS, q=np.exp(-float(DT / TAU))):
+DECAY_PER_STEP = np.exp(-float(DT / TAU))
+
+
+def decay_mean_sd(v0, n=N_STEPS, q=DECAY_PER_STEP):
     """Mean and SD of v0 q**k, k = 0 .. n-1, from the geometric series (no arrays involved)."""
     mean = (1 - q**n) / (n * (1 - q))
     mean_square = (1 - q ** (2 * n)) / (n * (1 - q**2))
@@ -85,7 +116,7 @@ def test_firing_rates_bad_input():
     with pytest.raises(TypeError, match="spike_monitor must be a SpikeMonitor, got list"):
         lu.firing_rates([1, 2, 3])
     ran, _ = spike_network([0], [1] * ms, n=1)
-    with pytest.raises(DimensionMismatchError, match="start must have units of second.*got 5"):
+    with pytest.raises(DimensionMismatchError, match=r"start must have units of second.*got 5"):
         lu.firing_rates(ran, start=5)
     with pytest.raises(DimensionMismatchError, match=r"stop must have units of second.*got 5. mV"):
         lu.firing_rates(ran, stop=5 * mV)
@@ -115,7 +146,7 @@ def test_isi_cv_of_poisson_intervals_is_near_one():
 
 
 def test_isi_cv_bad_input():
-    with pytest.raises(ValueError, match="at least 3 spikes.*got 2"):
+    with pytest.raises(ValueError, match=r"at least 3 spikes.*got 2"):
         lu.isi_cv([1, 2] * ms)
     with pytest.raises(DimensionMismatchError, match="spike_times must have units of second"):
         lu.isi_cv([1.0, 2.0, 3.0])
@@ -133,7 +164,8 @@ def test_fano_factor_of_hand_counted_windows():
 
 
 def test_fano_factor_of_a_regular_train_is_zero_even_with_spikes_on_window_edges():
-    # spikes at 0, 10, ..., 90 ms; by default stop is the last spike (90 ms): nine windows of one spike
+    # spikes at 0, 10, ..., 90 ms; by default stop is the last spike (90 ms): nine windows of one
+    # spike
     times = np.arange(10) * 10 * ms
     assert lu.fano_factor(times, 10 * ms) == 0
     assert lu.fano_factor(times + 5 * ms, 10 * ms, stop=100 * ms) == 0
@@ -148,9 +180,11 @@ def test_fano_factor_of_poisson_counts_is_near_one():
 
 def test_fano_factor_bad_input():
     times = [1, 2, 25] * ms
-    with pytest.raises(DimensionMismatchError, match="window must have units of second.*got 10. mV"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"window must have units of second.*got 10. mV"
+    ):
         lu.fano_factor(times, 10 * mV)
-    with pytest.raises(ValueError, match="window must be positive, got -10. ms"):
+    with pytest.raises(ValueError, match=r"window must be positive, got -10. ms"):
         lu.fano_factor(times, -10 * ms)
     with pytest.raises(ValueError, match="at least 2 windows"):
         lu.fano_factor(times, 20 * ms)
@@ -195,7 +229,7 @@ def test_membrane_stats_bad_input(decay):
         lu.membrane_stats(both, variable="g_e")
     with pytest.raises(DimensionMismatchError, match="start must have units of second"):
         lu.membrane_stats(both, start=5 * mV)
-    with pytest.raises(ValueError, match="no samples after start=1. s"):
+    with pytest.raises(ValueError, match=r"no samples after start=1. s"):
         lu.membrane_stats(both, start=1 * second)
     with pytest.raises(TypeError, match="state_monitor must be a StateMonitor"):
         lu.membrane_stats(SpikeMonitor(SpikeGeneratorGroup(1, [0], [1] * ms)))

@@ -1,10 +1,14 @@
-"""Unit tests for labutils.bands: each band's tail probabilities, computed independently with
-scipy.stats, are at most p_fail, and the band is the narrowest integer band that achieves it."""
+"""Unit tests for labutils.bands.
+
+Each band's tail probabilities, computed independently with scipy.stats, are at most p_fail, and
+the band is the narrowest integer band that achieves it.
+"""
+
 import math
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, second
+from brian2 import DimensionMismatchError, Hz, ms, mV, second
 from scipy import stats
 
 import labutils as lu
@@ -16,7 +20,7 @@ def test_poisson_count_band_tails_are_at_most_p_fail(mean, p_fail):
     got_mean, low, high = lu.poisson_count_band(mean * Hz, 1 * second, p_fail=p_fail)
     assert got_mean == pytest.approx(mean)
     law = stats.poisson(mean)
-    fail = law.cdf(low) + law.sf(high - 1)       # P(N <= low) + P(N >= high)
+    fail = law.cdf(low) + law.sf(high - 1)  # P(N <= low) + P(N >= high)
     assert fail <= p_fail * (1 + 1e-9)
     # Narrowest: widening neither side by one count was needed.
     assert law.cdf(low + 1) > p_fail / 2 or low + 1 >= mean
@@ -28,7 +32,7 @@ def test_poisson_count_band_by_hand():
     mean, low, high = lu.poisson_count_band(500 * Hz, 1 * second)
     assert mean == 500
     assert 395 <= low <= 405 and 595 <= high <= 605
-    assert lu.poisson_count_band(0 * Hz, 1 * second) == (0, -1, 1)   # only 0 passes
+    assert lu.poisson_count_band(0 * Hz, 1 * second) == (0, -1, 1)  # only 0 passes
     # Mean 1: a count of 0 (probability e^-1) must never fail.
     assert lu.poisson_count_band(1 * Hz, 1 * second)[1] == -1
     assert lu.poisson_count_band(10 * Hz, 100 * ms)[0] == pytest.approx(1)
@@ -44,7 +48,9 @@ def test_poisson_count_band_false_failures_are_rare_in_simulation():
 
 
 def test_poisson_count_band_bad_input():
-    with pytest.raises(DimensionMismatchError, match="unit second for argument 'duration'.*5. mV"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"unit second for argument 'duration'.*5. mV"
+    ):
         lu.poisson_count_band(10 * Hz, 5 * mV)
     with pytest.raises(DimensionMismatchError, match="unit hertz for argument 'rate'"):
         lu.poisson_count_band(10, 1 * second)
@@ -58,8 +64,9 @@ def test_poisson_count_band_bad_input():
         lu.poisson_count_band(5 * Hz, 1 * second, p_fail=1.5)
 
 
-@pytest.mark.parametrize("n,p", [(0, 0.5), (1, 0.5), (10, 0.0), (10, 1.0), (16, 0.5), (200, 0.03),
-                                 (5000, 0.4)])
+@pytest.mark.parametrize(
+    "n,p", [(0, 0.5), (1, 0.5), (10, 0.0), (10, 1.0), (16, 0.5), (200, 0.03), (5000, 0.4)]
+)
 @pytest.mark.parametrize("p_fail", [1e-5, 0.05])
 def test_binomial_count_band_tails_are_at_most_p_fail(n, p, p_fail):
     mean, low, high = lu.binomial_count_band(n, p, p_fail=p_fail)
@@ -104,7 +111,8 @@ def test_normal_band_carries_units_and_its_tail_is_p_fail():
     assert low / mV == pytest.approx(-56 - 0.5 * z) and high / mV == pytest.approx(-56 + 0.5 * z)
     # Tail probability computed independently from the band edges.
     tail = stats.norm.cdf(float((low + 56 * mV) / (0.5 * mV))) + stats.norm.sf(
-        float((high + 56 * mV) / (0.5 * mV)))
+        float((high + 56 * mV) / (0.5 * mV))
+    )
     assert tail == pytest.approx(1e-5, rel=1e-6)
     assert lu.critical_z() == pytest.approx(4.417, abs=1e-3)
 

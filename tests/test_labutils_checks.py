@@ -26,7 +26,7 @@ def test_a_missing_answer_is_both_an_exercise_error_and_not_answered():
 def test_expect_accepts_numpy_bools_and_arrays():
     assert lu.expect(np.bool_(True), "x") is None
     assert lu.expect(np.array([True, True]), "x") is None
-    with pytest.raises(ExerciseError, match="^look at g_i$"):
+    with pytest.raises(ExerciseError, match=r"^look at g_i$"):
         lu.expect(np.array([True, False]), "look at g_i")
     with pytest.raises(ExerciseError):
         lu.expect(False, "look at g_i")

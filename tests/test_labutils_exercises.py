@@ -1,6 +1,9 @@
-"""Unit tests for labutils.check_answer and require_answer: right answers pass in any equivalent
-form, wrong or missing ones fail in one line with a hint and never show the expected value, and the
-answer key stores no value in readable form."""
+"""Unit tests for labutils.check_answer and require_answer.
+
+Right answers pass in any equivalent form, wrong or missing ones fail in one line with a hint and
+never show the expected value, and the answer key stores no value in readable form.
+"""
+
 import json
 import sys
 from pathlib import Path
@@ -8,27 +11,34 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, nS, pA
+from brian2 import DimensionMismatchError, Hz, ms, mV, nS, pA
 
 import labutils as lu
 from labutils import exercises
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import answer_key  # noqa: E402
+import answer_key
 
 
 @pytest.fixture
 def key(tmp_path, monkeypatch):
-    """Record ``answers`` ({name: (value, sig, recompute)}) as tools/answer_key.py would, then
-    point labutils at that key."""
+    """Record ``answers`` as tools/answer_key.py would, then point labutils at that key.
+
+    ``answers`` is ``{name: (value, sig, recompute)}``.
+    """
+
     def make(answers, solution_cells=()):
         record_file = tmp_path / "records.json"
         monkeypatch.setenv(exercises.RECORD_VARIABLE, str(record_file))
         for name, (value, sig, recompute) in answers.items():
             lu.check_answer(name, value, sig=sig, namespace={} if recompute else None)
         monkeypatch.delenv(exercises.RECORD_VARIABLE)
-        nb = {"cells": [{"cell_type": "code", "source": s, "metadata": {"tags": ["solution"]}}
-                        for s in solution_cells]}
+        nb = {
+            "cells": [
+                {"cell_type": "code", "source": s, "metadata": {"tags": ["solution"]}}
+                for s in solution_cells
+            ]
+        }
         nb = nbformat.from_dict(nb)
         entries = answer_key.key_from_records(nb, json.loads(record_file.read_text()), {})
         (tmp_path / "answers").mkdir()
@@ -36,6 +46,7 @@ def key(tmp_path, monkeypatch):
         monkeypatch.setattr(exercises, "ANSWER_DIR", tmp_path / "answers")
         exercises._answer_key.cache_clear()
         return entries
+
     yield make
     exercises._answer_key.cache_clear()
 
@@ -48,10 +59,16 @@ def test_the_key_holds_no_readable_value(key):
 
 
 def test_equivalent_forms_of_a_right_answer_pass(key, capsys):
-    key({"factor_rate": (np.sqrt(2), 3, False), "closer_needs_fewer": (True, None, False),
-         "n_needed": (np.array([9, 7, 4, 2]), None, False), "nu_few": (1 * Hz, 2, False),
-         "prediction": ("higher", None, False),
-         "fires": ({"a": True, "b": False}, None, False)})
+    key(
+        {
+            "factor_rate": (np.sqrt(2), 3, False),
+            "closer_needs_fewer": (True, None, False),
+            "n_needed": (np.array([9, 7, 4, 2]), None, False),
+            "nu_few": (1 * Hz, 2, False),
+            "prediction": ("higher", None, False),
+            "fires": ({"a": True, "b": False}, None, False),
+        }
+    )
     capsys.readouterr()
     for form in (np.sqrt(2), 1.41, 1.414, np.float32(1.4142), np.array([1.41])):
         assert lu.check_answer("factor_rate", form, sig=3)
@@ -66,22 +83,31 @@ def test_equivalent_forms_of_a_right_answer_pass(key, capsys):
 
 
 def test_a_wrong_answer_is_one_line_with_a_hint_and_no_expected_value(key):
-    key({"factor_rate": (np.sqrt(2), 3, False), "nu_few": (1 * Hz, 2, False),
-         "n_needed": (np.array([9, 7, 4, 2]), None, False)})
+    key(
+        {
+            "factor_rate": (np.sqrt(2), 3, False),
+            "nu_few": (1 * Hz, 2, False),
+            "n_needed": (np.array([9, 7, 4, 2]), None, False),
+        }
+    )
     with pytest.raises(lu.WrongAnswer) as caught:
         lu.check_answer("factor_rate", 1.42, sig=3, hint="put 2*nu_e into the formula")
     message = str(caught.value)
-    assert message == ("factor_rate: not right yet (checked to 3 significant figures). "
-                       "Hint: put 2*nu_e into the formula")
+    assert message == (
+        "factor_rate: not right yet (checked to 3 significant figures). "
+        "Hint: put 2*nu_e into the formula"
+    )
     assert caught.value._render_traceback_() == [f"WrongAnswer: {message}"]
-    with pytest.raises(lu.WrongAnswer, match="^nu_few: has no units \\(a plain number\\), but the "
-                                             "answer needs units of Hz.$"):
+    with pytest.raises(
+        lu.WrongAnswer,
+        match=r"^nu_few: has no units \(a plain number\), but the answer needs units of Hz.$",
+    ):
         lu.check_answer("nu_few", 1, sig=2)
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: the answer needs 4 value\\(s\\), got 3."):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: the answer needs 4 value\(s\), got 3."):
         lu.check_answer("n_needed", [9, 7, 4])
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: the answer is a whole number"):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: the answer is a whole number"):
         lu.check_answer("n_needed", [9, 7, 4, 2.5])
-    with pytest.raises(lu.WrongAnswer, match="^n_needed: not right yet.$"):
+    with pytest.raises(lu.WrongAnswer, match=r"^n_needed: not right yet.$"):
         lu.check_answer("n_needed", [9, 7, 4, 3])
     with pytest.raises(lu.WrongAnswer, match="the answer must be a number"):
         lu.check_answer("factor_rate", "sqrt 2", sig=3)
@@ -93,7 +119,7 @@ def test_unanswered_says_fill_in_first_in_one_line():
             lu.check_answer("nu_few", placeholder, sig=2)
         assert str(caught.value).startswith("nu_few: not answered yet -- fill in nu_few")
         assert len(caught.value._render_traceback_()) == 1
-    with pytest.raises(lu.NotAnswered, match="^my_dt: not answered yet"):
+    with pytest.raises(lu.NotAnswered, match=r"^my_dt: not answered yet"):
         lu.require_answer("my_dt", ...)
     assert lu.require_answer("my_dt", 50 * ms) == 50 * ms
     with pytest.raises(TypeError, match="name must be the variable's name"):
@@ -107,7 +133,7 @@ def test_an_answer_from_the_notebooks_own_data_is_recomputed(key):
     namespace = {"np": np, "data": data}
     assert lu.check_answer("near", [0.5, 0.25], sig=2, namespace=namespace)
     assert lu.check_answer("near", [0.501, 0.2499], sig=2, namespace=namespace)
-    with pytest.raises(lu.WrongAnswer, match="^near: not right yet"):
+    with pytest.raises(lu.WrongAnswer, match=r"^near: not right yet"):
         lu.check_answer("near", [0.25, 0.25], sig=2, namespace=namespace)
     assert "near" not in namespace, "the solution runs on a copy of the namespace"
     with pytest.raises(ValueError, match="pass namespace=globals"):
@@ -133,10 +159,11 @@ def test_author_errors_are_named(key):
 
 def test_every_answer_name_is_unique_in_the_course():
     exercises._answer_key.cache_clear()
-    assert len(exercises._answer_key()) >= 20   # raises ValueError on a name in two files
+    assert len(exercises._answer_key()) >= 20  # raises ValueError on a name in two files
 
 
 # Checks against a value the check cell computes itself (e.g. from the student's own model)
+
 
 def test_right_answers_pass_and_print_a_confirmation(capsys):
     assert lu.check_answer("tau_m", 20 * ms, 20 * ms) is True
@@ -148,20 +175,32 @@ def test_right_answers_pass_and_print_a_confirmation(capsys):
 
 def test_tolerances():
     assert lu.check_answer("v", -50.04 * mV, -50 * mV)  # within the default rtol of 1e-3
-    with pytest.raises(lu.WrongAnswer, match="^v: not right yet.$"):
+    with pytest.raises(lu.WrongAnswer, match=r"^v: not right yet.$"):
         lu.check_answer("v", -50.1 * mV, -50 * mV)
     assert lu.check_answer("v", -51 * mV, -50 * mV, rtol=0, atol=1.5 * mV)
-    with pytest.raises(AssertionError, match="not right yet. Hint: look at E_L"):
+    with pytest.raises(AssertionError, match=r"not right yet. Hint: look at E_L"):
         lu.check_answer("v", -52 * mV, -50 * mV, rtol=0, atol=1.5 * mV, hint="look at E_L")
     assert lu.check_answer("fraction", 0.6, 0.5, rtol=0, atol=0.15)
 
 
 def test_wrong_units_are_named():
-    with pytest.raises(AssertionError, match=r"tau_m: has no units \(a plain number\), but the answer needs units of second \(e.g. ms\)"):
+    with pytest.raises(
+        AssertionError,
+        match=(
+            r"tau_m: has no units \(a plain number\),"
+            r" but the answer needs units of second \(e.g. ms\)"
+        ),
+    ):
         lu.check_answer("tau_m", 0.02, 20 * ms)
-    with pytest.raises(AssertionError, match=r"I_hold: has units of siemens \(e.g. nS\), but the answer needs units of ampere"):
+    with pytest.raises(
+        AssertionError,
+        match=r"I_hold: has units of siemens \(e.g. nS\), but the answer needs units of ampere",
+    ):
         lu.check_answer("I_hold", 200 * nS, 200 * pA)
-    with pytest.raises(AssertionError, match=r"ratio: has units of hertz \(e.g. Hz\), but the answer needs no units"):
+    with pytest.raises(
+        AssertionError,
+        match=r"ratio: has units of hertz \(e.g. Hz\), but the answer needs no units",
+    ):
         lu.check_answer("ratio", 5 * Hz, 5)
 
 
@@ -169,10 +208,11 @@ def test_missing_and_malformed_answers():
     for placeholder in (..., None):
         with pytest.raises(lu.NotAnswered, match="tau_m: not answered yet -- fill in tau_m"):
             lu.check_answer("tau_m", placeholder, 20 * ms)
-    with pytest.raises(AssertionError, match="tau_m: the answer must be a number.*'twenty'"):
+    with pytest.raises(AssertionError, match=r"tau_m: the answer must be a number.*'twenty'"):
         lu.check_answer("tau_m", "twenty", 20 * ms)
-    with pytest.raises(AssertionError,
-                       match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"):
+    with pytest.raises(
+        AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(2,\\)"
+    ):
         lu.check_answer("rates", [10, 20] * Hz, [10, 20, 30] * Hz)
     with pytest.raises(AssertionError, match="rates: the answer needs shape \\(3,\\), got \\(\\)"):
         lu.check_answer("rates", 10 * Hz, [10, 10, 10] * Hz)  # one number is not three
@@ -181,7 +221,12 @@ def test_missing_and_malformed_answers():
 
 
 def test_bad_tolerance_units_are_the_author_s_error():
-    with pytest.raises(DimensionMismatchError, match=r"atol must have the units of expected \(units of second \(e.g. ms\)\), got 1. mV"):
+    with pytest.raises(
+        DimensionMismatchError,
+        match=r"atol must have the units of expected \(units of second \(e.g. ms\)\), got 1. mV",
+    ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=1 * mV)
-    with pytest.raises(DimensionMismatchError, match="atol must have the units of expected.*got 0.001"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"atol must have the units of expected.*got 0.001"
+    ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=0.001)

@@ -1,9 +1,13 @@
-"""Unit tests for labutils.explorer, driven headlessly: sliders are set from Python and we check what
-simulate received, what was drawn, the timings and how errors surface."""
+"""Unit tests for labutils.explorer, driven headlessly.
+
+Sliders are set from Python and we check what simulate received, what was drawn, the timings and
+how errors surface.
+"""
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from brian2 import Hz, NeuronGroup, Network, Quantity, StateMonitor, get_dimensions, mV, ms, nS
+from brian2 import Hz, Network, NeuronGroup, Quantity, StateMonitor, get_dimensions, ms, mV, nS
 
 import labutils as lu
 from labutils.explorer import Explorer, SliderSpec
@@ -12,8 +16,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class Recorder:
-    """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms; it
-    remembers every call and fails on purpose above E_L = -55 mV."""
+    """A tiny real simulation: one neuron relaxing towards E_L + w_e * 20 mV for 5 ms.
+
+    It remembers every call and fails on purpose above E_L = -55 mV.
+    """
 
     def __init__(self):
         self.calls = []
@@ -22,8 +28,13 @@ class Recorder:
         self.calls.append(dict(w_e=w_e, nu_e=nu_e, E_L=E_L, n_inputs=n_inputs))
         if E_L > -55 * mV:
             raise ValueError("E_L above -55 mV <not allowed here>")
-        group = NeuronGroup(1, "dv/dt = (E_L + w_e * 20*mV - v) / (2*ms) : volt", method="exact",
-                            namespace=dict(E_L=E_L, w_e=w_e), dt=0.5 * ms)
+        group = NeuronGroup(
+            1,
+            "dv/dt = (E_L + w_e * 20*mV - v) / (2*ms) : volt",
+            method="exact",
+            namespace=dict(E_L=E_L, w_e=w_e),
+            dt=0.5 * ms,
+        )
         group.v = -70 * mV
         monitor = StateMonitor(group, "v", record=0)
         Network(group, monitor).run(5 * ms)
@@ -39,8 +50,12 @@ def plot(monitor, fig):
 @pytest.fixture
 def explorer():
     simulate = Recorder()
-    ranges = dict(w_e=(0.0, 0.5, 0.01), nu_e=(1 * Hz, 50 * Hz, 1 * Hz),
-                  E_L=(-80 * mV, -50 * mV, 1 * mV), n_inputs=(1, 10, 1))
+    ranges = dict(
+        w_e=(0.0, 0.5, 0.01),
+        nu_e=(1 * Hz, 50 * Hz, 1 * Hz),
+        E_L=(-80 * mV, -50 * mV, 1 * mV),
+        n_inputs=(1, 10, 1),
+    )
     return lu.Explorer(simulate, plot, ranges, figsize=(3, 2))
 
 
@@ -99,7 +114,9 @@ def test_an_error_in_simulate_shows_in_the_status_without_raising(explorer):
     explorer.sliders["E_L"].value = -52  # the callback must not raise
     assert isinstance(explorer.last_error, ValueError)
     assert "E_L above -55 mV" in explorer.status.value
-    assert "&lt;not allowed here&gt;" in explorer.status.value  # HTML-escaped, not swallowed as a tag
+    assert (
+        "&lt;not allowed here&gt;" in explorer.status.value
+    )  # HTML-escaped, not swallowed as a tag
     assert explorer.png == png_before and len(explorer.timings) == timings_before
     explorer.sliders["E_L"].value = -65
     assert explorer.last_error is None and explorer.status.value.startswith("simulated in")
@@ -126,10 +143,16 @@ def test_parameter_without_default_starts_at_low_and_kwargs_simulate_takes_any_n
         received.append(dict(g=g, **rest))
         return None
 
-    explorer = Explorer(simulate, lambda result, fig: None, dict(g=(1 * nS, 9 * nS, 0.5 * nS),
-                                                                tau=(1 * ms, 20 * ms, 1 * ms)))
+    explorer = Explorer(
+        simulate,
+        lambda result, fig: None,
+        dict(g=(1 * nS, 9 * nS, 0.5 * nS), tau=(1 * ms, 20 * ms, 1 * ms)),
+    )
     assert received[0]["g"] == 1 * nS and received[0]["tau"] == 1 * ms
-    assert explorer.sliders["g"].description == "g (nS)" and explorer.sliders["g"].readout_format == ".1f"
+    assert (
+        explorer.sliders["g"].description == "g (nS)"
+        and explorer.sliders["g"].readout_format == ".1f"
+    )
 
 
 def test_the_explorer_displays_as_its_widget(explorer):
@@ -140,13 +163,17 @@ def test_the_explorer_displays_as_its_widget(explorer):
 
 def test_bad_explorer_arguments_name_the_problem():
     simulate = Recorder()
-    with pytest.raises(ValueError, match="simulate has no parameter 'tau'; its parameters are w_e"):
+    with pytest.raises(
+        ValueError, match="simulate has no parameter 'tau'; its parameters are w_e"
+    ):
         lu.explore(simulate, plot, tau=(1 * ms, 10 * ms, 1 * ms))
 
     def needs_x(x, w_e=0.1):
         return None
 
-    with pytest.raises(ValueError, match="simulate needs a value for 'x': give it a range or a default"):
+    with pytest.raises(
+        ValueError, match="simulate needs a value for 'x': give it a range or a default"
+    ):
         lu.explore(needs_x, plot, w_e=(0.0, 0.5, 0.1))
     with pytest.raises(TypeError, match="simulate must be a function, got int"):
         lu.explore(3, plot, w_e=(0.0, 0.5, 0.1))
@@ -154,23 +181,26 @@ def test_bad_explorer_arguments_name_the_problem():
         lu.explore(simulate, "trace", w_e=(0.0, 0.5, 0.1))
     with pytest.raises(ValueError, match="at least one parameter range"):
         lu.explore(simulate, plot)
-    with pytest.raises(ValueError, match="default of 'E_L' \\(-70. mV\\) lies outside its range"):
+    with pytest.raises(ValueError, match=r"default of 'E_L' \(-70. mV\) lies outside its range"):
         lu.explore(simulate, plot, E_L=(-60 * mV, -50 * mV, 1 * mV))
-    with pytest.raises(ValueError, match="default of 'nu_e' \\(10. Hz\\) does not have the units"):
+    with pytest.raises(ValueError, match=r"default of 'nu_e' \(10. Hz\) does not have the units"):
         lu.explore(simulate, plot, nu_e=(1 * mV, 5 * mV, 1 * mV))
     assert simulate.calls == []  # none of these got as far as simulating
 
 
-@pytest.mark.parametrize("spec, error, message", [
-    ([0.0, 1.0, 0.1], ValueError, "must be a tuple \\(low, high, step\\)"),
-    ((0.0, 1.0), ValueError, "must be a tuple"),
-    ((1 * Hz, 5 * mV, 1 * Hz), ValueError, "must share one unit"),
-    ((1 * Hz, 5, 1 * Hz), ValueError, "must share one unit"),
-    ((5 * Hz, 1 * Hz, 1 * Hz), ValueError, "needs high > low"),
-    ((1 * Hz, 5 * Hz, 0 * Hz), ValueError, "step for 'x' must be positive"),
-    ((1 * Hz, 5 * Hz, 10 * Hz), ValueError, "at most high - low"),
-    (("a", "b", "c"), TypeError, "must be numbers or Quantities"),
-])
+@pytest.mark.parametrize(
+    "spec, error, message",
+    [
+        ([0.0, 1.0, 0.1], ValueError, "must be a tuple \\(low, high, step\\)"),
+        ((0.0, 1.0), ValueError, "must be a tuple"),
+        ((1 * Hz, 5 * mV, 1 * Hz), ValueError, "must share one unit"),
+        ((1 * Hz, 5, 1 * Hz), ValueError, "must share one unit"),
+        ((5 * Hz, 1 * Hz, 1 * Hz), ValueError, "needs high > low"),
+        ((1 * Hz, 5 * Hz, 0 * Hz), ValueError, "step for 'x' must be positive"),
+        ((1 * Hz, 5 * Hz, 10 * Hz), ValueError, "at most high - low"),
+        (("a", "b", "c"), TypeError, "must be numbers or Quantities"),
+    ],
+)
 def test_slider_spec_rejects_bad_ranges(spec, error, message):
     with pytest.raises(error, match=message):
         SliderSpec("x", spec)
@@ -178,14 +208,21 @@ def test_slider_spec_rejects_bad_ranges(spec, error, message):
 
 def test_slider_spec_picks_a_display_unit_and_converts_back():
     rate = SliderSpec("nu", (0.5 * Hz, 50 * Hz, 0.5 * Hz), default=20 * Hz)
-    assert rate.unit_name == "Hz" and (rate.low, rate.high, rate.step, rate.default) == (0.5, 50, 0.5, 20)
+    assert rate.unit_name == "Hz" and (rate.low, rate.high, rate.step, rate.default) == (
+        0.5,
+        50,
+        0.5,
+        20,
+    )
     assert rate.to_quantity(12.5) == 12.5 * Hz
     voltage = SliderSpec("E", (-80 * mV, -50 * mV, 0.25 * mV))
     assert voltage.unit_name == "mV" and voltage.default == -80
     assert voltage.make_slider().readout_format == ".2f"
     assert np.isclose(voltage.to_quantity(-64.25) / mV, -64.25)
     count = SliderSpec("n", (1, 100, 1), default=50)
-    assert count.integer and count.to_quantity(49.6) == 50 and isinstance(count.to_quantity(3.0), int)
+    assert (
+        count.integer and count.to_quantity(49.6) == 50 and isinstance(count.to_quantity(3.0), int)
+    )
     weight = SliderSpec("w", (0, 1.0, 0.05))
     assert not weight.integer and weight.unit_name == "" and weight.to_quantity(0.5) == 0.5
 
@@ -226,8 +263,14 @@ def test_any_parameter_name_can_be_a_slider():
     def draw(result, fig):
         fig.add_subplot().plot(result)
 
-    explorer = lu.explore(simulate, draw, figsize=(1.0, 5.0, 0.5), simulate=(0, 3, 1),
-                          plot=(0.0, 1.0, 0.1), ranges=(1, 5, 1))
+    explorer = lu.explore(
+        simulate,
+        draw,
+        figsize=(1.0, 5.0, 0.5),
+        simulate=(0, 3, 1),
+        plot=(0.0, 1.0, 0.1),
+        ranges=(1, 5, 1),
+    )
     assert set(explorer.sliders) == {"figsize", "simulate", "plot", "ranges"}
     assert explorer.result == (2.0, 1, 0.5, 3)
     explorer.sliders["figsize"].value = 4.5
@@ -235,7 +278,7 @@ def test_any_parameter_name_can_be_a_slider():
 
 
 def test_explorer_output_carries_a_still_beside_the_widget():
-    """Where widgets cannot render (the course site, a viewer), the output still shows the figure."""
+    """Where widgets cannot render (the course site, a viewer) the output still shows a figure."""
     import base64
 
     import labutils as lu

@@ -1,5 +1,9 @@
-"""Unit tests for labutils.fast.StandaloneModel: validation, the cache location, the runtime fallback
-and (where a compiler exists) the cpp_standalone build that re-runs with new values."""
+"""Unit tests for labutils.fast.StandaloneModel.
+
+validation, the cache location, the runtime fallback and (where a compiler exists) the
+cpp_standalone build that re-runs with new values.
+"""
+
 import gc
 import json
 import os
@@ -10,8 +14,19 @@ import threading
 
 import numpy as np
 import pytest
-from brian2 import (Hz, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms,
-                    run, second, start_scope)
+from brian2 import (
+    Hz,
+    NeuronGroup,
+    PoissonGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    ms,
+    mV,
+    run,
+    second,
+    start_scope,
+)
 from brian2.devices.device import get_device, runtime_device
 
 from labutils import fast
@@ -65,13 +80,18 @@ def test_concurrent_callers_share_one_header_build(monkeypatch, tmp_path):
 
     monkeypatch.setattr(fast.subprocess, "run", counting_run)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(fast.precompiled_header())) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(fast.precompiled_header()))
+        for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert len(builds) == 1, f"{len(builds)} compiler runs for one header"
-    assert len(results) == 3 and len(set(results)) == 1 and results[0].with_suffix(".h.gch").exists()
+    assert (
+        len(results) == 3 and len(set(results)) == 1 and results[0].with_suffix(".h.gch").exists()
+    )
 
 
 @pytest.mark.parametrize("name", ["", "has space", "../escape", 3, "/abs"])
@@ -127,7 +147,7 @@ def test_error_inside_build_switches_the_device_back(tmp_path):
     with pytest.raises(ZeroDivisionError):
         with model.build():
             NeuronGroup(1, "v : 1")
-            1 / 0
+            raise ZeroDivisionError("an error inside the build block")
     assert get_device() is runtime_device
     assert runtime_still_works() == pytest.approx(np.exp(-1), rel=1e-3)
 
@@ -142,7 +162,7 @@ def test_empty_build_is_an_error(monkeypatch, tmp_path):
 
 def check_reruns(model):
     """Shared behaviour of both modes: new values take effect, the same values repeat exactly."""
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, inputs, _syn, trace, spikes = build_small(model)
     assert get_device() is runtime_device, "the build must switch back to the runtime device"
     model.run(run_args={unit.drive: 1.0})
     v1, g1 = trace.v[0].copy(), trace.g[0].copy()
@@ -169,10 +189,13 @@ def test_runtime_fallback_reruns_with_new_values(monkeypatch, tmp_path):
 
 
 def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path):
-    """Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
-    state; restoring it after the buffer moved frees that buffer twice (docs/design-notes.md:
-    the kernel aborts). The fallback swaps in a stream of its own instead; its noise must still
-    repeat exactly."""
+    """The fallback never restores Brian2's random state; its noise still repeats.
+
+    Brian2 2.9's Cython runtime stores the address of its random-number buffer with the random
+    state; restoring it after the buffer moved frees that buffer twice (docs/design-notes.md: the
+    kernel aborts). The fallback swaps in a stream of its own instead; its noise must still repeat
+    exactly.
+    """
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")
     calls, restore = [], fast.Network.restore
 
@@ -182,10 +205,11 @@ def test_runtime_fallback_never_restores_the_random_state(monkeypatch, tmp_path)
 
     monkeypatch.setattr(fast.Network, "restore", recording_restore)
     model = StandaloneModel("fallback_seed", 20 * ms, seed=3, directory=tmp_path)
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, _inputs, _syn, trace, _spikes = build_small(model)
     model.run(run_args={unit.drive: 1.0})
     first = trace.g[0].copy()
-    np.random.rand(1000)  # the notebook drawing random numbers between two slider moves
+    # the notebook drawing random numbers between two slider moves (its global generator)
+    np.random.rand(1000)  # noqa: NPY002
     model.run(run_args={unit.drive: 1.0})
     assert calls == [False, False]
     np.testing.assert_array_equal(trace.g[0], first)
@@ -197,14 +221,17 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
     first = StandaloneModel("first", 20 * ms, seed=3, directory=tmp_path / "first")
     assert first.standalone
     check_reruns(first)
-    assert first.directory.parent == tmp_path / "first" and first.directory.name.startswith("first-")
+    assert first.directory.parent == tmp_path / "first" and first.directory.name.startswith(
+        "first-"
+    )
     assert (first.directory / "main").exists() and first.compiled
     assert first.results_directory.parent == first.directory / "results"
     # a second model in the same session gets its own device: the first one keeps working
     second_model = StandaloneModel("second", 10 * ms, seed=4, directory=tmp_path / "second")
     with second_model.build():
-        other = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
-                            method="exact")
+        other = NeuronGroup(
+            1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+        )
         other_trace = StateMonitor(other, "v", record=0)
     second_model.run(run_args={other.drive: 2.0})
     assert len(other_trace.t) == 100
@@ -212,13 +239,17 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
 
 
 def test_an_unnamed_object_in_the_build_block_is_left_out_without_breaking_runs(tmp_path):
-    """As with run(), an object not kept in a variable is not part of the model; it must not make
-    later runs fail with Brian2's "weakly-referenced object no longer exists"."""
+    """As with run(), an object not kept in a variable is not part of the model.
+
+    It must not make later runs fail with Brian2's "weakly-referenced object no longer exists".
+    """
     if not fast.compiler_available():
         pytest.skip("no C++ compiler")
     model = StandaloneModel("unnamed", 10 * ms, directory=tmp_path / "unnamed")
     with model.build():
-        unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact")
+        unit = NeuronGroup(
+            1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+        )
         StateMonitor(unit, "v", record=0)  # not kept: garbage once the block ends
         kept = StateMonitor(unit, "v", record=0)
     gc.collect()
@@ -232,17 +263,22 @@ needs_compiler = pytest.mark.skipif(not fast.compiler_available(), reason="needs
 
 @needs_compiler
 def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_path, monkeypatch):
-    """The same model with other compiler flags gets its own build folder. (The same model built
-    again in a fresh process reuses the folder: test_processes_build_and_run_the_same_model_at_once;
-    within one process Brian2 numbers the names of the new objects, so the code differs.)"""
+    """The same model with other compiler flags gets its own build folder.
+
+    (The same model built again in a fresh process reuses the folder:
+    test_processes_build_and_run_the_same_model_at_once; within one process Brian2 numbers the
+    names of the new objects, so the code differs.)
+    """
+
     def leaky(flags=None):
         """Build and run a model; return what is left of it once it is garbage."""
         if flags is not None:
             monkeypatch.setattr(fast, "COMPILE_ARGS", flags)
         model = StandaloneModel("same", 10 * ms, seed=1, directory=tmp_path)
         with model.build():
-            unit = NeuronGroup(1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)",
-                               method="exact")
+            unit = NeuronGroup(
+                1, "dv/dt = (drive - v) / TAU : 1\ndrive : 1 (shared, constant)", method="exact"
+            )
             trace = StateMonitor(unit, "v", record=0)
         model.run(run_args={unit.drive: 1.0})
         left = model.directory, model.compiled, model.results_directory, trace.v[0][-1]
@@ -256,7 +292,8 @@ def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_
     folder_flags, compiled_flags, _, v_flags = leaky(flags=[*fast.COMPILE_ARGS, "-DLABUTILS_TEST"])
     assert folder_flags != folder and compiled_flags and v_flags == v_first
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
-        [folder.name, folder_flags.name]), "no staging folder is left behind"
+        [folder.name, folder_flags.name]
+    ), "no staging folder is left behind"
 
 
 CHILD = textwrap.dedent("""
@@ -292,50 +329,65 @@ CHILD = textwrap.dedent("""
 
 @needs_compiler
 def test_processes_build_and_run_the_same_model_at_once(tmp_path):
-    """Three processes start on an empty cache: one compiles (the others wait and reuse its
-    binary), each runs with its own values and reads only its own results."""
+    """Three processes start on an empty cache.
+
+    One compiles (the others wait and reuse its binary), each runs with its own values and reads
+    only its own results.
+    """
     env = dict(os.environ, BRIAN_LABS_CACHE_DIR=str(tmp_path))
     settings = [(0.5, 40), (1.0, 80), (2.0, 160)]  # (drive, input rate in Hz) per process
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(drive), str(rate)], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for drive, rate in settings]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(drive), str(rate)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for drive, rate in settings
+    ]
     outputs = [child.communicate(timeout=600) for child in children]
-    for child, (out, err) in zip(children, outputs):
+    for child, (_, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err[-3000:]
     reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
     assert [r["compiled"] for r in reports].count(True) == 1, reports
     assert len({r["folder"] for r in reports}) == 1 and len({r["results"] for r in reports}) == 3
-    for (drive, _), report in zip(settings, reports):
+    for (drive, _), report in zip(settings, reports, strict=True):
         # exact integration: v relaxes towards the drive with tau = 10 ms, sampled up to 19.9 ms
         expected = drive * (1 - np.exp(-(20 * ms - 0.1 * ms) / TAU))
         assert report["v_last"] == pytest.approx(expected, rel=1e-6)
-    # One seed, so the same rand() per input and step: a PoissonGroup spikes where rand() < rate*dt,
-    # so the spikes at a rate are a subset of those at a higher one (deterministic). 160 Hz adds
-    # about 20*200*(0.016 - 0.004) = 48 spikes to 40 Hz: none at all has probability e^-48.
+    # One seed, so the same rand() per input and step: a PoissonGroup spikes where rand() <
+    # rate*dt, so the spikes at a rate are a subset of those at a higher one (deterministic). 160
+    # Hz adds about 20*200*(0.016 - 0.004) = 48 spikes to 40 Hz: none at all has probability e^-48.
     counts = [r["spikes"] for r in reports]
     assert counts[0] < counts[2] and counts[0] <= counts[1] <= counts[2], counts
     builds = [p.name for p in tmp_path.joinpath("standalone").iterdir() if p.is_dir()]
     assert builds == [reports[0]["folder"].rsplit("/", 1)[1]], f"left-over folders: {builds}"
-    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), \
+    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), (
         "each process removes its results folder when it exits"
+    )
 
 
 def next_draws():
-    """What the notebook draws next: numpy's generator and Brian2's rand() on the current target."""
+    """What the notebook draws next.
+
+    From numpy's generator and from Brian2's rand() on the current target.
+    """
     start_scope()
     group = NeuronGroup(5, "x : 1")
     group.x = "rand()"
-    return np.random.rand(3), np.array(group.x[:])
+    return np.random.rand(3), np.array(group.x[:])  # noqa: NPY002 (the notebook's generator)
 
 
 def draws_after_a_model(tmp_path, fast_mode, seed):
     os.environ["BRIAN_LABS_FAST"] = fast_mode
     try:
         from brian2 import seed as brian_seed
+
         brian_seed(11)
-        np.random.rand(7)  # the notebook's earlier cells
+        np.random.rand(7)  # noqa: NPY002 (the notebook's earlier cells)
         model = StandaloneModel("draws", 20 * ms, seed=seed, directory=tmp_path)
-        unit, inputs, syn, trace, spikes = build_small(model)
+        unit, _inputs, _syn, _trace, _spikes = build_small(model)
         model.run(run_args={unit.drive: 1.0})
         model.run(run_args={unit.drive: 0.5})
         return model.standalone, next_draws()
@@ -346,8 +398,9 @@ def draws_after_a_model(tmp_path, fast_mode, seed):
 @pytest.mark.parametrize("seed", [3, None])
 def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
     from brian2 import seed as brian_seed
+
     brian_seed(11)
-    np.random.rand(7)
+    np.random.rand(7)  # noqa: NPY002 (the notebook's earlier cells)
     reference = next_draws()
     modes = ["off"] + (["on"] if fast.compiler_available() else [])
     for mode in modes:
@@ -360,7 +413,7 @@ def test_a_model_leaves_the_notebooks_next_draws_unchanged(tmp_path, seed):
 def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIAN_LABS_FAST", "off")
     model = StandaloneModel("unseeded", 20 * ms, directory=tmp_path)
-    unit, inputs, syn, trace, spikes = build_small(model)
+    unit, _inputs, _syn, trace, _spikes = build_small(model)
     model.run(run_args={unit.drive: 1.0})
     first = trace.g[0].copy()
     model.run(run_args={unit.drive: 1.0})
@@ -370,8 +423,12 @@ def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp
 
 
 def test_results_of_ended_processes_are_removed(tmp_path):
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     stale = tmp_path / f"{fast._HOST}-{ended}-abc"
     alive = tmp_path / f"{fast._HOST}-{os.getpid()}-abc"
     other_host = tmp_path / f"elsewhere-{ended}-abc"

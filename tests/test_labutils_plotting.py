@@ -1,10 +1,25 @@
-"""Unit tests for labutils.plotting: the returned Axes hold the monitors' data in ms, mV, nS and Hz,
-with unit labels, threshold line and spike markers; bad input fails before anything is drawn."""
+"""Unit tests for labutils.plotting.
+
+The returned Axes hold the monitors' data in ms, mV, nS and Hz, with unit labels, threshold line
+and spike markers; bad input fails before anything is drawn.
+"""
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from brian2 import (DimensionMismatchError, Hz, NeuronGroup, Network, PopulationRateMonitor,
-                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, mV, ms, nS)
+from brian2 import (
+    DimensionMismatchError,
+    Hz,
+    Network,
+    NeuronGroup,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    ms,
+    mV,
+    nS,
+)
 
 import labutils as lu
 
@@ -13,14 +28,22 @@ V_T = -50 * mV
 
 @pytest.fixture(scope="module")
 def run():
-    """Two LIF neurons driven above threshold (neuron 1 harder), a decaying g_e in nS and a
-    constant dimensionless g_i, 30 ms at dt = 0.1 ms."""
-    group = NeuronGroup(2, """dv/dt = (-70*mV - v + drive) / (10*ms) : volt
+    """Two LIF neurons driven above threshold (neuron 1 harder), 30 ms at dt = 0.1 ms.
+
+    With a decaying g_e in nS and a constant dimensionless g_i.
+    """
+    group = NeuronGroup(
+        2,
+        """dv/dt = (-70*mV - v + drive) / (10*ms) : volt
                              dg_e/dt = -g_e / (5*ms) : siemens
                              g_i : 1
                              drive : volt (constant)""",
-                        threshold="v > V_T", reset="v = -70*mV", method="exact",
-                        namespace=dict(V_T=V_T), dt=0.1 * ms)
+        threshold="v > V_T",
+        reset="v = -70*mV",
+        method="exact",
+        namespace=dict(V_T=V_T),
+        dt=0.1 * ms,
+    )
     group.v = -70 * mV
     group.drive = [25, 40] * mV
     group.g_e = 2 * nS
@@ -39,7 +62,7 @@ def line_with_label(ax, label):
 
 def test_plot_trace_draws_the_trace_in_ms_and_mV(run):
     state = run["state"]
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     returned = lu.plot_trace(state, neuron=1, ax=ax)
     assert returned is ax
     (line,) = ax.get_lines()
@@ -64,7 +87,9 @@ def test_plot_trace_makes_a_figure_when_no_axes_given_and_passes_line_options(ru
     ax = lu.plot_trace(run["state"], variable="g_e", color="red", lw=3)
     (line,) = ax.get_lines()
     assert ax.figure is not None and line.get_color() == "red" and line.get_linewidth() == 3
-    assert ax.get_ylabel() == "g_e (nS)" and np.allclose(line.get_ydata(), run["state"].g_e[0] / nS)
+    assert ax.get_ylabel() == "g_e (nS)" and np.allclose(
+        line.get_ydata(), run["state"].g_e[0] / nS
+    )
 
 
 def test_plot_trace_uses_the_neuron_index_with_a_partial_recording(run):
@@ -77,9 +102,13 @@ def test_plot_trace_uses_the_neuron_index_with_a_partial_recording(run):
 
 def test_plot_trace_bad_input(run):
     state = run["state"]
-    with pytest.raises(DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"threshold must have units of volt.*got 50. ms"
+    ):
         lu.plot_trace(state, threshold=50 * ms)
-    with pytest.raises(DimensionMismatchError, match="threshold must have units of volt.*got -50"):
+    with pytest.raises(
+        DimensionMismatchError, match=r"threshold must have units of volt.*got -50"
+    ):
         lu.plot_trace(state, threshold=-50)
     with pytest.raises(ValueError, match="did not record 'w'"):
         lu.plot_trace(state, variable="w")
@@ -113,7 +142,7 @@ def test_plot_conductance_dimensionless_shows_plain_values(run):
 
 def test_plot_raster_one_dot_per_spike(run):
     spikes = run["spikes"]
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert lu.plot_raster(spikes, ax=ax, offset=10) is ax
     (dots,) = ax.get_lines()
     assert np.allclose(dots.get_xdata(), spikes.t / ms)
@@ -184,7 +213,9 @@ def test_plot_v_histogram_is_a_density_of_the_samples_after_start(run):
     outline = lu.plot_v_histogram(state, neuron=1, bins=10, start=10 * ms).patches
     assert len(outline) == 1
     x, y = outline[0].get_xy().T
-    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(1)  # area
+    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(
+        1
+    )  # area
     assert (x.min(), x.max()) == (pytest.approx(np.min(after)), pytest.approx(np.max(after)))
     assert ax.get_xlabel() == "v (mV)" and ax.get_ylabel() == "density"
 
@@ -193,14 +224,17 @@ def test_plot_v_histogram_bad_input(run):
     state = run["state"]
     with pytest.raises(DimensionMismatchError, match="start must have units of second"):
         lu.plot_v_histogram(state, start=10)
-    with pytest.raises(ValueError, match="no samples after start=1. s"):
+    with pytest.raises(ValueError, match=r"no samples after start=1. s"):
         lu.plot_v_histogram(state, start=1000 * ms)
     with pytest.raises(ValueError, match="neuron 5 was not recorded"):
         lu.plot_v_histogram(state, neuron=5)
 
 
 def test_long_traces_are_drawn_as_their_min_max_envelope():
-    """A 20,000-sample trace is drawn with at most MAX_LINE_POINTS points that keep every extreme."""
+    """A 20,000-sample trace is drawn with at most MAX_LINE_POINTS points.
+
+    The points keep every extreme.
+    """
     from labutils.plotting import MAX_LINE_POINTS, _envelope
 
     rng = np.random.default_rng(3)
@@ -212,7 +246,7 @@ def test_long_traces_are_drawn_as_their_min_max_envelope():
     assert keep[0] == 0 and keep[-1] == y.size - 1 and 12345 in keep
     chunk = -(-y.size // (MAX_LINE_POINTS // 2))
     for start in range(0, y.size, chunk):  # every chunk's min and max are drawn
-        part = y[start:start + chunk]
+        part = y[start : start + chunk]
         assert start + part.argmin() in keep and start + part.argmax() in keep
     short = np.arange(50.0)
     assert np.array_equal(_envelope(short, short), np.arange(50))

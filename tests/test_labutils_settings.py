@@ -1,5 +1,8 @@
-"""Unit tests for labutils.settings: seed/target from the environment with validation, the projector
-style, and the version report."""
+"""Unit tests for labutils.settings.
+
+seed/target from the environment with validation, the projector style, and the version report.
+"""
+
 import gc
 import platform
 import sys
@@ -57,25 +60,32 @@ def test_course_settings_defaults():
     assert lu.course_settings() == (2718, "numpy")
 
 
-@pytest.mark.parametrize("seed_text, seed", [("1", 1), (" 42 ", 42), ("0", 0), ("4294967295", 2**32 - 1)])
+@pytest.mark.parametrize(
+    "seed_text, seed", [("1", 1), (" 42 ", 42), ("0", 0), ("4294967295", 2**32 - 1)]
+)
 def test_seed_from_the_environment(monkeypatch, seed_text, seed):
     monkeypatch.setenv("BRIAN_LABS_SEED", seed_text)
     assert lu.course_settings() == (seed, "numpy")
 
 
-@pytest.mark.parametrize("target_text, target", [("cython", "cython"), ("CYTHON ", "cython"), ("numpy", "numpy")])
+@pytest.mark.parametrize(
+    "target_text, target", [("cython", "cython"), ("CYTHON ", "cython"), ("numpy", "numpy")]
+)
 def test_target_from_the_environment(monkeypatch, target_text, target):
     monkeypatch.setenv("BRIAN_LABS_TARGET", target_text)
     assert lu.course_settings() == (2718, target)
 
 
-@pytest.mark.parametrize("seed_text, message", [
-    ("abc", "BRIAN_LABS_SEED must be a non-negative integer, got 'abc'"),
-    ("", "BRIAN_LABS_SEED must be a non-negative integer, got ''"),
-    ("1.5", "got '1.5'"),
-    ("-3", "BRIAN_LABS_SEED must be an integer from 0 to 2\\*\\*32 - 1, got -3"),
-    ("4294967296", "got 4294967296"),  # numpy's seed() would reject it later, less clearly
-])
+@pytest.mark.parametrize(
+    "seed_text, message",
+    [
+        ("abc", "BRIAN_LABS_SEED must be a non-negative integer, got 'abc'"),
+        ("", "BRIAN_LABS_SEED must be a non-negative integer, got ''"),
+        ("1.5", "got '1.5'"),
+        ("-3", "BRIAN_LABS_SEED must be an integer from 0 to 2\\*\\*32 - 1, got -3"),
+        ("4294967296", "got 4294967296"),  # numpy's seed() would reject it later, less clearly
+    ],
+)
 def test_bad_seed_is_rejected_with_the_value(monkeypatch, seed_text, message):
     monkeypatch.setenv("BRIAN_LABS_SEED", seed_text)
     with pytest.raises(ValueError, match=message):
@@ -85,14 +95,18 @@ def test_bad_seed_is_rejected_with_the_value(monkeypatch, seed_text, message):
 @pytest.mark.parametrize("target_text", ["cpp_standalone", "weave", ""])
 def test_bad_target_is_rejected_with_the_value(monkeypatch, target_text):
     monkeypatch.setenv("BRIAN_LABS_TARGET", target_text)
-    with pytest.raises(ValueError, match=f"BRIAN_LABS_TARGET must be one of numpy, cython, got '{target_text}'"):
+    with pytest.raises(
+        ValueError, match=f"BRIAN_LABS_TARGET must be one of numpy, cython, got '{target_text}'"
+    ):
         lu.course_settings()
 
 
 def test_use_projector_style_sets_large_fonts_and_colour_blind_safe_colours():
     with mpl.rc_context():
         mpl.rcdefaults()
-        assert lu.use_projector_style() is None, "a setup cell ending with the call must print nothing"
+        assert lu.use_projector_style() is None, (
+            "a setup cell ending with the call must print nothing"
+        )
         style = PROJECTOR_STYLE
         assert mpl.rcParams["font.size"] == 14 and mpl.rcParams["lines.linewidth"] == 2
         assert mpl.rcParams["axes.labelsize"] == 14 and mpl.rcParams["axes.grid"] is True
@@ -100,7 +114,9 @@ def test_use_projector_style_sets_large_fonts_and_colour_blind_safe_colours():
         assert colours == OKABE_ITO and colours[:2] == ["#0072B2", "#D55E00"]
         assert style["figure.figsize"] == (9.0, 4.5)
         assert list(mpl.rcParams["figure.figsize"]) == [9.0, 4.5]
-        scalars = {k: v for k, v in style.items() if k not in ("figure.figsize", "axes.prop_cycle")}
+        scalars = {
+            k: v for k, v in style.items() if k not in ("figure.figsize", "axes.prop_cycle")
+        }
         assert all(mpl.rcParams[key] == value for key, value in scalars.items())
 
 
@@ -118,15 +134,22 @@ def test_about_returns_and_prints_the_versions(monkeypatch, capsys):
     assert report["course target"] == "numpy" and report["codegen target in force"] == "numpy"
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == len(report)
-    assert any(line.startswith("brian2") and line.endswith(" " + brian2.__version__) for line in printed)
+    assert any(
+        line.startswith("brian2") and line.endswith(" " + brian2.__version__) for line in printed
+    )
     assert any(line.split()[-1] == "7" and line.startswith("course seed") for line in printed)
 
 
 def test_about_reports_the_lock_course_py_recorded(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     assert lu.about(print_report=False)["lock"].startswith("not recorded")
-    (tmp_path / "brian-labs-lock.txt").write_text("requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1\n")
-    assert lu.about(print_report=False)["lock"] == "requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1"
+    (tmp_path / "brian-labs-lock.txt").write_text(
+        "requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1\n"
+    )
+    assert (
+        lu.about(print_report=False)["lock"]
+        == "requirements/py3.12/dev.txt (sha256 0a1b) on Python 3.12.1"
+    )
 
 
 def test_about_quietly_and_with_a_bad_setting(monkeypatch, capsys):

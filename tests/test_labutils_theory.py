@@ -1,8 +1,12 @@
-"""Unit tests for labutils.theory: Campbell's shot-noise statistics by hand,
-against sampled data, and a clear error for every kind of bad input."""
+"""Unit tests for labutils.theory.
+
+Campbell's shot-noise statistics by hand, against sampled data, and a clear error for every kind of
+bad input.
+"""
+
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, mV, ms, nS, second
+from brian2 import DimensionMismatchError, Hz, ms, mV, nS, second
 
 import labutils as lu
 
@@ -23,7 +27,8 @@ def test_shot_noise_stats_dimensionless_and_negative_weights():
 
 
 def test_shot_noise_stats_matches_a_sampled_shot_noise():
-    # shot noise sampled at t = 1 s: each of the Poisson arrivals contributes w exp(-(1 s - t_k)/tau)
+    # shot noise sampled at t = 1 s: each of the Poisson arrivals contributes w exp(-(1 s -
+    # t_k)/tau)
     rng = np.random.default_rng(3)
     n, rate, tau, w = 20, 50.0, 0.01, 0.2
     counts = rng.poisson(n * rate * 0.2, size=5000)  # arrivals in the last 200 ms (20 tau) suffice
@@ -35,13 +40,13 @@ def test_shot_noise_stats_matches_a_sampled_shot_noise():
 
 
 def test_shot_noise_stats_bad_input():
-    with pytest.raises(ValueError, match="n_inputs must be a non-negative whole number.*2.5"):
+    with pytest.raises(ValueError, match=r"n_inputs must be a non-negative whole number.*2.5"):
         lu.shot_noise_stats(2.5, 10 * Hz, 1 * nS, 5 * ms)
-    with pytest.raises(ValueError, match="n_inputs must be a non-negative whole number.*5. Hz"):
+    with pytest.raises(ValueError, match=r"n_inputs must be a non-negative whole number.*5. Hz"):
         lu.shot_noise_stats(5 * Hz, 10 * Hz, 1 * nS, 5 * ms)
     with pytest.raises(ValueError, match="n_inputs"):
         lu.shot_noise_stats(-1, 10 * Hz, 1 * nS, 5 * ms)
-    with pytest.raises(ValueError, match="rate must be non-negative, got -10. Hz"):
+    with pytest.raises(ValueError, match=r"rate must be non-negative, got -10. Hz"):
         lu.shot_noise_stats(10, -10 * Hz, 1 * nS, 5 * ms)
     with pytest.raises(ValueError, match="tau must be positive"):
         lu.shot_noise_stats(10, 10 * Hz, 1 * nS, 0 * ms)

@@ -1,5 +1,7 @@
-"""The dependency locks: made from requirements/*.in, one per supported Python, agreeing with every
-file generated from them (binder/, environment.yml), and matching the environment the tests run in.
+"""The dependency locks: made from requirements/*.in, one per supported Python.
+
+They agree with every file generated from them (binder/, environment.yml), and match the
+environment the tests run in.
 """
 
 import re

@@ -1,14 +1,15 @@
-"""Modelling exercises: their checks judge the model's behaviour, and fail on a blank or a wrong model.
+"""Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model.
 
 A modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
-exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind": "modelling"``),
-the worked solution (tag ``solution``) and the check (tag ``check``). Plausible wrong models live in
-``tests/wrong_models/<id>*.py``, each written as a replacement of the solution cell.
+exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":
+"modelling"``), the worked solution (tag ``solution``) and the check (tag ``check``). Plausible
+wrong models live in ``tests/wrong_models/<id>*.py``, each written as a replacement of the solution
+cell.
 
-Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell the
-check cell is run three ways: with the placeholders (it must fail with "not answered yet"), after each
-wrong model (it must fail with an ExerciseError, i.e. a hint, not a crash), and then the notebook goes
-on with the solution, whose check must pass.
+Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell
+the check cell is run three ways: with the placeholders (it must fail with "not answered yet"),
+after each wrong model (it must fail with an ExerciseError, i.e. a hint, not a crash), and then the
+notebook goes on with the solution, whose check must pass.
 """
 
 import json

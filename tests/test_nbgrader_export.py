@@ -1,6 +1,10 @@
-"""The nbgrader export: nbgrader's cell metadata (schema version 3) on the right cells, solutions in
-solution regions, give-away checks as hidden tests; and the grading round trip when nbgrader is
-installed (it is not in the students' environment; tools/grade_check.py runs all notebooks)."""
+"""The nbgrader export: cell metadata, solution regions, hidden tests, grading.
+
+nbgrader's cell metadata (schema version 3) on the right cells, solutions in solution regions,
+give-away checks as hidden tests; and the grading round trip when nbgrader is installed (it is not
+in the students' environment; tools/grade_check.py runs all notebooks).
+"""
+
 import builtins
 import json
 import sys
@@ -23,7 +27,10 @@ def course(tmp_path_factory):
 
 
 def walkthrough_checks(cells):
-    """Instructor-only checks of a walkthrough (solution code after a graded check): not exported."""
+    """Count the instructor-only checks of walkthroughs, which the export leaves out.
+
+    A walkthrough is solution code after an exercise's graded check.
+    """
     count, inside, after_check = 0, False, False
     for cell in cells:
         tags = cell["metadata"].get("tags", [])
@@ -48,7 +55,7 @@ def test_cells_carry_nbgrader_metadata(course, path):
     cells = json.loads((out / "source" / path.stem / path.name).read_text())["cells"]
     meta = [c["metadata"].get("nbgrader") for c in cells]
     graded = [m for m in meta if m and m["grade"]]
-    solutions = [c for c, m in zip(cells, meta) if m and m["solution"]]
+    solutions = [c for c, m in zip(cells, meta, strict=True) if m and m["solution"]]
     exercises = sum("exercise" in c["metadata"].get("tags", []) for c in original)
     assert len(solutions) == len(graded) == exercises
     assert sum(m["points"] for m in graded) == points[path.stem] >= exercises
@@ -62,11 +69,16 @@ def test_cells_carry_nbgrader_metadata(course, path):
         assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") == 1
         # the student's cell keeps the exercise as written: placeholders and instructions
         assert text.split("\n### BEGIN SOLUTION")[0] == exercise_source[cell["id"]].rstrip()
-    hidden = sum("solution" in c["metadata"].get("tags", []) and "check" in c["metadata"]["tags"]
-                 for c in original) - walkthrough_checks(original)
+    hidden = sum(
+        "solution" in c["metadata"].get("tags", []) and "check" in c["metadata"]["tags"]
+        for c in original
+    ) - walkthrough_checks(original)
     assert sum("".join(c["source"]).count("### BEGIN HIDDEN TESTS") for c in cells) == hidden
-    answers = [c for c in original if c["cell_type"] == "markdown"
-               and "solution" in c["metadata"].get("tags", [])]
+    answers = [
+        c
+        for c in original
+        if c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
+    ]
     assert not any("".join(a["source"]) in "".join(c["source"]) for a in answers for c in cells)
 
 
@@ -77,6 +89,7 @@ def test_a_missing_nbgrader_ends_in_one_line(monkeypatch):
         if name == "nbgrader" or name.startswith("nbgrader."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "__import__", no_nbgrader)
     with pytest.raises(SystemExit, match=r"^nbgrader is not installed in this Python: install it"):
         grade_check.main(["00"])

@@ -1,5 +1,9 @@
-"""Check cells are stored collapsed with a one-line summary, and the reasoning about tolerances
-lives in their comments, not in the markdown students read (issues 13 and 14)."""
+"""Check cells are stored collapsed with a one-line summary.
+
+The reasoning about tolerances lives in their comments, not in the markdown students read (issues
+13 and 14).
+"""
+
 import json
 import re
 from pathlib import Path
@@ -13,7 +17,8 @@ TOLERANCE_TALK = re.compile(
     r"standard error|seeds? gave|\d+ seeds|seeds we tried|tolerance|we allow|the check allows"
     r"|we check (?:it|that|for|above|below|under)|we accept|\bSE\b"
     r"|\d(?:\.\d+)? SDs? (?:either|away)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def cells(path):
@@ -27,9 +32,11 @@ def test_check_cells_are_collapsed_and_summarised(path):
     for cell in checks:
         source = "".join(cell["source"])
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
-            f"{path.name}: check cell {cell['id']} is not collapsed (jupyter.source_hidden)")
+            f"{path.name}: check cell {cell['id']} is not collapsed (jupyter.source_hidden)"
+        )
         assert re.match(r"# Check: \S", source), (
-            f"{path.name}: check cell {cell['id']} does not start with a '# Check: ...' summary")
+            f"{path.name}: check cell {cell['id']} does not start with a '# Check: ...' summary"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -38,14 +45,23 @@ def test_markdown_does_not_discuss_tolerances(path):
     for cell in cells(path):
         if cell["cell_type"] == "markdown":
             text = " ".join("".join(cell["source"]).split())
-            found += [text[max(0, m.start() - 60):m.end() + 60]
-                      for m in TOLERANCE_TALK.finditer(text)]
-    assert not found, (f"{path.name}: tolerance reasoning belongs in the check cell's comments, "
-                       f"not the markdown:\n  " + "\n  ".join(found))
+            found += [
+                text[max(0, m.start() - 60) : m.end() + 60] for m in TOLERANCE_TALK.finditer(text)
+            ]
+    assert not found, (
+        f"{path.name}: tolerance reasoning belongs in the check cell's comments, "
+        f"not the markdown:\n  " + "\n  ".join(found)
+    )
 
 
 def test_the_tolerance_pattern_catches_typical_passages():
-    for passage in ["the standard error is 0.1 mV", "20 seeds gave -56.4 mV", "we allow 0.5 mV",
-                    "the check allows 30 %", "within 5 SE", "the tolerance is 4 SD"]:
+    for passage in [
+        "the standard error is 0.1 mV",
+        "20 seeds gave -56.4 mV",
+        "we allow 0.5 mV",
+        "the check allows 30 %",
+        "within 5 SE",
+        "the tolerance is 4 SD",
+    ]:
         assert TOLERANCE_TALK.search(passage), passage
     assert not TOLERANCE_TALK.search("The check below confirms it.")

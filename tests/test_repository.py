@@ -1,5 +1,9 @@
-"""Repository-level promises: pins agree everywhere, notebooks are stored clean, CI runs the README's
-test command, and the course never reads the developers' reference material."""
+"""Repository-level promises.
+
+Pins agree everywhere, notebooks are stored clean, CI runs the README's test command, and the
+course never reads the developers' reference material.
+"""
+
 import json
 import re
 import subprocess
@@ -19,7 +23,8 @@ import clean_notebooks  # noqa: E402
 def test_notebook_is_stored_clean(path):
     text = path.read_text(encoding="utf-8")
     assert clean_notebooks.dumps(clean_notebooks.clean(json.loads(text))) == text, (
-        f"{path.name} has outputs or extra metadata: run python3 tools/clean_notebooks.py {path}")
+        f"{path.name} has outputs or extra metadata: run python3 tools/clean_notebooks.py {path}"
+    )
 
 
 def test_notebooks_follow_the_skeleton():
@@ -29,7 +34,9 @@ def test_notebooks_follow_the_skeleton():
         text = "\n".join("".join(c["source"]) for c in cells)
         tags = [t for c in cells for t in c["metadata"].get("tags", [])]
         assert re.match(r"\d\d_", path.name), path.name
-        assert "**You will learn**" in text and "## Setup" in text and "## Summary" in text, path.name
+        assert "**You will learn**" in text and "## Setup" in text and "## Summary" in text, (
+            path.name
+        )
         assert "lu.course_settings()" in text and "seed(SEED)" in text, path.name
         assert "lu.prepare_session()" in text, path.name
         assert tags.count("exercise") >= 1 and tags.count("solution") >= 1, path.name
@@ -46,13 +53,33 @@ def test_the_version_is_written_once():
     assert version("brian-labs") == labutils.__version__
 
 
-@pytest.mark.parametrize("marker, path", [("notebooks", "notebooks/00_units.ipynb"),
-                                          ("science", "tests/science/test_science_decay.py")])
+@pytest.mark.parametrize(
+    "marker, path",
+    [
+        ("notebooks", "notebooks/00_units.ipynb"),
+        ("science", "tests/science/test_science_decay.py"),
+    ],
+)
 def test_markers_select_by_folder(marker, path):
     def selected(expression):
-        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
-                               "-p", "no:cacheprovider", "-m", expression, path],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-m",
+                expression,
+                path,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         return [line for line in done.stdout.splitlines() if "::" in line]
 
     assert len(selected(marker)) > 0
@@ -69,26 +96,36 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_course_script_help_runs_with_plain_python():
-    out = subprocess.run([sys.executable, str(ROOT / "course.py"), "help"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "course.py"), "help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "course.py lab" in out and "course.py test" in out
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_exercise_has_a_solution_and_a_check(path):
-    """exercise -> solution -> check, in that order, with no other exercise in between."""
+    """Exercise -> solution -> check, in that order, with no other exercise in between."""
     cells = json.loads(path.read_text())["cells"]
-    tagged = [(i, c["metadata"].get("tags", [])) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    tagged = [
+        (i, c["metadata"].get("tags", [])) for i, c in enumerate(cells) if c["cell_type"] == "code"
+    ]
     for position, (index, tags) in enumerate(tagged):
         if "exercise" not in tags:
             continue
-        following = [t for _, t in tagged[position + 1:]]
+        following = [t for _, t in tagged[position + 1 :]]
         solution = next((k for k, t in enumerate(following) if "solution" in t), None)
         assert solution is not None, f"{path.name}: exercise cell {index} has no solution after it"
         check = next((k for k, t in enumerate(following) if "check" in t and k > solution), None)
-        assert check is not None, f"{path.name}: exercise cell {index} has no check after its solution"
+        assert check is not None, (
+            f"{path.name}: exercise cell {index} has no check after its solution"
+        )
         assert not any("exercise" in t for t in following[:solution]), (
-            f"{path.name}: exercise cell {index} is followed by another exercise before its solution")
+            f"{path.name}: exercise cell {index} is followed by another exercise"
+            " before its solution"
+        )
 
 
 def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path):
@@ -101,27 +138,38 @@ def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path
         tags = lambda cells, tag: sum(tag in c["metadata"].get("tags", []) for c in cells)  # noqa: E731
         assert tags(student, "solution") == 0
         assert tags(student, "exercise") == tags(original, "exercise") >= 1
-        kept_checks = [c for c in original if "check" in c["metadata"].get("tags", [])
-                       and "solution" not in c["metadata"].get("tags", [])]
+        kept_checks = [
+            c
+            for c in original
+            if "check" in c["metadata"].get("tags", [])
+            and "solution" not in c["metadata"].get("tags", [])
+        ]
         assert tags(student, "check") == len(kept_checks)
         assert len(student) == len(original) - tags(original, "solution")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_no_builtin_all_or_any_over_a_generator(path):
-    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy: a check
-    written as `assert all(x > 0 for x in xs)` could never fail."""
+    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy.
+
+    A check written as `assert all(x > 0 for x in xs)` could never fail.
+    """
     pattern = re.compile(r"(?<![\w.])(all|any)\(\s*[^\[\s][^()]*\bfor\b")
     for index, cell in enumerate(json.loads(path.read_text())["cells"]):
         if cell["cell_type"] == "code":
             match = pattern.search("".join(cell["source"]))
-            assert match is None, f"{path.name} cell {index}: {match.group(0)!r} (use np.all on an array)"
+            assert match is None, (
+                f"{path.name} cell {index}: {match.group(0)!r} (use np.all on an array)"
+            )
 
 
 def test_benchmark_results_cover_every_notebook_and_explorer():
-    """benchmarks/results.json (issue 4's shape) has a cold Run All time for every notebook and, for
-    every notebook that builds an explorer, its fast median with numpy and Cython baselines: a new
-    notebook or explorer must be benchmarked before it lands."""
+    """benchmarks/results.json covers every notebook and every explorer.
+
+    It (issue 4's shape) has a cold Run All time for every notebook and, for every notebook that
+    builds an explorer, its fast median with numpy and Cython baselines: a new notebook or explorer
+    must be benchmarked before it lands.
+    """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
     assert set(results) == {"explorers", "notebooks"}
     for path in NOTEBOOKS:
@@ -135,17 +183,32 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
 
 
 def test_readme_speed_figures_match_the_benchmark_results():
-    """The README's "Speed" paragraph quotes benchmarks/results.json: re-benchmarking must update it."""
+    """The README's "Speed" paragraph quotes benchmarks/results.json.
+
+    Re-benchmarking must update it.
+    """
     text = (ROOT / "README.md").read_text()
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    low, high, izhikevich = map(int, re.search(
-        r'"Run All" takes (\d+)–(\d+) s per notebook \((\d+) s for the Izhikevich', text).groups())
-    cold = {name: row["cold_s"] for name, row in results["notebooks"].items() if name in {p.name for p in NOTEBOOKS}}
+    low, high, izhikevich = map(
+        int,
+        re.search(
+            r'"Run All" takes (\d+)–(\d+) s per notebook \((\d+) s for the Izhikevich', text
+        ).groups(),
+    )
+    cold = {
+        name: row["cold_s"]
+        for name, row in results["notebooks"].items()
+        if name in {p.name for p in NOTEBOOKS}
+    }
     others = [s for name, s in cold.items() if "izhikevich" not in name]
     assert low <= round(min(others)) and round(max(others)) <= high, (low, high, cold)
     assert round(cold["06_izhikevich.ipynb"]) == izhikevich, cold
     fastest, slowest = map(int, re.search(r"redraws (\d+)–(\d+) ms", text).groups())
-    course = {k: v for k, v in results["explorers"].items() if k.split(":")[0] in {p.stem for p in NOTEBOOKS}}
+    course = {
+        k: v
+        for k, v in results["explorers"].items()
+        if k.split(":")[0] in {p.stem for p in NOTEBOOKS}
+    }
     medians = [row["median_ms"] for row in course.values()]
     assert fastest <= min(medians) and max(medians) <= slowest, medians
     least, most = map(float, re.search(r"(\d+\.\d)–(\d+\.\d)× faster", text).groups())

@@ -1,4 +1,5 @@
 """docs/serving-a-class.md's sizing tables are generated from benchmarks/classroom.json."""
+
 import json
 import re
 import sys
@@ -14,8 +15,9 @@ RESULTS = json.loads(sizing.RESULTS.read_text())
 
 
 def test_the_documents_section_is_what_the_json_gives():
-    assert sizing.rewrite(sizing.DOC.read_text(), sizing.render(RESULTS)) == \
-        sizing.DOC.read_text(), "run python3 tools/sizing.py"
+    assert (
+        sizing.rewrite(sizing.DOC.read_text(), sizing.render(RESULTS)) == sizing.DOC.read_text()
+    ), "run python3 tools/sizing.py"
 
 
 def table_rows(text, header_start):
@@ -23,7 +25,7 @@ def table_rows(text, header_start):
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip() for cell in line.strip("|").split("|")])
@@ -33,7 +35,7 @@ def table_rows(text, header_start):
 def test_measured_table_has_every_run_with_its_own_figures():
     rows = table_rows(sizing.DOC.read_text(), "| N | cache |")
     assert len(rows) == len(RESULTS["runs"])
-    for row, run in zip(rows, RESULTS["runs"]):
+    for row, run in zip(rows, RESULTS["runs"], strict=True):
         records = [r for r in run["records"] if r["fault"] is None]
         lab = sorted(x for r in records for x in r["lab_latencies_s"])
         assert row[0] == str(run["students"]) and row[1] == run["cache"]

@@ -1,7 +1,11 @@
-"""The student edition: nothing that answers an exercise survives, checks stay (collapsed, the
-exercise checks tagged for nbval), a student's edited notebook is never overwritten, bad calls end
-in one line."""
+"""The student edition: nothing that answers an exercise survives.
+
+Checks stay (collapsed, the exercise checks tagged for nbval), a student's edited notebook is never
+overwritten, bad calls end in one line.
+"""
+
 import ast
+import itertools
 import json
 import re
 import sys
@@ -18,11 +22,11 @@ import student_edition  # noqa: E402
 GIVEN_IN_QUESTION = {
     ("08_timedarray_protocols", "envelope_dt"): "the protocol's 50 ms is the question's data",
     ("08_timedarray_protocols", "my_table"): "the rates are the question's data; the answer is "
-                                             "their layout",
+    "their layout",
     ("08_timedarray_protocols", "my_dt"): "the protocol's 50 ms is the question's data",
     ("09_layered_network", "my_w_lateral"): "the colleague's weight 0.1 is quoted in the question",
     ("06_izhikevich", "burster"): "the one-neuron NeuronGroup of section 1's model is given in "
-                                  "Exercise 2's cell; the answer is its parameters and protocol",
+    "Exercise 2's cell; the answer is its parameters and protocol",
 }
 
 
@@ -46,13 +50,16 @@ def assignments(code):
             for target in node.targets:
                 names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
                 for name in names:
-                    if isinstance(name, ast.Name):     # not x.v = ...: that sets up an object
+                    if isinstance(name, ast.Name):  # not x.v = ...: that sets up an object
                         yield name.id, node
 
 
 def exercise_names(cells):
-    """Names an exercise cell assigns (a placeholder or a value to fix) that a solution assigns
-    differently: the answers. Values that the exercise cell sets up as given are not."""
+    """Names an exercise cell assigns that a solution assigns differently: the answers.
+
+    An exercise cell assigns a placeholder or a value to fix. Values that the exercise cell sets up
+    as given are not answers.
+    """
     given = {}
     for cell in cells:
         if "exercise" in tags(cell):
@@ -86,19 +93,22 @@ def is_literal(node):
         return all(is_literal(e) for e in node.elts)
     if isinstance(node, ast.Dict):
         return all(is_literal(v) for v in node.values)
-    if isinstance(node, ast.Call):              # np.array([...]) of constants
+    if isinstance(node, ast.Call):  # np.array([...]) of constants
         return all(is_literal(a) for a in node.args)
     return False
 
 
 def revealing_pieces(code, node):
-    """What in a solution's assignment would give it away: its expression (when it is more than a
-    name or a short literal) and its literal numbers and strings, also those in its comment."""
+    """What in a solution's assignment would give it away.
+
+    Its expression (when it is more than a name or a short literal) and its literal numbers and
+    strings, also those in its comment.
+    """
     expression = ast.get_source_segment(code, node.value)
     pieces = {"expressions": set(), "numbers": set(), "strings": set()}
     if not isinstance(node.value, (ast.Name, ast.Constant)) and len(squash(expression)) >= 6:
         pieces["expressions"].add(squash(expression))
-    if is_literal(node.value):                 # a value typed in, not computed from the question
+    if is_literal(node.value):  # a value typed in, not computed from the question
         values = node.value.values if isinstance(node.value, ast.Dict) else [node.value]
         for part in (p for value in values for p in ast.walk(value)):
             if not isinstance(part, ast.Constant):
@@ -109,7 +119,7 @@ def revealing_pieces(code, node):
                 pieces["numbers"].add(f"{part.value:g}")
     line = code.splitlines()[node.end_lineno - 1]
     comment = re.match(r"\s*(-?\d+(?:\.\d+)?)", line.split("#", 1)[1]) if "#" in line else None
-    if comment:                                # a comment that states the value: "# 13 Hz"
+    if comment:  # a comment that states the value: "# 13 Hz"
         pieces["numbers"].add(comment.group(1))
     # a one-digit whole number also names indices and counts everywhere: checked by the key only
     pieces["numbers"] = {n for n in pieces["numbers"] if len(n.lstrip("-")) > 1}
@@ -120,7 +130,7 @@ def sections(cells):
     """For each cell index, the index range of its section (heading to the next heading)."""
     starts = [k for k, c in enumerate(cells) if student_edition.is_heading(c)] + [len(cells)]
     ranges = {}
-    for a, b in zip(starts, starts[1:]):
+    for a, b in itertools.pairwise(starts):
         for k in range(a, b):
             ranges[k] = range(a, b)
     return ranges
@@ -148,8 +158,9 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
         if "exercise" in tags(cell):
             for name, _ in assignments(source(cell)):
                 exercise_sections.setdefault(name, set()).update(section_of.get(k, []))
-    solutions = [source(c) for c in instructor
-                 if "solution" in tags(c) and c["cell_type"] == "code"]
+    solutions = [
+        source(c) for c in instructor if "solution" in tags(c) and c["cell_type"] == "code"
+    ]
     for code in solutions:
         for name, node in assignments(code):
             if name not in names or (path.stem, name) in GIVEN_IN_QUESTION:
@@ -157,11 +168,12 @@ def test_no_solution_value_or_expression_reaches_the_student_edition(path, editi
             pieces = revealing_pieces(code, node)
             for k, cell in enumerate(student):
                 text = source(cell)
-                for expression in pieces["expressions"]:   # code only: prose states formulas
+                for expression in pieces["expressions"]:  # code only: prose states formulas
                     if cell["cell_type"] == "code" and expression in squash(text):
                         leaks.append((name, k, expression))
-                if k not in exercise_sections.get(name, ()) or cell["cell_type"] == "code" and (
-                        "check" not in tags(cell)):      # the exercise's text and its checks
+                if k not in exercise_sections.get(name, ()) or (
+                    cell["cell_type"] == "code" and ("check" not in tags(cell))
+                ):  # the exercise's text and its checks
                     continue
                 for number in pieces["numbers"]:
                     if re.search(rf"(?<![\w.]){re.escape(number)}(?![\w]|\.\d)", text):
@@ -183,29 +195,34 @@ def test_checks_stay_collapsed_and_each_exercise_check_may_stop_unanswered(path,
     assert all(c["metadata"]["jupyter"]["source_hidden"] for c in checks)
     for k, cell in enumerate(student):
         if "exercise" in tags(cell):
-            following = student[k + 1:]
+            following = student[k + 1 :]
             check = next(c for c in following if "check" in tags(c))
             assert "raises-exception" in tags(check), f"{path.name}: the check after cell {k}"
-    assert sum("exercise" in tags(c) for c in student) == sum("exercise" in tags(c)
-                                                              for c in instructor)
+    assert sum("exercise" in tags(c) for c in student) == sum(
+        "exercise" in tags(c) for c in instructor
+    )
     assert not any("raises-exception" in tags(c) for c in instructor if "check" in tags(c))
 
 
 def test_regenerating_replaces_unedited_and_keeps_edited_notebooks(tmp_path):
     first, second = NOTEBOOKS[0], NOTEBOOKS[1]
     assert student_edition.write_edition(tmp_path, [first, second], log=lambda line: None) == {
-        first.name: "written", second.name: "written"}
+        first.name: "written",
+        second.name: "written",
+    }
     edited = tmp_path / first.name
     edited.write_text(edited.read_text().replace("...", "my_answer_12345", 1))
     my_work = edited.read_text()
     untouched = tmp_path / second.name
-    untouched.write_text(untouched.read_text().replace('"cells"', '"cells"'))   # same content
+    untouched.write_text(untouched.read_text().replace('"cells"', '"cells"'))  # same content
     stale = json.loads(untouched.read_text())
-    stale["cells"] = stale["cells"][:-1]          # an older generated version, never edited
+    stale["cells"] = stale["cells"][:-1]  # an older generated version, never edited
     untouched.write_text(student_edition.notebook_text(stale))
     manifest = json.loads((tmp_path / student_edition.MANIFEST).read_text())
     manifest[second.name] = student_edition.digest(untouched.read_text())
-    manifest[first.name] = student_edition.digest("an older version of the course")  # updated since
+    manifest[first.name] = student_edition.digest(
+        "an older version of the course"
+    )  # updated since
     (tmp_path / student_edition.MANIFEST).write_text(json.dumps(manifest))
 
     lines = []
@@ -218,7 +235,9 @@ def test_regenerating_replaces_unedited_and_keeps_edited_notebooks(tmp_path):
     assert len(cells_of(untouched)) == len(stale["cells"]) + 1
     # still edited on the next run; the unedited one is now up to date
     assert student_edition.write_edition(tmp_path, [first, second], log=lambda line: None) == {
-        first.name: "kept", second.name: "unchanged"}
+        first.name: "kept",
+        second.name: "unchanged",
+    }
 
 
 def test_an_edited_notebook_without_a_course_update_is_left_alone(tmp_path):
@@ -228,7 +247,8 @@ def test_an_edited_notebook_without_a_course_update_is_left_alone(tmp_path):
     edited.write_text(edited.read_text().replace("...", "my_answer_12345", 1))
     lines = []
     assert student_edition.write_edition(tmp_path, [first], log=lines.append) == {
-        first.name: "yours"}
+        first.name: "yours"
+    }
     assert "my_answer_12345" in edited.read_text()
     assert not (tmp_path / first.name.replace(".ipynb", ".new.ipynb")).exists()
 
@@ -243,8 +263,11 @@ def test_bad_calls_end_in_one_line(tmp_path):
 
 
 def candidate_values(cell):
-    """Numbers, Quantities and strings a student can read in a cell: constant expressions in code
-    (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in prose."""
+    """Numbers, Quantities and strings a student can read in a cell.
+
+    Constant expressions in code (evaluated: np.sqrt(2), -66*mV), numbers with an optional unit in
+    prose.
+    """
     import brian2
     import numpy as np
 
@@ -261,13 +284,13 @@ def candidate_values(cell):
             if not isinstance(node, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)):
                 continue
             if isinstance(node, ast.Constant) and isinstance(node.value, bool):
-                continue                            # True/False are everywhere (record=True)
+                continue  # True/False are everywhere (record=True)
             used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             if used <= set(names) and not any(isinstance(n, ast.keyword) for n in ast.walk(node)):
                 try:
                     expression = compile(ast.Expression(node), "<cell>", "eval")
                     found.append(eval(expression, dict(names)))
-                except Exception:  # noqa: BLE001 (not a value: skip it)
+                except Exception:
                     pass
     else:
         number_and_unit = r"(-?\d+(?:\.\d+)?)\s*\$?\s*\\?,?\s*(mV|ms|Hz|pA|nS)?"
@@ -278,16 +301,19 @@ def candidate_values(cell):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_no_value_in_an_exercise_section_matches_the_answer_key(path, edition):
-    """Every number (evaluated) and string a student can see in an exercise's section, run through
-    the answer key: none may be a right answer."""
+    """Every number and string a student can see in an exercise's section.
+
+    Numbers are evaluated; all are run through the answer key: none may be a right answer.
+    """
     from labutils import exercises
 
     key_file = exercises.ANSWER_DIR / f"{path.stem}.json"
     key = json.loads(key_file.read_text()) if key_file.exists() else {}
     student = cells_of(edition / path.name)
     section_of = sections(student)
-    in_exercise_sections = sorted({j for k, c in enumerate(student) if "exercise" in tags(c)
-                                   for j in section_of.get(k, [])})
+    in_exercise_sections = sorted(
+        {j for k, c in enumerate(student) if "exercise" in tags(c) for j in section_of.get(k, [])}
+    )
     leaks = []
     for k in in_exercise_sections:
         cell = student[k]
@@ -295,10 +321,11 @@ def test_no_value_in_an_exercise_section_matches_the_answer_key(path, edition):
             continue
         for value in candidate_values(cell):
             if isinstance(value, (int, float)) and value == round(value) and abs(value) < 10:
-                continue    # one-digit whole numbers are indices and counts everywhere
+                continue  # one-digit whole numbers are indices and counts everywhere
             for name, record in key.items():
                 if record["kind"] in ("recompute", "bool") or (
-                        (path.stem, name) in GIVEN_IN_QUESTION):
+                    (path.stem, name) in GIVEN_IN_QUESTION
+                ):
                     continue
                 try:
                     text = exercises._canonical(name, value, record["sig"], None)[3]

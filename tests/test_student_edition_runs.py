@@ -1,6 +1,10 @@
-"""The student edition runs top to bottom with every placeholder unanswered: each exercise's check
-ends in a one-line "not answered yet" (or, where the exercise cell holds code to fix, "not right
-yet"), and no other cell fails. Executes every notebook (about as long as the nbval run)."""
+"""The student edition runs top to bottom with every placeholder unanswered.
+
+Each exercise's check ends in a one-line "not answered yet" (or, where the exercise cell holds code
+to fix, "not right yet"), and no other cell fails. Executes every notebook (about as long as the
+nbval run).
+"""
+
 import json
 import os
 import sys
@@ -8,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -28,14 +32,25 @@ def test_student_edition_runs_unanswered(path, tmp_path):
     nb = nbformat.read(tmp_path / path.name, as_version=4)
     env = {"BRIAN_LABS_CACHE_DIR": os.environ.get("BRIAN_LABS_CACHE_DIR", str(tmp_path / "cache"))}
     os.environ.update(env)
-    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = {k: o for k, c in enumerate(nb.cells) if c.cell_type == "code"
-              for o in c.outputs if o.output_type == "error"}
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    errors = {
+        k: o
+        for k, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    }
     for k, error in errors.items():
         assert "raises-exception" in tags(nb.cells[k]), (
-            f"{path.name} cell {k} failed: {error.ename}: {error.evalue}")
-        if "check" in tags(nb.cells[k]):        # (the others show a unit error on purpose)
+            f"{path.name} cell {k} failed: {error.ename}: {error.evalue}"
+        )
+        if "check" in tags(nb.cells[k]):  # (the others show a unit error on purpose)
             assert error.ename in ("NotAnswered", "WrongAnswer"), (k, error.ename, error.evalue)
             assert len(error.traceback) == 1, f"cell {k}: not one line: {error.traceback}"
     for k, cell in enumerate(nb.cells):
@@ -45,6 +60,7 @@ def test_student_edition_runs_unanswered(path, tmp_path):
         expected = "NotAnswered" if "..." in cell.source else "WrongAnswer"
         assert check in errors and errors[check].ename == expected, (
             f"{path.name}: the check (cell {check}) of the exercise in cell {k} should end in "
-            f"{expected}, got {errors.get(check) and errors[check].ename}")
+            f"{expected}, got {errors.get(check) and errors[check].ename}"
+        )
         print(f"{path.stem} cell {check}: {errors[check].traceback[0]}")
     json.dumps(nb)  # the executed notebook is still valid JSON

@@ -6,13 +6,14 @@
 
 Runs each notebook top to bottom (solutions included) with labutils' recording mode on: every
 ``lu.check_answer(name, value, ...)`` without an ``expected`` value stores the solution's value
-instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted SHA-256
-digest of the rounded value, never the value. An answer checked with ``namespace=globals()``
-(one computed from the notebook's random data) keeps its solution cell's code, base64-encoded, and
-is recomputed from the student's own data when checked. Neither is secret (see labutils.exercises).
-Run it after changing a solution or the precision a check asks for; the instructor notebooks' own
-checks (CI) fail until the key matches.
+instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted
+SHA-256 digest of the rounded value, never the value. An answer checked with
+``namespace=globals()`` (one computed from the notebook's random data) keeps its solution cell's
+code, base64-encoded, and is recomputed from the student's own data when checked. Neither is secret
+(see labutils.exercises). Run it after changing a solution or the precision a check asks for; the
+instructor notebooks' own checks (CI) fail until the key matches.
 """
+
 import ast
 import base64
 import json
@@ -42,8 +43,9 @@ def find_notebooks(names):
     for name in names:
         matches = [p for p in available if p.stem == name or p.stem.split("_")[0] == name]
         if not matches:
-            raise SystemExit(f"unknown notebook {name!r}: choose from "
-                             + ", ".join(p.stem for p in available))
+            raise SystemExit(
+                f"unknown notebook {name!r}: choose from " + ", ".join(p.stem for p in available)
+            )
         chosen += matches
     return chosen
 
@@ -56,8 +58,11 @@ def assigned_names(source):
         return set()
     names = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        )
         for target in targets:
             names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
     return names
@@ -65,15 +70,22 @@ def assigned_names(source):
 
 def solution_source(nb, name):
     """Source of the last solution cell that assigns ``name``."""
-    sources = [c.source for c in nb.cells if c.cell_type == "code"
-               and "solution" in c.metadata.get("tags", []) and name in assigned_names(c.source)]
+    sources = [
+        c.source
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "solution" in c.metadata.get("tags", [])
+        and name in assigned_names(c.source)
+    ]
     if not sources:
-        raise SystemExit(f"{name!r} is checked with namespace=globals() but no solution cell "
-                         "assigns it")
+        raise SystemExit(
+            f"{name!r} is checked with namespace=globals() but no solution cell assigns it"
+        )
     return sources[-1]
 
 
 def key_from_records(nb, records, old_key):
+    """The answer key entries of a notebook's recorded solutions."""
     key = {}
     for name, record in sorted(records.items()):
         entry = {k: record[k] for k in ("kind", "unit", "shape", "sig")}
@@ -83,7 +95,7 @@ def key_from_records(nb, records, old_key):
             old = old_key.get(name, {})
             salt = old.get("salt")
             if not salt or _digest(salt, name, record["text"]) != old.get("digest"):
-                salt = secrets.token_hex(8)             # a new value: a new salt
+                salt = secrets.token_hex(8)  # a new value: a new salt
             entry["salt"], entry["digest"] = salt, _digest(salt, name, record["text"])
         key[name] = entry
     return key
@@ -96,8 +108,12 @@ def record_notebook(path):
         record_file = Path(tmp) / "records.json"
         os.environ[RECORD_VARIABLE] = str(record_file)
         try:
-            NotebookClient(nb, timeout=900, kernel_name="python3",
-                           resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+            NotebookClient(
+                nb,
+                timeout=900,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(NOTEBOOKS)}},
+            ).execute()
         finally:
             del os.environ[RECORD_VARIABLE]
         records = json.loads(record_file.read_text()) if record_file.exists() else {}
@@ -107,12 +123,15 @@ def record_notebook(path):
         return 0
     old_key = json.loads(out.read_text()) if out.exists() else {}
     ANSWERS.mkdir(exist_ok=True)
-    out.write_text(json.dumps(key_from_records(nb, records, old_key), indent=1, sort_keys=True)
-                   + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(key_from_records(nb, records, old_key), indent=1, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
     return len(records)
 
 
 def main(argv=None):
+    """Record the answer key of the given notebooks (all if none); the exit status."""
     for path in find_notebooks(sys.argv[1:] if argv is None else argv):
         count = record_notebook(path)
         print(f"{path.stem}: {count} answers recorded")

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Store notebooks clean: no outputs, no execution counts, metadata reduced to what the course needs.
+"""Store notebooks clean.
+
+No outputs, no execution counts, metadata reduced to what the course needs.
 
     python3 tools/clean_notebooks.py notebooks/*.ipynb     # rewrite in place
     python3 tools/clean_notebooks.py --check notebooks/*.ipynb
@@ -7,6 +9,7 @@
 Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags; a cell's
 `jupyter.source_hidden` (check cells are stored collapsed); a cell's `brian_labs` (exercise ids).
 """
+
 import json
 import sys
 
@@ -38,10 +41,12 @@ def clean(nb):
 
 
 def dumps(nb):
+    """A notebook as JSON text the way Jupyter saves it."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv):
+    """Clean the notebooks in ``argv``, or with ``--check`` report those that are not clean."""
     check = "--check" in argv
     paths = [a for a in argv if a != "--check"]
     dirty = []

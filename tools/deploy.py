@@ -10,6 +10,7 @@ hub packages (JupyterHub's single-user server and nbgitpuller, at the versions o
 instructor lock: a hub needs them in the image, Binder does not), and the course helpers; then it
 runs binder/postBuild, so the compiled explorers are in the image.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -27,9 +28,14 @@ HUB_PACKAGES = ("jupyterhub", "nbgitpuller")
 
 
 def hub_requirements(python_version):
-    """``["jupyterhub==X", "nbgitpuller==Y"]`` as the instructors' lock of that Python pins them."""
+    """The jupyterhub and nbgitpuller pins of the instructors' lock of that Python.
+
+    As ``["jupyterhub==X", "nbgitpuller==Y"]``; ``python_version`` as in ``"3.12"``.
+    """
     pinned = lock.pins(lock.lock_path(python_version, "instructor"))
     return [f"{name}=={pinned[name]}" for name in HUB_PACKAGES]
+
+
 # Outside the home folder: a hub mounts each student's persistent home over /home/jovyan, which
 # would hide caches built there. Every container gets its own copy-on-write view of this folder.
 CACHE_DIR = "/opt/brian-labs-cache"
@@ -69,8 +75,11 @@ CMD ["jupyterhub-singleuser"]
 
 
 def render_dockerfile(lock_path, python_version):
-    """The Dockerfile text for the lock file ``lock_path`` (a path inside the repository, every
-    line ``name==version``) and ``python_version`` (``"3.11"``, ``"3.12"`` ...)."""
+    """The Dockerfile text for the lock file ``lock_path`` and ``python_version``.
+
+    ``lock_path`` is a path inside the repository, every line ``name==version``;
+    ``python_version`` is ``"3.11"``, ``"3.12"`` ...
+    """
     lock_path = Path(lock_path)
     if not re.fullmatch(r"3\.\d{1,2}", str(python_version)):
         raise ValueError(f"python_version must look like '3.11', got {python_version!r}")
@@ -80,18 +89,26 @@ def render_dockerfile(lock_path, python_version):
         line = line.strip()
         pin = r"[A-Za-z0-9_.\-]+==[^\s;]+( ; .+)?"  # name==version, maybe with a marker
         if line and not line.startswith("#") and not re.fullmatch(pin, line):
-            raise ValueError(f"lock_path {lock_path}, line {number}: {line!r} "
-                             "is not name==version")
+            raise ValueError(
+                f"lock_path {lock_path}, line {number}: {line!r} is not name==version"
+            )
     try:
         relative = lock_path.resolve().relative_to(ROOT)
     except ValueError:
-        raise ValueError(f"lock_path {lock_path} is not inside the repository {ROOT}: "
-                         "the image build copies it from there") from None
-    return TEMPLATE.format(lock=relative.as_posix(), python=python_version, cache=CACHE_DIR,
-                           hub_packages=" ".join(hub_requirements(python_version)))
+        raise ValueError(
+            f"lock_path {lock_path} is not inside the repository {ROOT}: "
+            "the image build copies it from there"
+        ) from None
+    return TEMPLATE.format(
+        lock=relative.as_posix(),
+        python=python_version,
+        cache=CACHE_DIR,
+        hub_packages=" ".join(hub_requirements(python_version)),
+    )
 
 
 def main(argv):
+    """Write the Dockerfile, or with ``--check`` report whether it is up to date."""
     text = render_dockerfile(DEFAULT_LOCK, DEFAULT_PYTHON)
     if "--check" in argv:
         if not DOCKERFILE.exists() or DOCKERFILE.read_text() != text:

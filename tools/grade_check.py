@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Check the nbgrader export end to end, headless: every notebook's solutions score full marks and
-its unanswered release scores zero without crashing the grader.
+"""Check the nbgrader export end to end, headless.
+
+Every notebook's solutions score full marks and its unanswered release scores zero without crashing
+the grader.
 
     python3 tools/grade_check.py [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
 
@@ -10,6 +12,7 @@ brings notebook 7 and turns its JupyterLab extensions on for everyone using that
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
 """
+
 import argparse
 import os
 import shutil
@@ -25,6 +28,7 @@ import student_edition  # noqa: E402
 
 
 def nbgrader(course, *args):
+    """Run an nbgrader command in the course folder; exit with its output if it fails."""
     command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
     done = subprocess.run(command, cwd=course, capture_output=True, text=True)
     if done.returncode != 0:
@@ -38,20 +42,27 @@ def grade(course, assignment):
 
     nbgrader(course, "generate_assignment", assignment, "--force", "--create")
     notebook = f"{assignment}.ipynb"
-    submissions = {"solutions": course / "source" / assignment / notebook,
-                   "blank": course / "release" / assignment / notebook}
+    submissions = {
+        "solutions": course / "source" / assignment / notebook,
+        "blank": course / "release" / assignment / notebook,
+    }
     for student, original in submissions.items():
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(original, folder / notebook)
         nbgrader(course, "autograde", assignment, "--student", student, "--create", "--force")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {student: (gradebook.find_submission(assignment, student).score,
-                          gradebook.find_assignment(assignment).max_score)
-                for student in submissions}
+        return {
+            student: (
+                gradebook.find_submission(assignment, student).score,
+                gradebook.find_assignment(assignment).max_score,
+            )
+            for student in submissions
+        }
 
 
 def main(argv=None):
+    """Run the nbgrader round trip on the chosen notebooks; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", help="course folder (default: a temporary one)")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
@@ -59,9 +70,11 @@ def main(argv=None):
     try:
         import nbgrader  # noqa: F401
     except ImportError:
-        raise SystemExit("nbgrader is not installed in this Python: install it next to the course "
-                         "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
-                         "with that Python") from None
+        raise SystemExit(
+            "nbgrader is not installed in this Python: install it next to the course "
+            "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
+            "with that Python"
+        ) from None
     # nbgrader runs `alembic` (installed next to it) by name: put this Python's scripts first
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     paths = student_edition.select(args.notebooks)
@@ -73,14 +86,19 @@ def main(argv=None):
             scores = grade(course, path.stem)
             solved, blank = scores["solutions"], scores["blank"]
             ok = solved[0] == solved[1] == points[path.stem] and blank[0] == 0
-            print(f"{path.stem}: {points[path.stem]} points; solutions "
-                  f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
-                  f"{'ok' if ok else 'WRONG'}", flush=True)
+            print(
+                f"{path.stem}: {points[path.stem]} points; solutions "
+                f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
+                f"{'ok' if ok else 'WRONG'}",
+                flush=True,
+            )
             if not ok:
                 failures.append(path.stem)
     if failures:
-        print("not full marks for the solutions or not zero for the blank edition: "
-              + ", ".join(failures))
+        print(
+            "not full marks for the solutions or not zero for the blank edition: "
+            + ", ".join(failures)
+        )
         return 1
     return 0
 

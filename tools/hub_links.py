@@ -8,14 +8,15 @@ edition (notebooks/). A link clones the repository into ~/brian-labs the first t
 course's updates on every later click, keeping what the student changed (docs/serving-a-class.md).
 With --notebook NN the links open that notebook instead of the edition's folder.
 """
+
 import argparse
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-REPOSITORY = "https://github.com/brian-labs/brian-labs"   # the Binder badge's repository
-TARGET = "brian-labs"                                    # the folder in each home
+REPOSITORY = "https://github.com/brian-labs/brian-labs"  # the Binder badge's repository
+TARGET = "brian-labs"  # the folder in each home
 EDITIONS = {"student": "student", "instructor": "notebooks"}
 
 
@@ -23,21 +24,26 @@ def server_path(edition_folder, notebook=None, branch="main", repo=REPOSITORY):
     """The part after the user's server URL: ``git-pull?repo=...`` (for a hub's default URL)."""
     target = f"{TARGET}/{edition_folder}" + (f"/{notebook}" if notebook else "")
     # JupyterLab path; "?autodecode" as in nbgitpuller's URL-options documentation
-    query = dict(repo=repo, branch=branch, targetpath=TARGET,
-                 urlpath=f"lab/tree/{target}?autodecode")
+    query = dict(
+        repo=repo, branch=branch, targetpath=TARGET, urlpath=f"lab/tree/{target}?autodecode"
+    )
     return "git-pull?" + urlencode(query, quote_via=quote, safe="")
 
 
 def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
-    """The nbgitpuller link for ``hub`` (``https://hub.example.edu``) opening ``edition_folder``
-    (or ``notebook`` in it, a file name) of ``branch`` after the pull."""
+    """The nbgitpuller link for ``hub`` opening ``edition_folder`` of ``branch`` after the pull.
+
+    ``hub`` as in ``https://hub.example.edu``; with ``notebook`` (a file name), the link opens that
+    notebook in the folder.
+    """
     parts = urlsplit(hub)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"hub must be a URL like https://hub.example.edu, got {hub!r}")
     if not branch or any(c.isspace() for c in branch):
         raise ValueError(f"branch must be a git branch name, got {branch!r}")
-    return f"{hub.rstrip('/')}/hub/user-redirect/" + server_path(edition_folder, notebook, branch,
-                                                                  repo)
+    return f"{hub.rstrip('/')}/hub/user-redirect/" + server_path(
+        edition_folder, notebook, branch, repo
+    )
 
 
 def find_notebook(prefix):
@@ -49,6 +55,7 @@ def find_notebook(prefix):
 
 
 def main(argv=None):
+    """Print the nbgitpuller link of each edition for a hub; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
     parser.add_argument("--branch", default="main")

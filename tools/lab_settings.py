@@ -8,6 +8,7 @@ course's file turns off the "notified about official Jupyter news?" prompt and t
 no pop-up appears during a demo. Keys already in an existing overrides.json are kept unless the
 course sets them. Run it once after creating the environment (course.py lab, Binder's postBuild).
 """
+
 import json
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ def install(prefix):
 
 
 def main(argv=None):
+    """Install the course's JupyterLab settings into a prefix (default: this one)."""
     argv = sys.argv[1:] if argv is None else argv
     print(f"JupyterLab settings: {install(argv[0] if argv else sys.prefix)}")
     return 0

@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Robustness matrix: execute every notebook (nbval) under many random seeds and both Brian2
-code-generation targets, plus the science suite, and write a pass/fail table.
+"""Robustness matrix: every notebook under many seeds and both code-generation targets.
 
-    python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science suite
+Executes every notebook (nbval) under many random seeds and both Brian2 code-generation targets,
+plus the science suite, and writes a pass/fail table.
+
+    python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science
     python3 course.py matrix --quick      # CI slice (~2 min): every notebook on numpy with seed 1,
                                           # and one small notebook on cython
-    python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb   # any slice
+    python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
-BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax --nbval-current-env).
-Cells run in a fixed order (target, then seed, then notebook: an interrupted run still covers every
-notebook; the first Cython seed compiles each notebook's models into Brian2's Cython cache and later
-seeds reuse it). Results go to
-<out>/matrix.json and <out>/matrix.md (default out: output/matrix, git-ignored); for every failure the
-notebook, seed, target, failing cell (its first source line) and the exception message are listed.
+BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax
+--nbval-current-env). Cells run in a fixed order (target, then seed, then notebook: an interrupted
+run still covers every notebook; the first Cython seed compiles each notebook's models into
+Brian2's Cython cache and later seeds reuse it). Results go to <out>/matrix.json and
+<out>/matrix.md (default out: output/matrix, git-ignored); for every failure the notebook, seed,
+target, failing cell (its first source line) and the exception message are listed.
 Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
 """
+
 import argparse
 import glob
 import hashlib
@@ -33,13 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = 2718
 FULL_SEEDS = [DEFAULT_SEED, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-QUICK_SEED = 1          # CI already runs every notebook with the default seed (course.py test)
-QUICK_CYTHON = "01_"    # the notebook (by prefix) that the quick slice also runs on Cython
+QUICK_SEED = 1  # CI already runs every notebook with the default seed (course.py test)
+QUICK_CYTHON = "01_"  # the notebook (by prefix) that the quick slice also runs on Cython
 SCIENCE = "tests/science"
 ANSI = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
 
 
 def notebooks(patterns):
+    """The notebooks that ``patterns`` name (paths or globs); all if none."""
     if not patterns:
         return sorted((ROOT / "notebooks").glob("*.ipynb"))
     found = []
@@ -63,15 +67,23 @@ def plan(args):
     if args.quick:
         jobs += [dict(kind="notebook", path=nb, seed=QUICK_SEED, target="numpy") for nb in books]
         small = [nb for nb in books if nb.name.startswith(args.quick_cython)] or books[:1]
-        jobs += [dict(kind="notebook", path=nb, seed=DEFAULT_SEED, target="cython") for nb in small[:1]]
+        jobs += [
+            dict(kind="notebook", path=nb, seed=DEFAULT_SEED, target="cython") for nb in small[:1]
+        ]
         return jobs
     for target in args.targets:  # seed-major: an interrupted run still covers every notebook
         for seed in args.seeds:
             jobs += [dict(kind="notebook", path=nb, seed=seed, target=target) for nb in books]
     if args.science:
         for target in args.targets:
-            jobs.append(dict(kind="science", path=ROOT / SCIENCE, seed=",".join(map(str, args.seeds)),
-                             target=target))
+            jobs.append(
+                dict(
+                    kind="science",
+                    path=ROOT / SCIENCE,
+                    seed=",".join(map(str, args.seeds)),
+                    target=target,
+                )
+            )
     return jobs
 
 
@@ -86,31 +98,52 @@ def describe_failure(testcase):
         after = text.split("Input:", 1)[1].strip().splitlines()
         source = next((line.strip() for line in after if line.strip()), "")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)]
+    errors = [
+        line
+        for line in lines
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b", line)
+    ]
     message = errors[-1] if errors else (lines[-1] if lines else node.get("message", ""))
     label = f"{testcase.get('classname', '')}::{testcase.get('name', '')}"
-    return dict(cell=testcase.get("name", label), test=label, source=source[:160], message=message[:400])
+    return dict(
+        cell=testcase.get("name", label), test=label, source=source[:160], message=message[:400]
+    )
 
 
 def fingerprint(path):
-    """sha256 of a notebook (or of every file of the science suite), to know when a result is stale."""
+    """The sha256 of a notebook (or of every file of the science suite).
+
+    It tells when a result is stale.
+    """
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     digest = hashlib.sha256()
-    for f in files + [ROOT / "labutils" / name for name in sorted(os.listdir(ROOT / "labutils"))
-                      if name.endswith(".py")]:
+    for f in files + [
+        ROOT / "labutils" / name
+        for name in sorted(os.listdir(ROOT / "labutils"))
+        if name.endswith(".py")
+    ]:
         digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def run_job(job, python, timeout):
+    """Run one matrix cell in its own process; its result dict."""
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
     with tempfile.TemporaryDirectory(prefix="matrix-") as tmp:
         junit = Path(tmp) / "junit.xml"
         path = job["path"]
         inside = path.is_relative_to(ROOT)
-        cmd = [python, "-m", "pytest", str(path.relative_to(ROOT) if inside else path), "-p", "no:cacheprovider",
-               "-q", f"--junitxml={junit}"] + ([] if inside else ["-c", str(ROOT / "pyproject.toml")])
+        cmd = [
+            python,
+            "-m",
+            "pytest",
+            str(path.relative_to(ROOT) if inside else path),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--junitxml={junit}",
+        ] + ([] if inside else ["-c", str(ROOT / "pyproject.toml")])
         if job["kind"] == "notebook":
             env["BRIAN_LABS_SEED"] = str(job["seed"])
             env["BRIAN_LABS_TARGET"] = job["target"]
@@ -120,12 +153,17 @@ def run_job(job, python, timeout):
             cmd += ["-m", "cython" if job["target"] == "cython" else "not cython"]
         start = time.perf_counter()
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+            proc = subprocess.run(
+                cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            )
             returncode, output = proc.returncode, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as expired:
             returncode = None
-            output = (expired.stdout or b"").decode(errors="replace") if isinstance(expired.stdout, bytes) \
+            output = (
+                (expired.stdout or b"").decode(errors="replace")
+                if isinstance(expired.stdout, bytes)
                 else (expired.stdout or "")
+            )
         seconds = time.perf_counter() - start
         failures, counts = [], dict(tests=0, failures=0, errors=0, skipped=0)
         if junit.exists():
@@ -138,10 +176,14 @@ def run_job(job, python, timeout):
                     if case.find("failure") is not None or case.find("error") is not None:
                         failures.append(describe_failure(case))
             except ET.ParseError as error:
-                failures.append(dict(cell="?", test="?", source="", message=f"unreadable junit xml: {error}"))
+                failures.append(
+                    dict(cell="?", test="?", source="", message=f"unreadable junit xml: {error}")
+                )
     if returncode is None:
         status = "timeout"
-        failures.append(dict(cell="?", test="?", source="", message=f"no result within {timeout} s"))
+        failures.append(
+            dict(cell="?", test="?", source="", message=f"no result within {timeout} s")
+        )
     elif returncode == 0:
         status = "pass"
     else:
@@ -149,71 +191,128 @@ def run_job(job, python, timeout):
         if not failures:
             tail = [line for line in ANSI.sub("", output).splitlines() if line.strip()][-3:]
             failures.append(dict(cell="?", test="?", source="", message=" | ".join(tail)[:400]))
-    return dict(kind=job["kind"], name=job["path"].name if job["kind"] == "notebook" else SCIENCE,
-                seed=job["seed"], target=job["target"], fingerprint=job["fingerprint"], status=status,
-                seconds=round(seconds, 1),
-                returncode=returncode, **counts, failed=failures)
+    return dict(
+        kind=job["kind"],
+        name=job["path"].name if job["kind"] == "notebook" else SCIENCE,
+        seed=job["seed"],
+        target=job["target"],
+        fingerprint=job["fingerprint"],
+        status=status,
+        seconds=round(seconds, 1),
+        returncode=returncode,
+        **counts,
+        failed=failures,
+    )
 
 
 def markdown(results, command, wall):
+    """The matrix as a Markdown report: the table, the science suite and the failures."""
     notebook_results = [r for r in results if r["kind"] == "notebook"]
     seeds = list(dict.fromkeys(r["seed"] for r in notebook_results))
     rows = list(dict.fromkeys((r["name"], r["target"]) for r in notebook_results))
     cell = {(r["name"], r["target"], r["seed"]): r for r in notebook_results}
     mark = {"pass": "pass", "fail": "**FAIL**", "timeout": "**TIMEOUT**"}
     n_fail = sum(r["status"] != "pass" for r in results)
-    lines = [f"# Robustness matrix", "",
-             f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed, "
-             f"{wall / 60:.1f} min wall time.", ""]
+    lines = [
+        "# Robustness matrix",
+        "",
+        f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed, "
+        f"{wall / 60:.1f} min wall time.",
+        "",
+    ]
     if rows:
-        lines += ["Each cell: result and seconds (nbval, whole notebook, in its own process); (r): reused "
-                  "from an earlier run of the same notebook and labutils (--reuse).", "",
-                  "| notebook | target | " + " | ".join(f"seed {s}" for s in seeds) + " |",
-                  "|---|---|" + "---|" * len(seeds)]
+        lines += [
+            "Each cell: result and seconds (nbval, whole notebook, in its own process);"
+            " (r): reused from an earlier run of the same notebook and labutils (--reuse).",
+            "",
+            "| notebook | target | " + " | ".join(f"seed {s}" for s in seeds) + " |",
+            "|---|---|" + "---|" * len(seeds),
+        ]
         for name, target in rows:
             entries = []
             for s in seeds:
                 r = cell.get((name, target, s))
-                entries.append("" if r is None else
-                               f"{mark[r['status']]} {r['seconds']:.0f}s{' (r)' if r.get('reused') else ''}")
+                reused = " (r)" if r and r.get("reused") else ""
+                entries.append(
+                    "" if r is None else f"{mark[r['status']]} {r['seconds']:.0f}s{reused}"
+                )
             lines.append(f"| {name} | {target} | " + " | ".join(entries) + " |")
     science = [r for r in results if r["kind"] == "science"]
     if science:
-        lines += ["", "| science suite | target | seeds | tests | result | seconds |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| science suite | target | seeds | tests | result | seconds |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in science:
-            lines.append(f"| {r['name']} | {r['target']} | {r['seed']} | {r['tests'] - r['skipped']} run, "
-                         f"{r['skipped']} skipped | {mark[r['status']]} | {r['seconds']:.0f} |")
+            lines.append(
+                f"| {r['name']} | {r['target']} | {r['seed']} | {r['tests'] - r['skipped']} run, "
+                f"{r['skipped']} skipped | {mark[r['status']]} | {r['seconds']:.0f} |"
+            )
     failed = [r for r in results if r["status"] != "pass"]
     if failed:
         lines += ["", "## Failures", ""]
         for r in failed:
             for f in r["failed"]:
-                lines.append(f"- {r['name']} · seed {r['seed']} · {r['target']} · {f['cell'].replace('Cell', 'code cell')}"
-                             + (f" (`{f['source']}`)" if f["source"] else "") + f": {f['message']}")
+                where = f["cell"].replace("Cell", "code cell")
+                lines.append(
+                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}"
+                    + (f" (`{f['source']}`)" if f["source"] else "")
+                    + f": {f['message']}"
+                )
     return "\n".join(lines) + "\n"
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="notebooks or glob patterns (default: notebooks/*.ipynb)")
-    parser.add_argument("--quick", action="store_true", help="the CI slice: every notebook with seed "
-                        f"{QUICK_SEED} on numpy, plus the {QUICK_CYTHON}* notebook on cython")
-    parser.add_argument("--quick-cython", default=QUICK_CYTHON, metavar="PREFIX",
-                        help="file-name prefix of the notebook --quick also runs on cython")
-    parser.add_argument("--seeds", default=",".join(map(str, FULL_SEEDS)),
-                        help="comma-separated seeds (default: %(default)s)")
+    """The command-line arguments."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "notebooks", nargs="*", help="notebooks or glob patterns (default: notebooks/*.ipynb)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the CI slice: every notebook with seed "
+        f"{QUICK_SEED} on numpy, plus the {QUICK_CYTHON}* notebook on cython",
+    )
+    parser.add_argument(
+        "--quick-cython",
+        default=QUICK_CYTHON,
+        metavar="PREFIX",
+        help="file-name prefix of the notebook --quick also runs on cython",
+    )
+    parser.add_argument(
+        "--seeds",
+        default=",".join(map(str, FULL_SEEDS)),
+        help="comma-separated seeds (default: %(default)s)",
+    )
     parser.add_argument("--targets", default="numpy,cython", help="comma-separated: numpy, cython")
-    parser.add_argument("--no-science", dest="science", action="store_false",
-                        help="leave out the science suite (tests/science with the same seeds and targets)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="runs in parallel (default 1; 2 with --quick)")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds per run (default %(default)s)")
-    parser.add_argument("--out", default="output/matrix", help="directory for matrix.json and matrix.md")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep results from <out>/matrix.json whose notebook and labutils are unchanged "
-                             "(same sha256), run only the rest")
-    parser.add_argument("--python", default=sys.executable, help="the Python that has the course installed")
+    parser.add_argument(
+        "--no-science",
+        dest="science",
+        action="store_false",
+        help="leave out the science suite (tests/science with the same seeds and targets)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="runs in parallel (default 1; 2 with --quick)"
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=900, help="seconds per run (default %(default)s)"
+    )
+    parser.add_argument(
+        "--out", default="output/matrix", help="directory for matrix.json and matrix.md"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep results from <out>/matrix.json whose notebook and labutils are unchanged "
+        "(same sha256), run only the rest",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="the Python that has the course installed"
+    )
     args = parser.parse_args(argv)
     try:
         args.seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -231,14 +330,18 @@ def parse(argv):
 
 
 def main(argv=None):
+    """Run the matrix and write its reports; the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     jobs = plan(args)
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     command = "python3 course.py matrix " + " ".join(argv) if argv else "python3 course.py matrix"
-    print(f"matrix: {len(jobs)} runs, {args.jobs} at a time; results in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}",
-          flush=True)
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(
+        f"matrix: {len(jobs)} runs, {args.jobs} at a time; results in {shown}",
+        flush=True,
+    )
     start = time.perf_counter()
     results = [None] * len(jobs)
     previous = {}
@@ -257,16 +360,21 @@ def main(argv=None):
         result = dict(old, reused=True) if old else run_job(job, args.python, args.timeout)
         results[index] = result
         first = result["failed"][0]["message"] if result["failed"] else ""
-        print(f"  {result['status']:>7}  {result['seconds']:6.1f}s  {result['name']}  seed={result['seed']}  "
-              f"{result['target']}{'  (reused)' if old else ''}  {first}", flush=True)
+        print(
+            f"  {result['status']:>7}  {result['seconds']:6.1f}s  {result['name']}"
+            f"  seed={result['seed']}  "
+            f"{result['target']}{'  (reused)' if old else ''}  {first}",
+            flush=True,
+        )
         (out / "matrix.json").write_text(json.dumps([r for r in results if r], indent=1))
         return result
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(work, range(len(jobs))))
     wall = time.perf_counter() - start
-    (out / "matrix.json").write_text(json.dumps(dict(command=command, wall_seconds=round(wall, 1),
-                                                     results=results), indent=1))
+    (out / "matrix.json").write_text(
+        json.dumps(dict(command=command, wall_seconds=round(wall, 1), results=results), indent=1)
+    )
     report = markdown(results, command, wall)
     (out / "matrix.md").write_text(report)
     print(report)

@@ -15,6 +15,7 @@ In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema vers
 `DIR/nbgrader_config.py` sets the code stub. Run nbgrader from DIR (`tools/grade_check.py` does).
 nbgrader itself is not needed to export, only to generate and grade.
 """
+
 import argparse
 import ast
 import json
@@ -26,25 +27,33 @@ sys.path.insert(0, str(ROOT / "tools"))
 import student_edition  # noqa: E402
 
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
-CONFIG = '''# Written by tools/nbgrader_export.py
+CONFIG = """# Written by tools/nbgrader_export.py
 c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 900
-'''
+"""
 
 
 def tags_of(cell):
+    """The cell's tags."""
     return cell.get("metadata", {}).get("tags", [])
 
 
 def source(cell):
+    """The cell's source as one string."""
     return "".join(cell["source"])
 
 
 def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=None):
-    meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": grade_id,
-            "schema_version": 3}
+    """The nbgrader metadata of a cell (schema version 3)."""
+    meta = {
+        "grade": grade,
+        "solution": solution,
+        "locked": locked,
+        "grade_id": grade_id,
+        "schema_version": 3,
+    }
     if grade:
         meta["points"] = points
     return meta
@@ -52,20 +61,23 @@ def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points
 
 def answer_count(exercise, solution):
     """How many names the exercise asks for: those the solution assigns differently."""
+
     def assigned(code):
         values = {}
         for node in ast.parse(code).body:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    for name in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                    for name in target.elts if isinstance(target, ast.Tuple) else [target]:
                         if isinstance(name, ast.Name):
                             values[name.id] = ast.dump(node.value)
         return values
+
     given, answered = assigned(exercise), assigned(solution)
     return max(1, sum(name in given and answered[name] != given[name] for name in answered))
 
 
 def with_region(code, begin, end, body):
+    """``code`` followed by ``body`` between the region markers ``begin`` and ``end``."""
     return f"{code.rstrip()}\n{begin}\n{body.rstrip()}\n{end}"
 
 
@@ -73,9 +85,9 @@ def nbgrader_notebook(nb, stem):
     """The notebook dict in nbgrader's source format; returns (notebook, points)."""
     cells = json.loads(json.dumps(nb["cells"]))
     out, points = [], 0
-    graded = None                    # the graded test cell of the current exercise
-    pending = None                   # an exercise cell waiting for its solution
-    walkthrough = False              # inside an instructor's walkthrough (see below)
+    graded = None  # the graded test cell of the current exercise
+    pending = None  # an exercise cell waiting for its solution
+    walkthrough = False  # inside an instructor's walkthrough (see below)
     for cell in cells:
         tags = tags_of(cell)
         meta = cell.setdefault("metadata", {})
@@ -85,32 +97,43 @@ def nbgrader_notebook(nb, stem):
         if "exercise" in tags:
             pending, graded = cell, None
             out.append(cell)
-        elif ("solution" in tags and "check" not in tags and cell["cell_type"] == "code"
-              and pending is None and graded is not None):
+        elif (
+            "solution" in tags
+            and "check" not in tags
+            and cell["cell_type"] == "code"
+            and pending is None
+            and graded is not None
+        ):
             # Code tagged solution after an exercise's graded check: the instructor's walkthrough
             # of the answer (and its checks), not part of the assignment; the student edition
             # drops it too.
             walkthrough = True
         elif "solution" in tags and "check" in tags:
             if graded is None:
-                raise SystemExit(f"{stem}: an instructor-only check ({source(cell)[:40]!r}) "
-                                 "follows no graded check")
-            graded["source"] = with_region(source(graded), "### BEGIN HIDDEN TESTS",
-                                           "### END HIDDEN TESTS", source(cell))
+                raise SystemExit(
+                    f"{stem}: an instructor-only check ({source(cell)[:40]!r}) "
+                    "follows no graded check"
+                )
+            graded["source"] = with_region(
+                source(graded), "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", source(cell)
+            )
         elif "solution" in tags and cell["cell_type"] == "code":
             if pending is None:
                 raise SystemExit(f"{stem}: a solution cell follows no exercise cell")
             pending["points"] = answer_count(source(pending), source(cell))
-            pending["source"] = with_region(source(pending), "### BEGIN SOLUTION",
-                                            "### END SOLUTION", source(cell))
-            pending["metadata"]["nbgrader"] = nbgrader_meta(f"{stem}-{pending['id']}",
-                                                            solution=True)
+            pending["source"] = with_region(
+                source(pending), "### BEGIN SOLUTION", "### END SOLUTION", source(cell)
+            )
+            pending["metadata"]["nbgrader"] = nbgrader_meta(
+                f"{stem}-{pending['id']}", solution=True
+            )
         elif "solution" in tags:
-            continue                 # an answer paragraph: not in the student's notebook
+            continue  # an answer paragraph: not in the student's notebook
         elif "check" in tags and pending is not None and "points" in pending:
             graded = cell
-            meta["nbgrader"] = nbgrader_meta(f"{stem}-{cell['id']}", grade=True, locked=True,
-                                             points=pending.pop("points"))
+            meta["nbgrader"] = nbgrader_meta(
+                f"{stem}-{cell['id']}", grade=True, locked=True, points=pending.pop("points")
+            )
             points += meta["nbgrader"]["points"]
             pending = None
             out.append(cell)
@@ -146,6 +169,7 @@ def export(out_dir, paths, log=print):
 
 
 def main(argv=None):
+    """Export the chosen notebooks into nbgrader's course folder; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="course folder")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")

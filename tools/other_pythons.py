@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Print the supported Pythons this machine has besides the one running this script, one path a line.
+"""Print the supported Pythons this machine has besides the one running this script.
+
+One path a line.
 
     python3 tools/other_pythons.py      # used by .ci/run to run the course slice on each of them
 
@@ -19,6 +21,7 @@ import course  # noqa: E402
 
 
 def candidates():
+    """Python executables on PATH, in /usr/bin and in pyenv, to probe."""
     names = ["python3"] + [f"python{course.version_text(v)}" for v in course.SUPPORTED]
     found = [shutil.which(name) for name in names]
     found += sorted(glob.glob("/usr/bin/python3.[0-9]*"))

@@ -15,6 +15,7 @@ Students work in this folder, so regenerating never destroys their work: the fol
 that hash is replaced; one that a student has changed (edited, or saved with outputs) is kept, and
 the new version is written beside it as `NN_name.new.ipynb`, with a line saying so.
 """
+
 import argparse
 import hashlib
 import json
@@ -28,16 +29,21 @@ MANIFEST = ".edition.json"
 
 
 def tags_of(cell):
+    """The cell's tags."""
     return cell.get("metadata", {}).get("tags", [])
 
 
 def is_heading(cell):
+    """Whether the cell is a markdown cell that starts with a heading."""
     return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
 
 
 def student_notebook(nb):
-    """A copy of the notebook dict for students: no solution cells, checks collapsed, and each
-    exercise's checks tagged `raises-exception` (they end in "not answered yet")."""
+    """A copy of the notebook dict for students.
+
+    No solution cells, checks collapsed, and each exercise's checks tagged `raises-exception` (they
+    end in "not answered yet").
+    """
     out = json.loads(json.dumps(nb))
     cells = [c for c in out["cells"] if "solution" not in tags_of(c)]
     after_exercise = False
@@ -50,16 +56,18 @@ def student_notebook(nb):
         if "check" in tags:
             cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
             if after_exercise and "raises-exception" not in tags:
-                cell["metadata"]["tags"] = tags + ["raises-exception"]
+                cell["metadata"]["tags"] = [*tags, "raises-exception"]
     out["cells"] = cells
     return out
 
 
 def notebook_text(nb):
+    """A notebook as JSON text the way Jupyter saves it."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def digest(text):
+    """The SHA-256 hex digest of ``text``."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -73,24 +81,32 @@ def select(names):
         stem = Path(name).stem
         match = [p for p in available if stem in (p.stem, p.stem.split("_")[0])]
         if not match:
-            raise SystemExit(f"unknown notebook {name!r}: choose from "
-                             + ", ".join(p.stem.split("_")[0] for p in available))
+            raise SystemExit(
+                f"unknown notebook {name!r}: choose from "
+                + ", ".join(p.stem.split("_")[0] for p in available)
+            )
         chosen += match
     return chosen
 
 
 def check_out_dir(out_dir):
+    """``out_dir`` resolved; exits with a message if it is inside notebooks/."""
     out_dir = Path(out_dir).resolve()
     if out_dir == NOTEBOOKS.resolve() or NOTEBOOKS.resolve() in out_dir.parents:
-        raise SystemExit(f"the student edition cannot go into notebooks/ ({out_dir}): "
-                         "choose another folder, e.g. the default student/")
+        raise SystemExit(
+            f"the student edition cannot go into notebooks/ ({out_dir}): "
+            "choose another folder, e.g. the default student/"
+        )
     return out_dir
 
 
 def write_edition(out_dir, paths, log=print):
-    """Write the student versions of ``paths`` into ``out_dir``; returns {name: what happened}
-    with 'written', 'replaced', 'unchanged', 'kept' (a student's edited file, with a new version
-    written beside it) or 'yours' (an edited file with no new version since it was written)."""
+    """Write the student versions of ``paths`` into ``out_dir``.
+
+    Returns {name: what happened} with 'written', 'replaced', 'unchanged', 'kept' (a student's
+    edited file, with a new version written beside it) or 'yours' (an edited file with no new
+    version since it was written).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -122,15 +138,19 @@ def write_edition(out_dir, paths, log=print):
         manifest[path.name] = digest(text)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     counts = {k: sum(v == k for v in outcome.values()) for k in ("written", "replaced", "kept")}
-    log(f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
-        f"updated, {counts['kept']} kept because you edited them")
+    log(
+        f"student edition in {out_dir}: {counts['written']} written, {counts['replaced']} "
+        f"updated, {counts['kept']} kept because you edited them"
+    )
     return outcome
 
 
 def main(argv=None):
+    """Write the student edition of the chosen notebooks; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help="edition folder (default: student/)")
+    parser.add_argument(
+        "--out", default=str(DEFAULT_OUT), help="edition folder (default: student/)"
+    )
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
     write_edition(check_out_dir(args.out), select(args.notebooks))

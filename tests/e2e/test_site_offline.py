@@ -1,22 +1,23 @@
-"""End-to-end: the built site (_build/html, from site/build.py) read in Chromium with the network
-off. Every notebook page must render its equations (MathJax served from the site itself), show its
-figures (the explorers as stills, with the note to launch the page), and keep solutions and
-answer paragraphs collapsed behind a toggle.
+"""End-to-end: the built site read in Chromium with the network off.
+
+The site is _build/html, from site/build.py. Every notebook page must render its equations (MathJax
+served from the site itself), show its figures (the explorers as stills, with the note to launch
+the page), and keep solutions and answer paragraphs collapsed behind a toggle.
 
 Skipped when the site is not built or there is no browser (failed instead when
 BRIAN_LABS_REQUIRE_BROWSER=1). Build first: `python3 site/build.py`.
 """
+
 import re
 from pathlib import Path
 
 import pytest
-
 from test_browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-MATHJAX_S = 60          # typesetting a page takes about a second; generous for a loaded machine
+MATHJAX_S = 60  # typesetting a page takes about a second; generous for a loaded machine
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def offline_page():
         def block_network(route):
             requests.append(route.request.url)
             route.abort()
+
         context.route(re.compile(r"^(https?|wss?)://"), block_network)
         yield context.new_page(), requests
         browser.close()
@@ -39,8 +41,10 @@ def offline_page():
 
 def open_offline(page, path):
     page.goto(path.as_uri())
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.document"
-                           " && MathJax.startup.promise", timeout=MATHJAX_S * 1000)
+    page.wait_for_function(
+        "window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.promise",
+        timeout=MATHJAX_S * 1000,
+    )
     page.evaluate("MathJax.startup.promise")
 
 

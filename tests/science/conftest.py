@@ -8,6 +8,7 @@ Default (CI) run: three seeds, numpy target only. The full robustness matrix
 
 Tests marked ``cython`` are collected always but skipped unless cython is asked for.
 """
+
 import os
 
 import pytest
@@ -35,8 +36,10 @@ def pytest_generate_tests(metafunc):
     if "seed" in metafunc.fixturenames:
         metafunc.parametrize("seed", SEEDS, ids=[f"seed{s}" for s in SEEDS])
     if "target" in metafunc.fixturenames:
-        params = [pytest.param("numpy", id="numpy"),
-                  pytest.param("cython", id="cython", marks=pytest.mark.cython)]
+        params = [
+            pytest.param("numpy", id="numpy"),
+            pytest.param("cython", id="cython", marks=pytest.mark.cython),
+        ]
         metafunc.parametrize("target", params, indirect=True)
 
 

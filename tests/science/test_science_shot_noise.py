@@ -1,20 +1,39 @@
-"""Shot noise: Campbell's theorem for a synaptic conductance driven by Poisson inputs, and the
-equivalence of PoissonInput with PoissonGroup + Synapses for the membrane potential.
+"""Shot noise: Campbell's theorem, and PoissonInput against PoissonGroup + Synapses.
+
+Campbell's theorem for a synaptic conductance driven by Poisson inputs, and the equivalence of
+PoissonInput with PoissonGroup + Synapses for the membrane potential.
 
 Campbell (N independent Poisson inputs at rate nu, each spike adds w, decay time constant tau):
     mean = N nu w tau,    variance = N nu w^2 tau / 2.
-Brian2 works in steps of dt: per step the conductance is multiplied by a = exp(-dt/tau) and receives
-w K, K ~ Binomial(N, nu dt). Its recorded stationary moments are exactly
+Brian2 works in steps of dt: per step the conductance is multiplied by a = exp(-dt/tau) and
+receives w K, K ~ Binomial(N, nu dt). Its recorded stationary moments are exactly
     mean = N nu dt w / (1 - a),    variance = N nu dt (1 - nu dt) w^2 / (1 - a^2),
 which differ from Campbell's by a factor 1 + O(dt/tau) (1 % and 2 % at dt = 0.1 ms, tau = 5 ms).
-The simulation is tested against the discrete law with statistical tolerances, the discrete law against
-Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly."""
+The simulation is tested against the discrete law with statistical tolerances, the discrete law
+against Campbell within dt/tau-sized terms, and labutils.shot_noise_stats against Campbell exactly.
+"""
+
 import numpy as np
 import pytest
-from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, PoissonInput, StateMonitor, Synapses, mV,
-                    ms, nS, second, seed as brian_seed)
+from brian2 import (
+    Hz,
+    Network,
+    NeuronGroup,
+    PoissonGroup,
+    PoissonInput,
+    StateMonitor,
+    Synapses,
+    ms,
+    mV,
+    nS,
+    second,
+)
+from brian2 import (
+    seed as brian_seed,
+)
 
 import labutils as lu
+
 from _science import Z, se_of_mean, within
 
 N_IN, RATE, W, TAU = 100, 10 * Hz, 0.5 * nS, 5 * ms
@@ -27,17 +46,28 @@ def campbell(n, rate, w, tau):
 
 
 def expected_window_variance(variance, a, n):
-    """E[sample variance] (ddof 0) of n consecutive samples of a stationary AR(1) process with lag-1
-    correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n)."""
+    """E[sample variance] (ddof 0) of n consecutive samples of a stationary AR(1) process.
+
+    With lag-1 correlation a: variance (1 - (1 + 2 sum_k (1 - k/n) a^k) / n).
+    """
     k = np.arange(1, n)
     return variance * (1 - (1 + 2 * np.sum((1 - k / n) * a**k)) / n)
 
 
 def test_shot_noise_stats_is_campbell():
-    for n, rate, w, tau in [(N_IN, RATE, W, TAU), (800, 3 * Hz, 0.1, 10 * ms), (1, 100 * Hz, 2 * nS, 1 * ms)]:
+    for n, rate, w, tau in [
+        (N_IN, RATE, W, TAU),
+        (800, 3 * Hz, 0.1, 10 * ms),
+        (1, 100 * Hz, 2 * nS, 1 * ms),
+    ]:
         mean, sd = lu.shot_noise_stats(n, rate, w, tau)
         m, v = campbell(n, rate, w, tau)
-        assert np.allclose(float(mean / m), 1) and np.allclose(float(sd**2 / v), 1), (n, rate, w, tau)
+        assert np.allclose(float(mean / m), 1) and np.allclose(float(sd**2 / v), 1), (
+            n,
+            rate,
+            w,
+            tau,
+        )
 
 
 @pytest.mark.parametrize("path", ["PoissonInput", "PoissonGroup+Synapses"])
@@ -71,17 +101,26 @@ def test_conductance_mean_and_variance_follow_campbell(target, seed, path):
     # the discrete law is Campbell's up to terms of order dt/tau
     assert abs(discrete_mean / camp_mean - 1) < float(DT / TAU)
     assert abs(discrete_var / camp_var - 1) < 2 * float(DT / TAU)
-    assert np.isclose(float(lu_mean / nS), camp_mean) and np.isclose(float(lu_sd / nS) ** 2, camp_var)
+    assert np.isclose(float(lu_mean / nS), camp_mean) and np.isclose(
+        float(lu_sd / nS) ** 2, camp_var
+    )
     # per-neuron estimates are independent across neurons: their spread gives the standard error
     within(means.mean(), discrete_mean, Z * se_of_mean(means), f"{path}: mean conductance (nS)")
-    within(variances.mean(), expected_window_variance(discrete_var, a, n_samples),
-           Z * se_of_mean(variances), f"{path}: conductance variance (nS^2)")
+    within(
+        variances.mean(),
+        expected_window_variance(discrete_var, a, n_samples),
+        Z * se_of_mean(variances),
+        f"{path}: conductance variance (nS^2)",
+    )
 
 
 def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
-    """The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without threshold
-    (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron give the same
-    mean and SD of V (two-sample test on independent per-neuron estimates)."""
+    """PoissonInput and PoissonGroup + Synapses give the same free membrane.
+
+    The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without
+    threshold (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron
+    give the same mean and SD of V (two-sample test on independent per-neuron estimates).
+    """
     brian_seed(seed)
     m_targets, n_e = 50, 100
     eqs = """dv/dt = (E_L - v + g_e * (E_e - v)) / tau_m : volt
@@ -100,12 +139,26 @@ def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
 
     def per_neuron(monitor):
         stats = [lu.membrane_stats(monitor, "v", k, start=100 * ms) for k in range(m_targets)]
-        return (np.array([float(m / mV) for m, _ in stats]), np.array([float(s / mV) for _, s in stats]))
+        return (
+            np.array([float(m / mV) for m, _ in stats]),
+            np.array([float(s / mV) for _, s in stats]),
+        )
 
     mean_a, sd_a = per_neuron(mon_a)
     mean_b, sd_b = per_neuron(mon_b)
-    within(mean_a.mean(), mean_b.mean(), Z * np.hypot(se_of_mean(mean_a), se_of_mean(mean_b)),
-           "mean V (mV), PoissonInput vs PoissonGroup")
-    within(sd_a.mean(), sd_b.mean(), Z * np.hypot(se_of_mean(sd_a), se_of_mean(sd_b)),
-           "SD of V (mV), PoissonInput vs PoissonGroup")
-    print(f"mean V {mean_a.mean():.2f} / {mean_b.mean():.2f} mV, SD {sd_a.mean():.2f} / {sd_b.mean():.2f} mV")
+    within(
+        mean_a.mean(),
+        mean_b.mean(),
+        Z * np.hypot(se_of_mean(mean_a), se_of_mean(mean_b)),
+        "mean V (mV), PoissonInput vs PoissonGroup",
+    )
+    within(
+        sd_a.mean(),
+        sd_b.mean(),
+        Z * np.hypot(se_of_mean(sd_a), se_of_mean(sd_b)),
+        "SD of V (mV), PoissonInput vs PoissonGroup",
+    )
+    print(
+        f"mean V {mean_a.mean():.2f} / {mean_b.mean():.2f} mV,"
+        f" SD {sd_a.mean():.2f} / {sd_b.mean():.2f} mV"
+    )

@@ -1,21 +1,21 @@
-# ruff: noqa: F821  (runs in the notebook's namespace, after its earlier cells)
 # The driving force has the wrong sign, g_i*(v - E_i): the "inhibitory" input depolarises.
 start_scope()
-inh_source = SpikeGeneratorGroup(1, [0], [20]*ms)
-exc_source = SpikeGeneratorGroup(1, [0], [70]*ms)
-ei_eqs = '''
+inh_source = SpikeGeneratorGroup(1, [0], [20] * ms)
+exc_source = SpikeGeneratorGroup(1, [0], [70] * ms)
+ei_eqs = """
 dv/dt = (E_L - v + g_e*(E_e - v) + g_i*(v - E_i)) / tau_m : volt (unless refractory)
 dg_e/dt = -g_e / tau_e : 1
 dg_i/dt = -g_i / tau_i : 1
-'''
-ei_neuron = NeuronGroup(1, ei_eqs, threshold='v > V_th', reset='v = E_L', refractory=t_ref,
-                        method='euler')
+"""
+ei_neuron = NeuronGroup(
+    1, ei_eqs, threshold="v > V_th", reset="v = E_L", refractory=t_ref, method="euler"
+)
 ei_neuron.v = E_L
-inh_syn = Synapses(inh_source, ei_neuron, 'w : 1', on_pre='g_i += w')
+inh_syn = Synapses(inh_source, ei_neuron, "w : 1", on_pre="g_i += w")
 inh_syn.connect()
 inh_syn.w = w_i
-exc_syn = Synapses(exc_source, ei_neuron, 'w : 1', on_pre='g_e += w')
+exc_syn = Synapses(exc_source, ei_neuron, "w : 1", on_pre="g_e += w")
 exc_syn.connect()
 exc_syn.w = w_e
-ei_mon = StateMonitor(ei_neuron, ['v', 'g_e', 'g_i'], record=True)
-run(100*ms)
+ei_mon = StateMonitor(ei_neuron, ["v", "g_e", "g_i"], record=True)
+run(100 * ms)

@@ -1,11 +1,12 @@
 # Wrong: c and d swapped into the phasic-spiking class's reset (c = -65 mV, d = 6 mV): one spike
 start_scope()
-burster = NeuronGroup(1, izhikevich_eqs, threshold='v >= 30*mV', reset='v = c; u += d',
-                      method='euler', dt=0.1*ms)
-burster.a, burster.b, burster.c, burster.d = 0.02/ms, 0.25, -65*mV, 6*mV
-burster.I_step = 0.6*mV
-burster.v = -64*mV
-burster.u = 'b*v'
-burster_state = StateMonitor(burster, 'v', record=0)
+burster = NeuronGroup(
+    1, izhikevich_eqs, threshold="v >= 30*mV", reset="v = c; u += d", method="euler", dt=0.1 * ms
+)
+burster.a, burster.b, burster.c, burster.d = 0.02 / ms, 0.25, -65 * mV, 6 * mV
+burster.I_step = 0.6 * mV
+burster.v = -64 * mV
+burster.u = "b*v"
+burster_state = StateMonitor(burster, "v", record=0)
 burster_spikes = SpikeMonitor(burster)
 run(duration)

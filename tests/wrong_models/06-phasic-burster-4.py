@@ -1,11 +1,17 @@
 # Wrong: the input is on from t = 0 (I_step without the t_on step): the burst comes too early
 start_scope()
-burster = NeuronGroup(1, izhikevich_eqs.replace('int(t >= t_on)', '1'), threshold='v >= 30*mV',
-                      reset='v = c; u += d', method='euler', dt=0.1*ms)
-burster.a, burster.b, burster.c, burster.d = 0.02/ms, 0.25, -55*mV, 0.05*mV
-burster.I_step = 0.6*mV
-burster.v = -64*mV
-burster.u = 'b*v'
-burster_state = StateMonitor(burster, 'v', record=0)
+burster = NeuronGroup(
+    1,
+    izhikevich_eqs.replace("int(t >= t_on)", "1"),
+    threshold="v >= 30*mV",
+    reset="v = c; u += d",
+    method="euler",
+    dt=0.1 * ms,
+)
+burster.a, burster.b, burster.c, burster.d = 0.02 / ms, 0.25, -55 * mV, 0.05 * mV
+burster.I_step = 0.6 * mV
+burster.v = -64 * mV
+burster.u = "b*v"
+burster_state = StateMonitor(burster, "v", record=0)
 burster_spikes = SpikeMonitor(burster)
 run(duration)
