@@ -41,8 +41,8 @@ def clean(nb):
 
 
 def dumps(nb):
-    """A notebook as JSON text the way Jupyter saves it."""
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    """Notebook text as Jupyter (nbformat) saves it: sorted keys, one-space indent, UTF-8."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def main(argv):

@@ -62,8 +62,8 @@ def student_notebook(nb):
 
 
 def notebook_text(nb):
-    """A notebook as JSON text the way Jupyter saves it."""
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    """A notebook as JSON text the way Jupyter (nbformat) saves it: sorted keys, indent 1."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def digest(text):

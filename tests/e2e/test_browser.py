@@ -251,7 +251,9 @@ KERNEL_IDLE = re.compile(r"\| Idle$")
 ALL_CELLS_RAN = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
   if (!cells.length) return false;
-  const done = cells.every(c =>
+  // a collapsed cell (the course's check cells) shows no input prompt: judge the others
+  const shown = cells.filter(c => c.querySelector('.jp-InputArea')?.offsetParent);
+  const done = shown.length > 0 && shown.every(c =>
     /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt')?.textContent || ''));
   const idle = [...document.querySelectorAll('.jp-StatusBar-Widget span')]
     .some(s => / \\| Idle$/.test(s.textContent));
