@@ -81,6 +81,16 @@ def with_region(code, begin, end, body):
     return f"{code.rstrip()}\n{begin}\n{body.rstrip()}\n{end}"
 
 
+# nbgrader gives no points to a graded cell that writes to stderr. Brian2 writes a warning there
+# whenever an object that never ran is deleted, e.g. what a first attempt left behind: it must not
+# cost points, so the assignment (not the course) turns that one message off.
+GRADING_QUIET = (
+    "# For grading: Brian2's note about deleted objects that never ran goes to stderr, which\n"
+    "# nbgrader counts as a failed test. It is turned off here (only in the graded assignment).\n"
+    'BrianLogger.suppress_name("unused_brian_object")'
+)
+
+
 def nbgrader_notebook(nb, stem):
     """The notebook dict in nbgrader's source format; returns (notebook, points)."""
     cells = json.loads(json.dumps(nb["cells"]))
@@ -144,6 +154,19 @@ def nbgrader_notebook(nb, stem):
             if student_edition.is_heading(cell):
                 graded = None
             out.append(cell)
+    setup = next((k for k, c in enumerate(out) if "lu.course_settings()" in source(c)), None)
+    if setup is not None:
+        out.insert(
+            setup + 1,
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"{stem[:2]}-grading-quiet",
+                "metadata": {"nbgrader": nbgrader_meta(f"{stem}-grading-quiet", locked=True)},
+                "outputs": [],
+                "source": GRADING_QUIET,
+            },
+        )
     for cell in out:
         cell.pop("points", None)
         if isinstance(cell["source"], str):
