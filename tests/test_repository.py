@@ -149,18 +149,34 @@ def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_no_builtin_all_or_any_over_a_generator(path):
-    """`from brian2 import *` replaces all/any with numpy's, which call a generator truthy.
+def test_no_builtin_reduction_over_a_generator(path):
+    """No all/any/sum/min/max over a generator in a notebook.
 
-    A check written as `assert all(x > 0 for x in xs)` could never fail.
+    `from brian2 import *` replaces them with numpy's: numpy's all/any call a generator truthy (a
+    check `assert all(x > 0 for x in xs)` could never fail), and numpy >= 2.4 (Brian2 2.10+'s
+    stacks) refuses sum/min/max of a generator with a TypeError.
     """
-    pattern = re.compile(r"(?<![\w.])(all|any)\(\s*[^\[\s][^()]*\bfor\b")
+    import ast
+
+    names = {"all", "any", "sum", "min", "max"}
     for index, cell in enumerate(json.loads(path.read_text())["cells"]):
-        if cell["cell_type"] == "code":
-            match = pattern.search("".join(cell["source"]))
-            assert match is None, (
-                f"{path.name} cell {index}: {match.group(0)!r} (use np.all on an array)"
-            )
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in names
+                and any(isinstance(arg, ast.GeneratorExp) for arg in node.args)
+            ):
+                raise AssertionError(
+                    f"{path.name} cell {index}: {ast.unparse(node)!r} "
+                    "(pass a list, or use np.all/np.sum on an array)"
+                )
 
 
 def test_benchmark_results_cover_every_notebook_and_explorer():
