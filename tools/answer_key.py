@@ -31,23 +31,10 @@ NOTEBOOKS = ROOT / "notebooks"
 ANSWERS = ROOT / "labutils" / "answers"
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tools"))
+import student_edition  # noqa: E402  (one notebook selector for every tool)
+
 from labutils.exercises import RECORD_VARIABLE, _digest  # noqa: E402
-
-
-def find_notebooks(names):
-    """The notebook paths for names like '03' or '03_poisson_excitatory' (all if none)."""
-    available = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if not names:
-        return available
-    chosen = []
-    for name in names:
-        matches = [p for p in available if p.stem == name or p.stem.split("_")[0] == name]
-        if not matches:
-            raise SystemExit(
-                f"unknown notebook {name!r}: choose from " + ", ".join(p.stem for p in available)
-            )
-        chosen += matches
-    return chosen
 
 
 def assigned_names(source):
@@ -132,7 +119,7 @@ def record_notebook(path):
 
 def main(argv=None):
     """Record the answer key of the given notebooks (all if none); the exit status."""
-    for path in find_notebooks(sys.argv[1:] if argv is None else argv):
+    for path in student_edition.select(sys.argv[1:] if argv is None else argv):
         count = record_notebook(path)
         print(f"{path.stem}: {count} answers recorded")
     return 0
