@@ -3,8 +3,8 @@
 A modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
 exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":
 "modelling"``), the worked solution (tag ``solution``) and the check (tag ``check``). Plausible
-wrong models live in ``tests/wrong_models/<id>*.py``, each written as a replacement of the solution
-cell.
+wrong models live in ``tests/wrong_models/``: ``<id>*.edit`` (differences from the solution) or
+``<id>*.py`` (a whole replacement of the solution cell).
 
 Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell
 the check cell is run three ways: with the placeholders (it must fail with "not answered yet"),
@@ -22,6 +22,50 @@ pytestmark = pytest.mark.notebooks  # executes notebooks
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
+REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
+
+
+def apply_edits(solution, edits):
+    """The solution cell's code with a ``.edit`` file's replacements applied.
+
+    A ``.edit`` file states a wrong model as its differences from the solution: comment lines (what
+    is wrong), then blocks of ``# <<< replace`` / old lines / ``# === with`` / new lines /
+    ``# >>>``.
+    Each old text must occur exactly once in the solution.
+    """
+    result = solution if solution.endswith("\n") else solution + "\n"
+    lines, k = edits.splitlines(keepends=True), 0
+    while k < len(lines):
+        if lines[k].rstrip("\n") != REPLACE:
+            k += 1
+            continue
+        w = next(j for j in range(k, len(lines)) if lines[j].rstrip("\n") == WITH)
+        e = next(j for j in range(w, len(lines)) if lines[j].rstrip("\n") == END)
+        old, new = "".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])
+        assert result.count(old) == 1, f"the text to replace occurs {result.count(old)} times"
+        result = result.replace(old, new)
+        k = e + 1
+    return result
+
+
+def wrong_models(ident):
+    """The wrong models of an exercise: whole replacements (.py) and edits (.edit)."""
+    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
+
+
+def wrong_model_code(path, solution):
+    text = path.read_text(encoding="utf-8")
+    return apply_edits(solution, text) if path.suffix == ".edit" else text
+
+
+def test_apply_edits_replaces_each_block_once():
+    solution = "a = 1\nb = 2\nc = 3\n"
+    edits = (
+        f"# wrong: b\n{REPLACE}\nb = 2\n{WITH}\nb = -2\n{END}\n{REPLACE}\nc = 3\n{WITH}\n{END}\n"
+    )
+    assert apply_edits(solution, edits) == "a = 1\nb = -2\n"
+    with pytest.raises(AssertionError, match="occurs 0 times"):
+        apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
 
 
 def exercise_id(cell):
@@ -65,7 +109,7 @@ def test_every_notebook_from_01_has_a_modelling_exercise_with_a_wrong_model():
         if not exercises:
             missing.append(f"{path.name}: no modelling exercise")
         for ident in exercises:
-            if not sorted(WRONG_MODELS.glob(f"{ident}*.py")):
+            if not wrong_models(ident):
                 missing.append(f"{path.name}: {ident} has no wrong model in tests/wrong_models/")
     assert not missing, "\n".join(missing)
 
@@ -119,8 +163,8 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
                 blank = run(check_source, index)
                 if blank is None or "not answered yet" not in blank[1]:
                     problems.append(f"{ident}: with the placeholders the check gave {blank}")
-                for wrong in sorted(WRONG_MODELS.glob(f"{ident}*.py")):
-                    error = run(wrong.read_text(encoding="utf-8"), index)
+                for wrong in wrong_models(ident):
+                    error = run(wrong_model_code(wrong, cell.source), index)
                     if error is not None:
                         problems.append(f"{ident}: wrong model {wrong.name} itself raised {error}")
                         continue
