@@ -94,7 +94,7 @@ def main(argv=None):
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             results = list(pool.map(one_course, paths))
         failures = []
-        for path, (points, scores) in zip(paths, results):
+        for path, (points, scores) in zip(paths, results, strict=True):
             solved, blank = scores["solutions"], scores["blank"]
             ok = solved[0] == solved[1] == points and blank[0] == 0
             print(
