@@ -25,13 +25,20 @@ MARKED_FOLDERS = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Mark every test by the folder it lives in (see MARKED_FOLDERS)."""
+    """Mark every test by the folder it lives in (see MARKED_FOLDERS).
+
+    A notebook's cells also get ``xdist_group(<notebook>)``: with ``-n``/``--dist loadgroup``
+    (``course.py test``) they run in order in one worker, sharing one kernel, as nbval needs.
+    """
     for item in items:
         path = Path(str(item.path)).resolve()
         for marker, folder in MARKED_FOLDERS.items():
             if path.is_relative_to(folder):
                 item.add_marker(getattr(pytest.mark, marker))
+        if path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(path.stem))
 
 
 EXECUTED = ROOT / "_build" / "executed"

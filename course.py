@@ -238,13 +238,52 @@ def failed_package(log_text):
     return (found[0], found[1]) if found else (None, None)
 
 
-def pip_install(python, arguments, log):
-    """Run pip, appending its output to ``log``; True on success."""
-    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", *arguments]
+def logged_call(command, log):
+    """Run ``command``, appending the command and its output to ``log``; True on success."""
     with open(str(log), "a", encoding="utf-8") as stream:
         stream.write("$ {}\n".format(" ".join(command)))
         stream.flush()
         return subprocess.call(command, stdout=stream, stderr=subprocess.STDOUT) == 0
+
+
+def pip_install(python, arguments, log):
+    """Run pip, appending its output to ``log``; True on success."""
+    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", *arguments]
+    return logged_call(command, log)
+
+
+def uv_pin(lock):
+    """The uv release that a lock pins (its ``uv==X`` line), or None."""
+    match = re.search(r"^uv==([^\s;]+)", lock.read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else None
+
+
+def uv_ready(python, lock, log):
+    """Whether the lock's uv is in the environment, installing it with pip first if needed.
+
+    uv installs a lock about ten times faster than pip (measured in CI); any problem with it
+    (no wheel for this platform, no network to fetch it) just means pip does the install.
+    """
+    pin = uv_pin(lock)
+    if pin is None:
+        return False
+    probe = subprocess.run(
+        [str(python), "-m", "uv", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    if probe.returncode == 0 and probe.stdout.decode(errors="replace").split()[1:2] == [pin]:
+        return True
+    return pip_install(python, ["uv==" + pin], log)
+
+
+def install(python, arguments, log, uv):
+    """``pip install arguments`` into the environment, with uv when ``uv``; pip if uv fails."""
+    if uv:
+        command = [str(python), "-m", "uv", "pip", "install", "--python", str(python)]
+        if logged_call(command + list(arguments), log):
+            return True
+        with open(str(log), "a", encoding="utf-8") as stream:
+            stream.write("uv failed (above); installing with pip instead\n")
+    return pip_install(python, arguments, log)
 
 
 def ensure_environment(profile, windows):
@@ -289,9 +328,10 @@ def ensure_environment(profile, windows):
         flush=True,
     )
     relative_lock = shown(lock)
+    uv = uv_ready(python, lock, log)
     if not (
-        pip_install(python, ["-r", str(lock)], log)
-        and pip_install(python, ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], log)
+        install(python, ["-r", str(lock)], log, uv)
+        and install(python, ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], log, uv)
     ):
         name, reason = failed_package(log.read_text(encoding="utf-8", errors="replace"))
         what = "{} ({})".format(name, reason) if name else "a package (see the log)"
@@ -336,6 +376,19 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
 }
 
 
+def parallel_test_options(arguments):
+    """pytest-xdist options for ``course.py test``: one worker per core, unless asked otherwise.
+
+    ``--dist loadgroup`` keeps each notebook's cells on one worker (conftest.py groups them);
+    the other tests spread over all workers. ``-n``, ``--numprocesses`` or ``-p no:xdist`` among
+    the arguments leave the choice to the caller.
+    """
+    own = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in arguments)
+    if own or "no:xdist" in arguments:
+        return []
+    return ["-n", "auto", "--dist", "loadgroup"]
+
+
 def info(windows):
     """Print which Python, lock and environment the course uses."""
     version = tuple(sys.version_info[:3])
@@ -369,6 +422,8 @@ def main(argv, windows=os.name == "nt"):
         return run([python, "-m", "ruff", "check", *rest]) or run(
             [python, "-m", "ruff", "format", "--check", *rest]
         )
+    if command == "test":
+        rest = parallel_test_options(rest) + rest
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         if "--instructor" in rest:

@@ -5,7 +5,8 @@
 
 Per class size N the script starts its own JupyterHub (DummyAuthenticator,
 SimpleLocalProcessSpawner with one home folder per student under a temporary directory,
-configurable-http-proxy from npm in benchmarks/out/node_modules), then every student, in a thread
+configurable-http-proxy from npm, locked in benchmarks/proxy/ and installed there with
+`npm ci` on first use), then every student, in a thread
 of their own and all at once:
 
 1. logs in through the hub's login form (username + any password);
@@ -68,7 +69,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import hub_links  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
-PROXY = OUT / "node_modules" / ".bin" / "configurable-http-proxy"
+PROXY_DIR = ROOT / "benchmarks" / "proxy"  # package.json + package-lock.json pin the proxy
+PROXY = PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOKS = {"03": "notebooks/03_poisson_excitatory.ipynb", "05": "notebooks/05_balanced_ei.ipynb"}
 COURSE_DIR = hub_links.TARGET  # nbgitpuller's targetpath in each home
 LOCALHOST = "127.0.0.1"
@@ -154,11 +156,7 @@ class Hub:
 
     def __enter__(self):
         """Start the hub and wait until it answers."""
-        if not PROXY.exists():
-            raise SystemExit(
-                f"{PROXY} is missing: run `npm install --prefix {OUT} "
-                "configurable-http-proxy` first"
-            )
+        ensure_proxy()
         (self.dir / "jupyterhub_config.py").write_text(self.config())
         self.log = open(self.dir / "jupyterhub.log", "w")
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
@@ -1043,6 +1041,24 @@ def summarise(records):
             r["name"]: dict(fault=r["fault"], errors=r["errors"]) for r in records if r["fault"]
         },
     )
+
+
+def ensure_proxy():
+    """Install the locked configurable-http-proxy with ``npm ci`` unless it is there already."""
+    if PROXY.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("the classroom test needs npm (Node.js) for JupyterHub's proxy")
+    print(f"classroom: installing configurable-http-proxy into {PROXY_DIR} (npm ci) ...")
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROXY_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0 or not PROXY.exists():
+        raise SystemExit(f"npm ci in {PROXY_DIR} failed:\n{done.stdout}\n{done.stderr}")
 
 
 def main(argv=None):

@@ -58,3 +58,18 @@ def test_summary_leaves_faulty_students_out_and_lists_their_errors():
     assert summary["lab_latency_median_s"] == 0.2 and summary["lab_moves"] == 3
     assert summary["rss_per_student_median_mb"] == 300.0
     assert summary["faults"]["c"]["errors"][0]["message"] == "kernel restarting"
+
+
+def test_the_proxy_is_locked_and_installed_from_the_lock(monkeypatch, tmp_path):
+    import json
+
+    import pytest
+
+    wanted = json.loads((classroom.PROXY_DIR / "package.json").read_text())["dependencies"]
+    lock = json.loads((classroom.PROXY_DIR / "package-lock.json").read_text())
+    for name, version in wanted.items():
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+    monkeypatch.setattr(classroom, "PROXY", tmp_path / "missing")
+    monkeypatch.setattr(classroom.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="needs npm"):
+        classroom.ensure_proxy()

@@ -221,3 +221,59 @@ def test_grade_runs_in_the_instructor_environment(monkeypatch):
     course.main(["grade"])
     course.main(["student"])
     assert profiles == ["instructor", "runtime"]
+
+
+def test_every_lock_pins_the_uv_that_course_py_installs_with():
+    for lock in sorted((ROOT / "requirements").glob("py3.*/*.txt")):
+        assert course.uv_pin(lock), f"{lock} pins no uv"
+    assert course.uv_pin(ROOT / "pyproject.toml") is None
+
+
+def test_install_uses_uv_and_falls_back_to_pip(monkeypatch, tmp_path):
+    calls = []
+
+    def call(command, log, succeed_with_uv):
+        calls.append(command)
+        return succeed_with_uv or "uv" not in command
+
+    log = tmp_path / "install.log"
+    log.write_text("")
+    for succeed_with_uv in (True, False):
+        calls.clear()
+        monkeypatch.setattr(
+            course,
+            "logged_call",
+            lambda command, log, ok=succeed_with_uv: call(command, log, ok),
+        )
+        assert course.install(Path("py"), ["-r", "lock.txt"], log, uv=True)
+        assert calls[0][:4] == ["py", "-m", "uv", "pip"] and calls[0][-2:] == ["-r", "lock.txt"]
+        assert len(calls) == (1 if succeed_with_uv else 2)
+    assert calls[1][:4] == ["py", "-m", "pip", "install"]
+    assert "installing with pip instead" in log.read_text()
+    calls.clear()
+    assert course.install(Path("py"), ["x"], log, uv=False) and calls[0][2] == "pip"
+
+
+def test_uv_is_installed_at_the_locks_version_unless_present(monkeypatch, tmp_path):
+    lock = tmp_path / "runtime.txt"
+    lock.write_text("brian2==2.9.0\nuv==0.13.9\n    # via -r runtime.in\n")
+    installed = []
+    monkeypatch.setattr(
+        course, "pip_install", lambda python, arguments, log: installed.append(arguments) or True
+    )
+    for version, expected in ((b"uv 0.13.9\n", []), (b"uv 0.12.0\n", [["uv==0.13.9"]])):
+        installed.clear()
+        monkeypatch.setattr(
+            course.subprocess,
+            "run",
+            lambda *a, out=version, **k: subprocess.CompletedProcess(a, 0, stdout=out),
+        )
+        assert course.uv_ready(Path("py"), lock, tmp_path / "log")
+        assert installed == expected
+
+
+def test_tests_run_on_every_core_unless_the_caller_says_otherwise():
+    assert course.parallel_test_options([]) == ["-n", "auto", "--dist", "loadgroup"]
+    assert course.parallel_test_options(["notebooks/03_x.ipynb", "-q"])[:2] == ["-n", "auto"]
+    for own in (["-n", "1"], ["-n2"], ["--numprocesses=3"], ["-p", "no:xdist"]):
+        assert course.parallel_test_options(own) == []

@@ -6,7 +6,6 @@ nbval run).
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -30,8 +29,6 @@ def tags(cell):
 def test_student_edition_runs_unanswered(path, tmp_path):
     student_edition.write_edition(tmp_path, [path], log=lambda line: None)
     nb = nbformat.read(tmp_path / path.name, as_version=4)
-    env = {"BRIAN_LABS_CACHE_DIR": os.environ.get("BRIAN_LABS_CACHE_DIR", str(tmp_path / "cache"))}
-    os.environ.update(env)
     NotebookClient(
         nb,
         timeout=600,

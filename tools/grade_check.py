@@ -11,6 +11,8 @@ course's packages) into .venv-instructor: nbgrader is not in the students' runti
 brings notebook 7 and turns its JupyterLab extensions on for everyone using that environment.
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.
+Each notebook is graded in a course folder of its own (``<out>/<notebook>``), one per core at a
+time.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +53,7 @@ def grade(course, assignment):
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(original, folder / notebook)
-        nbgrader(course, "autograde", assignment, "--student", student, "--create", "--force")
+    nbgrader(course, "autograde", assignment, "--create", "--force")  # both submissions
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
             student: (
@@ -79,15 +82,23 @@ def main(argv=None):
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     paths = student_edition.select(args.notebooks)
     with tempfile.TemporaryDirectory() as tmp:
-        course = Path(args.out or tmp).resolve()
-        points = nbgrader_export.export(course, paths, log=lambda line: None)
+        root = Path(args.out or tmp).resolve()
+
+        def one_course(path):
+            """Export and grade one notebook in a course folder of its own (own gradebook)."""
+            course = root / path.stem
+            points = nbgrader_export.export(course, [path], log=lambda line: None)
+            return points[path.stem], grade(course, path.stem)
+
+        # One notebook per core at a time: each autograde is one kernel executing a notebook.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            results = list(pool.map(one_course, paths))
         failures = []
-        for path in paths:
-            scores = grade(course, path.stem)
+        for path, (points, scores) in zip(paths, results, strict=True):
             solved, blank = scores["solutions"], scores["blank"]
-            ok = solved[0] == solved[1] == points[path.stem] and blank[0] == 0
+            ok = solved[0] == solved[1] == points and blank[0] == 0
             print(
-                f"{path.stem}: {points[path.stem]} points; solutions "
+                f"{path.stem}: {points} points; solutions "
                 f"{solved[0]:g}/{solved[1]:g}, blank {blank[0]:g}/{blank[1]:g}  "
                 f"{'ok' if ok else 'WRONG'}",
                 flush=True,

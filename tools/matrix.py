@@ -20,8 +20,10 @@ Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
 """
 
 import argparse
+import ast
 import glob
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -110,19 +113,72 @@ def describe_failure(testcase):
     )
 
 
-def fingerprint(path):
-    """The sha256 of a notebook (or of every file of the science suite).
+# Tags that change how nbval runs a cell: such a cell is a unit of its own in the digest.
+NBVAL_TAGS = {"raises-exception", "nbval-raises-exception", "nbval-skip", "skip-execution"}
 
-    It tells when a result is stale.
+
+def code_tokens(source):
+    """The tokens of Python source without comments and blank lines (magics kept as they are)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [source]
+    drop = (tokenize.COMMENT, tokenize.NL, tokenize.ENDMARKER)
+    return [f"{t.type}:{t.string}" for t in tokens if t.type not in drop]
+
+
+def notebook_program(path):
+    """What nbval executes in a notebook: its code cells' tokens in order, without comments.
+
+    Markdown, comments and where an untagged cell is split do not change it; code does, and so
+    does the boundary of a cell whose tags change how nbval runs it (``NBVAL_TAGS``).
     """
-    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    parts = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        tags = sorted(NBVAL_TAGS & set(cell.get("metadata", {}).get("tags", [])))
+        parts += (
+            [f"<cell {tags}>", *code_tokens(source), "</cell>"] if tags else code_tokens(source)
+        )
+    return "\n".join(parts)
+
+
+def python_program(path):
+    """A module's code without comments, formatting or docstrings (its ``ast.dump``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def fingerprint(path):
+    """A digest of what a matrix cell executes; it tells when a stored result is stale.
+
+    For a notebook: its program (``notebook_program``) and its answer key; for the science suite,
+    every module of it; in both cases labutils' code (``python_program``: docstrings and comments
+    do not count).
+    """
     digest = hashlib.sha256()
-    for f in files + [
-        ROOT / "labutils" / name
-        for name in sorted(os.listdir(ROOT / "labutils"))
-        if name.endswith(".py")
-    ]:
-        digest.update(f.read_bytes())
+    if path.is_dir():
+        for module in sorted(path.rglob("*.py")):
+            digest.update(python_program(module).encode())
+    else:
+        digest.update(notebook_program(path).encode())
+        answers = ROOT / "labutils" / "answers" / f"{path.stem}.json"
+        if answers.exists():
+            digest.update(answers.read_bytes())
+    for module in sorted((ROOT / "labutils").glob("*.py")):
+        digest.update(python_program(module).encode())
     return digest.hexdigest()[:16]
 
 
@@ -307,8 +363,8 @@ def parse(argv):
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="keep results from <out>/matrix.json whose notebook and labutils are unchanged "
-        "(same sha256), run only the rest",
+        help="keep results from <out>/matrix.json whose notebook and labutils execute the same "
+        "code (see fingerprint: comments, markdown and cell splits do not count), run the rest",
     )
     parser.add_argument(
         "--python", default=sys.executable, help="the Python that has the course installed"

@@ -82,3 +82,51 @@ def test_markdown_lists_the_failure():
         "05_x.ipynb · seed 3 · numpy · code cell 7 (`# output rate`): AssertionError: rate 3.2 Hz"
         in text
     )
+
+
+def write_notebook(path, cells):
+    """A notebook of (cell_type, source, tags) triples."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    for kind, source, tags in cells:
+        new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        nb.cells.append(new(source, metadata={"tags": tags}))
+    nbformat.write(nb, path)
+    return path
+
+
+def test_fingerprint_ignores_prose_comments_and_splits(tmp_path):
+    base = [
+        ("markdown", "# Title", []),
+        ("code", "x = 1  # one\ny = x + 1", []),
+        ("code", "1 / 0", ["raises-exception"]),
+    ]
+    reworded = [
+        ("markdown", "# Another title", []),
+        ("code", "# first part\nx = 1", []),
+        ("markdown", "Then y.", []),
+        ("code", "\ny = x + 1  # two", ["solution"]),
+        ("code", "1 / 0", ["raises-exception"]),
+    ]
+    same = matrix.fingerprint(write_notebook(tmp_path / "a.ipynb", base))
+    assert matrix.fingerprint(write_notebook(tmp_path / "b.ipynb", reworded)) == same
+
+
+def test_fingerprint_sees_code_and_nbval_tags(tmp_path):
+    base = [("code", "x = 1\ny = x + 1", []), ("code", "1 / 0", ["raises-exception"])]
+    same = matrix.fingerprint(write_notebook(tmp_path / "a.ipynb", base))
+    changed_number = [("code", "x = 2\ny = x + 1", []), base[1]]
+    changed_string = [("code", "x = '1'\ny = x + 1", []), base[1]]
+    merged = [("code", "x = 1\ny = x + 1\n1 / 0", ["raises-exception"])]
+    for k, cells in enumerate([changed_number, changed_string, merged]):
+        assert matrix.fingerprint(write_notebook(tmp_path / f"c{k}.ipynb", cells)) != same
+
+
+def test_python_program_ignores_docstrings_and_comments(tmp_path):
+    one, two, three = (tmp_path / f"{n}.py" for n in ("one", "two", "three"))
+    one.write_text('"""Module."""\n\ndef f(x):\n    """Doc."""\n    return x + 1\n')
+    two.write_text("def f(x):  # comment\n    return (x\n            + 1)\n")
+    three.write_text("def f(x):\n    return x + 2\n")
+    assert matrix.python_program(one) == matrix.python_program(two)
+    assert matrix.python_program(one) != matrix.python_program(three)

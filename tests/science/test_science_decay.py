@@ -11,7 +11,7 @@ TAU = 20 * ms
 E5 = np.exp(-5.0)  # x(100 ms) / x(0) = exp(-100 ms / 20 ms)
 
 
-def test_exact_method_matches_the_exponential_in_the_handout_protocol(target):
+def test_exact_method_matches_the_exponential_in_the_original_protocol(target):
     """With x = 0 for 100 ms, x stays exactly 0 (a fixed point).
 
     After x = 1 it decays as exp(-(t-100 ms)/tau).

@@ -1,12 +1,12 @@
-"""The handout's balanced E/I neuron (simulation 4).
+"""The original lab's balanced E/I neuron (its simulation 4, notebook 05).
 
 Its pooled input `PoissonGroup(1, ve*Ne)` is a Bernoulli process that saturates, unlike Ne separate
 sources; with separate sources the balanced neuron fires irregularly (ISI CV far above a regularly
 firing neuron's ~0).
 
-Parameters (handout): tau_m 20 ms, E_L = V_reset -70 mV, threshold -50 mV, refractory 5 ms, E_e 0
-mV, tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of g_L), ve = vi =
-10 Hz.
+Parameters (original lab): tau_m 20 ms, E_L = V_reset -70 mV, threshold -50 mV, refractory 5 ms,
+E_e 0 mV, tau_e 5 ms, E_i -80 mV, tau_i 10 ms, Ne 800, Ni 200, w_e 0.1, w_i 0.4 (units of g_L),
+ve = vi = 10 Hz.
 
 A neuron of a PoissonGroup fires at most once per time step, with probability min(rate x dt, 1):
 pooled 8 kHz at dt = 0.1 ms is one trial per step with p = 0.8 (count variance p(1-p) = 0.16),
@@ -108,7 +108,7 @@ def _balanced(m, seed, ve=10 * Hz, vi=10 * Hz, pooled=False, duration=1 * second
         m, EQS, threshold="v > V_th", reset="v = V_reset", refractory=5 * ms, method="euler", dt=DT
     )
     neurons.v = -70 * mV
-    if pooled:  # the handout: one source of rate ve*Ne per neuron (here: one per target neuron)
+    if pooled:  # the original: one source of rate ve*Ne per neuron (here: one per target neuron)
         # fixed names: Brian2 orders objects of one schedule slot by name, and so the random draws
         pe = PoissonGroup(m, ve * NE, dt=DT, name="pooled_exc")
         pi = PoissonGroup(m, vi * NI, dt=DT, name="pooled_inh")

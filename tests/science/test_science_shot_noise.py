@@ -117,7 +117,7 @@ def test_conductance_mean_and_variance_follow_campbell(target, seed, path):
 def test_poisson_input_and_poisson_group_give_the_same_membrane(target, seed):
     """PoissonInput and PoissonGroup + Synapses give the same free membrane.
 
-    The handout's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without
+    The original lab's LIF with 100 excitatory inputs at 5 Hz, w_e = 0.1 (units of g_L), without
     threshold (the free membrane): PoissonInput and 100 PoissonGroup sources + Synapses per neuron
     give the same mean and SD of V (two-sample test on independent per-neuron estimates).
     """

@@ -71,7 +71,7 @@ def rounding(text_value):
 def _ensemble(seed):
     """Per-run values, 20 runs each.
 
-    Mean V 0.1-1 s of the handout regime; SD of V, output rate, covariance of g_e and V (mV) over
+    Mean V 0.1-1 s of the original regime; SD of V, output rate, covariance of g_e and V (mV) over
     0.1-2 s of the three regimes; ISI CV of the few-strong runs.
     """
     brian_seed(seed)
@@ -102,8 +102,8 @@ def _ensemble(seed):
     first_second = (t >= TRANSIENT) & (t < 1 * second)
     steady = t >= TRANSIENT
     v = np.asarray(state.v / mV)
-    handout = slice(RUNS, 2 * RUNS)
-    mean_v_1s = v[handout][:, first_second].mean(axis=1)
+    original = slice(RUNS, 2 * RUNS)
+    mean_v_1s = v[original][:, first_second].mean(axis=1)
     sd_v = v[:, steady].std(axis=1).reshape(len(regimes), RUNS)
     rates = np.asarray(lu.firing_rates(spikes, start=TRANSIENT, stop=2 * second) / Hz)
     g = np.asarray(state.g_e)[:, steady]
@@ -138,7 +138,7 @@ def test_notebook_03_quotes_each_ensemble_figure_once():
 def test_notebook_03_ensemble_figures_match_a_new_ensemble(target, seed):
     mean_v_1s, sd_v, rates, _, cvs = _ensemble(seed)
     m, s = quoted("mean V, all 100 inputs (1 s)")
-    _agree(mean_v_1s, m, s, "mean V (mV), handout regime, 1 s")
+    _agree(mean_v_1s, m, s, "mean V (mV), original regime, 1 s")
     weak_m, weak_s, strong_m, strong_s = quoted("SD of V, many weak vs few strong (2 s)")
     _agree(sd_v[0], weak_m, weak_s, "SD of V (mV), many weak")
     _agree(sd_v[2], strong_m, strong_s, "SD of V (mV), few strong")
