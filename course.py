@@ -322,7 +322,7 @@ def ensure_environment(profile, windows):
     log = venv / "install-{}.log".format(profile)
     log.write_text("")
     print(
-        "course.py: installing the course's {} packages (first time: a few minutes) ...".format(
+        "course.py: installing the course's {} packages (first time: about a minute) ...".format(
             profile
         ),
         flush=True,
