@@ -230,3 +230,34 @@ def test_readme_speed_figures_match_the_benchmark_results():
     least, most = map(float, re.search(r"(\d+\.\d)–(\d+\.\d)× faster", text).groups())
     ratios = [row["numpy_ms"] / row["median_ms"] for row in course.values()]
     assert (least, most) == (round(min(ratios), 1), round(max(ratios), 1)), ratios
+
+
+def stated_minutes():
+    """{notebook number: the minutes its header states ("**Time** ≈ N min")}."""
+    minutes = {}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        header = json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]
+        match = re.search(r"\*\*Time\*\* ≈ (\d+) min", "".join(header))
+        assert match, f"{path.name}: no '**Time** ≈ N min' in the header"
+        minutes[path.name[:2]] = int(match.group(1))
+    return minutes
+
+
+def test_the_instructor_guide_states_the_notebooks_times():
+    """Every time in the guide's tables is the notebook's own, and its totals add up."""
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    minutes = stated_minutes()
+    rows = re.findall(r"\| (\d\d) · [^|\n]*\| (\d+) min \|", guide)
+    assert len(rows) >= 11, rows
+    for number, stated in rows:
+        assert int(stated) == minutes[number], f"guide says {stated} min for {number}"
+    for notebooks, stated in re.findall(
+        r"^\| \d \| ([^|]+) \| ((?:\d+ \+ )*\d+) min \|", guide, re.M
+    ):
+        numbers = re.findall(r"(\d\d) · ", notebooks)
+        assert [int(x) for x in stated.split(" + ")] == [minutes[n] for n in numbers], notebooks
+    core = sum(minutes[n] for n in minutes if n <= "05")
+    extensions = sum(minutes[n] for n in minutes if n >= "06")
+    assert f"add up to {core} min for 00-05" in guide
+    whole = core + extensions
+    assert f"state {extensions} min together, and the whole course {whole} min" in guide
