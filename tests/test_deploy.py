@@ -170,7 +170,10 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
     assert singleuser["defaultUrl"] == "/" + hub_links.server_path("student")
     assert values["cull"]["enabled"] and values["cull"]["timeout"] >= 600
     runs = json.loads((ROOT / "benchmarks" / "classroom.json").read_text())["runs"]
-    records = [r for run in runs for r in run["records"] if r["fault"] is None]
+    healthy = [r for run in runs for r in run["records"] if r["fault"] is None]
+    # a student whose kernel websocket never opened has no kernel to measure
+    records = [r for r in healthy if "peak_kernel_rss_mb" in r]
+    assert len(records) >= 0.9 * len(healthy)
     server_and_kernel = [r["peak_server_rss_mb"] + r["peak_kernel_rss_mb"] for r in records]
     with_compiler = [r["peak_tree_rss_mb"] for r in records]
     assert megabytes(singleuser["memory"]["guarantee"]) >= max(server_and_kernel)
