@@ -21,6 +21,7 @@ Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
 
 import argparse
 import ast
+import functools
 import glob
 import hashlib
 import io
@@ -161,12 +162,19 @@ def python_program(path):
     return ast.dump(tree)
 
 
+@functools.cache
+def labutils_programs():
+    """The code of each labutils module, as ``python_program`` gives it (read once per run)."""
+    return tuple(python_program(m) for m in sorted((ROOT / "labutils").glob("*.py")))
+
+
+@functools.cache
 def fingerprint(path):
     """A digest of what a matrix cell executes; it tells when a stored result is stale.
 
     For a notebook: its program (``notebook_program``) and its answer key; for the science suite,
     every module of it; in both cases labutils' code (``python_program``: docstrings and comments
-    do not count).
+    do not count). Computed once per path and run (every seed of a notebook shares it).
     """
     digest = hashlib.sha256()
     if path.is_dir():
@@ -177,8 +185,8 @@ def fingerprint(path):
         answers = ROOT / "labutils" / "answers" / f"{path.stem}.json"
         if answers.exists():
             digest.update(answers.read_bytes())
-    for module in sorted((ROOT / "labutils").glob("*.py")):
-        digest.update(python_program(module).encode())
+    for program in labutils_programs():
+        digest.update(program.encode())
     return digest.hexdigest()[:16]
 
 
