@@ -5,8 +5,10 @@ Executes every notebook (nbval) under many random seeds and both Brian2 code-gen
 plus the science suite, and writes a pass/fail table.
 
     python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science
-    python3 course.py matrix --quick      # CI slice (~2 min): every notebook on numpy with seed 1,
-                                          # and one small notebook on cython
+    python3 course.py matrix --quick      # quick slice (~2 min): every notebook on numpy with seed
+                                          # 1, and one small notebook on cython (CI runs it for 00
+                                          # and 01: the modelling-exercise harness already runs
+                                          # 01-10 under seed 1)
     python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
