@@ -1061,6 +1061,19 @@ def ensure_proxy():
         raise SystemExit(f"npm ci in {PROXY_DIR} failed:\n{done.stdout}\n{done.stderr}")
 
 
+def exit_on_sigterm():
+    """Turn SIGTERM into SystemExit(143), so that ``with Hub()`` stops the hub and its servers.
+
+    Python's default for SIGTERM ends the process at once, leaving the hub, the proxy and every
+    student's server and kernel running. Call it from the main thread.
+    """
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv=None):
     """Run the class sizes asked for and write the results; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1106,6 +1119,7 @@ def main(argv=None):
     ):
         parser.error("class sizes must be 1..60 and moves 1..50")
     OUT.mkdir(parents=True, exist_ok=True)
+    exit_on_sigterm()
     started = time.time()
     uptime_start = uptime()
     deadline = now() + 60 * args.budget_min - 60  # a minute for the last hub to stop

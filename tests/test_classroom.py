@@ -1,5 +1,6 @@
 """The load test's own parts that can be checked without a hub: websocket frames and summaries."""
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -73,3 +74,28 @@ def test_the_proxy_is_locked_and_installed_from_the_lock(monkeypatch, tmp_path):
     monkeypatch.setattr(classroom.shutil, "which", lambda name: None)
     with pytest.raises(SystemExit, match="needs npm"):
         classroom.ensure_proxy()
+
+
+def test_sigterm_runs_the_hubs_clean_up(tmp_path):
+    # A context manager's __exit__ (Hub's stops the hub and its servers) must run on SIGTERM.
+    marker = tmp_path / "cleaned"
+    script = f"""
+import contextlib, os, signal, sys, time
+sys.path.insert(0, {str(ROOT / "benchmarks")!r})
+import classroom
+
+@contextlib.contextmanager
+def hub():
+    try:
+        yield
+    finally:
+        open({str(marker)!r}, "w").close()
+
+classroom.exit_on_sigterm()
+with hub():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
+"""
+    done = subprocess.run([sys.executable, "-c", script], timeout=60, capture_output=True)
+    assert done.returncode == 143, done.stderr.decode()
+    assert marker.exists()
