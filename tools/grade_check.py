@@ -18,10 +18,9 @@ time.
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,20 +29,35 @@ import nbgrader_export  # noqa: E402
 import student_edition  # noqa: E402
 
 
-def nbgrader(course, *args):
-    """Run an nbgrader command in the course folder; exit with its output if it fails."""
-    command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
-    done = subprocess.run(command, cwd=course, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done
+def nbgrader_api(course):
+    """The nbgrader Python API for a course folder, configured from its nbgrader_config.py.
+
+    One process grades many notebooks with it: each `nbgrader` command would start Python and
+    import nbgrader again (about 3 s of CPU).
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def succeeded(result, step):
+    """Exit with nbgrader's log and traceback if the API call ``step`` failed."""
+    if not result["success"]:
+        raise SystemExit(
+            f"nbgrader {step} failed:\n{result.get('log', '')}\n{result.get('error', '')}"
+        )
 
 
 def grade(course, assignment):
     """{student: (score, max_score)} for the two submissions of one assignment."""
     from nbgrader.api import Gradebook
 
-    nbgrader(course, "generate_assignment", assignment, "--force", "--create")
+    api = nbgrader_api(course)
+    succeeded(api.generate_assignment(assignment, force=True, create=True), "generate_assignment")
     notebook = f"{assignment}.ipynb"
     submissions = {
         "solutions": course / "source" / assignment / notebook,
@@ -53,7 +67,7 @@ def grade(course, assignment):
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(original, folder / notebook)
-    nbgrader(course, "autograde", assignment, "--create", "--force")  # both submissions
+        succeeded(api.autograde(assignment, student, force=True, create=True), "autograde")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {
             student: (
@@ -62,6 +76,22 @@ def grade(course, assignment):
             )
             for student in submissions
         }
+
+
+def quiet_kernels(log):
+    """Send this worker's stderr, which its kernels inherit, to ``log``.
+
+    Each kernel warns on stderr that it runs over TCP without encryption; nbgrader's own messages
+    come back in its results.
+    """
+    os.dup2(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND), 2)
+
+
+def one_course(root, path):
+    """Export and grade one notebook in a course folder of its own (own gradebook)."""
+    course = root / path.stem
+    points = nbgrader_export.export(course, [path], log=lambda line: None)
+    return points[path.stem], grade(course, path.stem)
 
 
 def main(argv=None):
@@ -83,16 +113,12 @@ def main(argv=None):
     paths = student_edition.select(args.notebooks)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.out or tmp).resolve()
-
-        def one_course(path):
-            """Export and grade one notebook in a course folder of its own (own gradebook)."""
-            course = root / path.stem
-            points = nbgrader_export.export(course, [path], log=lambda line: None)
-            return points[path.stem], grade(course, path.stem)
-
-        # One notebook per core at a time: each autograde is one kernel executing a notebook.
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            results = list(pool.map(one_course, paths))
+        root.mkdir(parents=True, exist_ok=True)
+        # One process per core, each grading its notebooks one at a time (one kernel each).
+        workers = min(len(paths), os.cpu_count() or 1)
+        log = str(root / "kernels-stderr.log")
+        with ProcessPoolExecutor(workers, initializer=quiet_kernels, initargs=(log,)) as pool:
+            results = list(pool.map(one_course, [root] * len(paths), paths))
         failures = []
         for path, (points, scores) in zip(paths, results, strict=True):
             solved, blank = scores["solutions"], scores["blank"]
