@@ -84,6 +84,7 @@ SPAWN_TIMEOUT_S = 300
 PULL_TIMEOUT_S = 180
 CELL_TIMEOUT_S = 600  # the whole Run All of one notebook
 MOVE_TIMEOUT_S = 60  # one slider release -> new figure
+STALL_S = 120  # Run All: no message for this long, and a kernel busy < 1 % of it: replies lost
 STUDENT_TIMEOUT_S = 1500  # one student's whole session
 SAMPLE_INTERVAL_S = 0.25  # memory sampling
 FULL_DISK_FREE = 256 * 1024  # bytes left free in the full-disk home
@@ -554,8 +555,21 @@ class Student:
         deadline = now() + CELL_TIMEOUT_S
         cpu_before = self.kernel_cpu_s()
         replies = 0
+        last_message, cpu_checked = now(), self.kernel_tree_cpu_s()
         while replies < len(pending):
-            msg = self.channel.receive(deadline)
+            try:
+                msg = self.channel.receive(min(deadline, last_message + STALL_S))
+            except TimeoutError:
+                cpu = self.kernel_tree_cpu_s()
+                used = None if cpu is None or cpu_checked is None else cpu - cpu_checked
+                if now() >= deadline or (used is not None and used < STALL_S / 100):
+                    raise TimeoutError(
+                        f"{len(pending) - replies} of {len(pending)} cells never replied: "
+                        f"no message for {now() - last_message:.0f} s, kernel CPU {used} s"
+                    ) from None
+                last_message, cpu_checked = now(), cpu  # busy: a long cell or a compile
+                continue
+            last_message = now()
             parent = msg.get("parent_header", {}).get("msg_id")
             if (
                 msg.get("channel") == "shell"
@@ -661,6 +675,20 @@ class Student:
             times = psutil.Process(self.record["kernel_pids"][-1]).cpu_times()
             # the kernel and its finished children (the explorer's compiler and make)
             return times.user + times.system + times.children_user + times.children_system
+        except (psutil.Error, IndexError):
+            return None
+
+    def kernel_tree_cpu_s(self):
+        """CPU seconds of the kernel and all its children, running or finished, or None."""
+        try:
+            kernel = psutil.Process(self.record["kernel_pids"][-1])
+            total = sum(kernel.cpu_times()[:4])
+            for child in kernel.children(recursive=True):
+                try:
+                    total += sum(child.cpu_times()[:2])
+                except psutil.Error:
+                    continue
+            return total
         except (psutil.Error, IndexError):
             return None
 

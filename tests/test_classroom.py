@@ -2,7 +2,11 @@
 
 import subprocess
 import sys
+import time
+import types
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -99,3 +103,70 @@ with hub():
     done = subprocess.run([sys.executable, "-c", script], timeout=60, capture_output=True)
     assert done.returncode == 143, done.stderr.decode()
     assert marker.exists()
+
+
+class OneReplyChannel:
+    """A kernel channel that answers the first execute_request only, ``delay`` s later."""
+
+    def __init__(self, delay=0.0, second_after=None):
+        self.errors, self.sent, self.delay, self.second_after = [], [], delay, second_after
+        self.started = time.monotonic()
+
+    def send(self, kind, content):
+        self.sent.append(f"msg{len(self.sent)}")
+        return self.sent[-1]
+
+    def reply(self, msg_id):
+        return dict(channel="shell", msg_type="execute_reply", parent_header={"msg_id": msg_id})
+
+    def receive(self, deadline):
+        elapsed = time.monotonic() - self.started
+        if elapsed >= self.delay and not getattr(self, "first_done", False):
+            self.first_done = True
+            return self.reply(self.sent[0])
+        if self.second_after is not None and elapsed >= self.second_after:
+            self.second_after = None
+            return self.reply(self.sent[1])
+        while classroom.now() < deadline:  # like a quiet kernel: nothing until the deadline
+            time.sleep(0.01)
+            if (
+                self.second_after is not None
+                and time.monotonic() - self.started >= self.second_after
+            ):
+                return self.receive(deadline)
+        raise TimeoutError("no message before the deadline")
+
+
+def student_with_kernel(pid, channel):
+    student = classroom.Student(
+        types.SimpleNamespace(url="http://hub"), "student00", "nb", 1, 0, None, rng_seed=1
+    )
+    student.started = classroom.now()
+    student.record["kernel_pids"] = [pid]
+    student.nb = {"cells": [{"cell_type": "code", "source": "1", "metadata": {}}] * 2}
+    student.channel = channel
+    return student
+
+
+def test_run_all_stops_waiting_when_an_idle_kernel_never_replies(monkeypatch):
+    monkeypatch.setattr(classroom, "STALL_S", 0.5)
+    monkeypatch.setattr(classroom, "CELL_TIMEOUT_S", 20)
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        student = student_with_kernel(idle.pid, OneReplyChannel())
+        start = time.monotonic()
+        with pytest.raises(TimeoutError, match="1 of 2 cells never replied"):
+            student.run_all()
+        assert time.monotonic() - start < 5  # within a few STALL_S, not CELL_TIMEOUT_S
+    finally:
+        idle.kill()
+
+
+def test_run_all_waits_for_a_busy_kernel(monkeypatch):
+    monkeypatch.setattr(classroom, "STALL_S", 0.5)
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        student = student_with_kernel(busy.pid, OneReplyChannel(second_after=2.0))
+        assert student.run_all() is True  # a reply 2 s (4 windows) later is still received
+    finally:
+        busy.kill()
