@@ -555,12 +555,12 @@ class Student:
         deadline = now() + CELL_TIMEOUT_S
         cpu_before = self.kernel_cpu_s()
         replies = 0
-        last_message, cpu_checked = now(), self.kernel_tree_cpu_s()
+        last_message, cpu_checked = now(), self.kernel_cpu_s(running_children=True)
         while replies < len(pending):
             try:
                 msg = self.channel.receive(min(deadline, last_message + STALL_S))
             except TimeoutError:
-                cpu = self.kernel_tree_cpu_s()
+                cpu = self.kernel_cpu_s(running_children=True)
                 used = None if cpu is None or cpu_checked is None else cpu - cpu_checked
                 if now() >= deadline or (used is not None and used < STALL_S / 100):
                     raise TimeoutError(
@@ -669,21 +669,14 @@ class Student:
             if msg["msg_type"] == "comm_msg" and "color:#D55E00" in json.dumps(content):
                 raise RuntimeError(f"the explorer reported an error: {content['data']['state']}")
 
-    def kernel_cpu_s(self):
-        """CPU seconds of the kernel and its finished children, or None."""
-        try:
-            times = psutil.Process(self.record["kernel_pids"][-1]).cpu_times()
-            # the kernel and its finished children (the explorer's compiler and make)
-            return times.user + times.system + times.children_user + times.children_system
-        except (psutil.Error, IndexError):
-            return None
-
-    def kernel_tree_cpu_s(self):
-        """CPU seconds of the kernel and all its children, running or finished, or None."""
+    def kernel_cpu_s(self, running_children=False):
+        """CPU seconds of the kernel and its finished children (and its running ones), or None."""
         try:
             kernel = psutil.Process(self.record["kernel_pids"][-1])
-            total = sum(kernel.cpu_times()[:4])
-            for child in kernel.children(recursive=True):
+            times = kernel.cpu_times()
+            # the kernel and its finished children (the explorer's compiler and make)
+            total = times.user + times.system + times.children_user + times.children_system
+            for child in kernel.children(recursive=True) if running_children else []:
                 try:
                     total += sum(child.cpu_times()[:2])
                 except psutil.Error:
