@@ -271,22 +271,34 @@ def run_job(job, python, timeout):
     )
 
 
+WIDE_SEEDS = 12  # up to this many seeds the report has a column per seed, beyond it a summary
+
+
 def markdown(results, command, wall):
-    """The matrix as a Markdown report: the table, the science suite and the failures."""
+    """The matrix as a Markdown report: the table, the science suite and the failures per check.
+
+    ``wall`` is this invocation's wall time in seconds; runs reused from an earlier invocation
+    (``--reuse``) keep the seconds they took then, and the header says how many there are. Up to
+    ``WIDE_SEEDS`` seeds the table has a column per seed; with more, a row per notebook and target
+    counts the seeds that passed and names those that did not.
+    """
     notebook_results = [r for r in results if r["kind"] == "notebook"]
     seeds = list(dict.fromkeys(r["seed"] for r in notebook_results))
     rows = list(dict.fromkeys((r["name"], r["target"]) for r in notebook_results))
     cell = {(r["name"], r["target"], r["seed"]): r for r in notebook_results}
     mark = {"pass": "pass", "fail": "**FAIL**", "timeout": "**TIMEOUT**"}
     n_fail = sum(r["status"] != "pass" for r in results)
+    n_reused = sum(bool(r.get("reused")) for r in results)
+    run_time = sum(r["seconds"] for r in results)
     lines = [
         "# Robustness matrix",
         "",
-        f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed, "
-        f"{wall / 60:.1f} min wall time.",
+        f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed; "
+        f"{run_time / 60:.1f} min of run time, {wall / 60:.1f} min wall time"
+        + (f" ({n_reused} runs reused from earlier runs of the same code)." if n_reused else "."),
         "",
     ]
-    if rows:
+    if rows and len(seeds) <= WIDE_SEEDS:
         lines += [
             "Each cell: result and seconds (nbval, whole notebook, in its own process);"
             " (r): reused from an earlier run of the same notebook and labutils (--reuse).",
@@ -303,6 +315,22 @@ def markdown(results, command, wall):
                     "" if r is None else f"{mark[r['status']]} {r['seconds']:.0f}s{reused}"
                 )
             lines.append(f"| {name} | {target} | " + " | ".join(entries) + " |")
+    elif rows:
+        lines += [
+            f"Seeds: {seed_ranges(seeds)}. Each notebook ran under each seed in its own process"
+            " (nbval, whole notebook).",
+            "",
+            "| notebook | target | seeds run | passed | failed | failing seeds | median s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, target in rows:
+            runs = [cell[(name, target, s)] for s in seeds if (name, target, s) in cell]
+            bad = [r["seed"] for r in runs if r["status"] != "pass"]
+            times = sorted(r["seconds"] for r in runs)
+            lines.append(
+                f"| {name} | {target} | {len(runs)} | {len(runs) - len(bad)} | {len(bad)} | "
+                f"{seed_ranges(bad) if bad else '–'} | {times[len(times) // 2]:.0f} |"
+            )
     science = [r for r in results if r["kind"] == "science"]
     if science:
         lines += [
@@ -315,18 +343,40 @@ def markdown(results, command, wall):
                 f"| {r['name']} | {r['target']} | {r['seed']} | {r['tests'] - r['skipped']} run, "
                 f"{r['skipped']} skipped | {mark[r['status']]} | {r['seconds']:.0f} |"
             )
-    failed = [r for r in results if r["status"] != "pass"]
-    if failed:
-        lines += ["", "## Failures", ""]
-        for r in failed:
-            for f in r["failed"]:
+    lines += ["", "## Failures per check", ""]
+    checks = {}
+    for r in results:
+        for f in r["failed"] if r["status"] != "pass" else []:
+            where = f["cell"].replace("Cell", "code cell")
+            checks.setdefault((r["name"], where, f["source"]), []).append(r)
+        if r["status"] != "pass" and not r["failed"]:  # e.g. a timeout: no cell to name
+            checks.setdefault((r["name"], r["status"], ""), []).append(r)
+    if not checks:
+        lines.append("No check failed.")
+    else:
+        lines += ["| notebook | cell | check | failing runs (seed, target) |", "|---|---|---|---|"]
+        for (name, where, source), runs in checks.items():
+            shown = ", ".join(f"{r['seed']} {r['target']}" for r in runs)
+            lines.append(f"| {name} | {where} | `{source}` | {len(runs)}: {shown} |")
+        lines += ["", "Messages:", ""]
+        for r in results:
+            for f in r["failed"] if r["status"] != "pass" else []:
                 where = f["cell"].replace("Cell", "code cell")
                 lines.append(
-                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}"
-                    + (f" (`{f['source']}`)" if f["source"] else "")
-                    + f": {f['message']}"
+                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}: {f['message']}"
                 )
     return "\n".join(lines) + "\n"
+
+
+def seed_ranges(seeds):
+    """Seeds as a short text: consecutive integers joined into ranges (``1-100, 2718``)."""
+    spans = []
+    for s in sorted({int(s) for s in seeds}):
+        if spans and s == spans[-1][1] + 1:
+            spans[-1][1] = s
+        else:
+            spans.append([s, s])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
 def parse(argv):
