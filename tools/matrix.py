@@ -295,7 +295,11 @@ def markdown(results, command, wall):
         "",
         f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed; "
         f"{run_time / 60:.1f} min of run time, {wall / 60:.1f} min wall time"
-        + (f" ({n_reused} runs reused from earlier runs of the same code)." if n_reused else "."),
+        + (
+            f" ({n_reused} of them reused from earlier runs of the same code)."
+            if n_reused
+            else "."
+        ),
         "",
     ]
     if rows and len(seeds) <= WIDE_SEEDS:
@@ -344,27 +348,27 @@ def markdown(results, command, wall):
                 f"{r['skipped']} skipped | {mark[r['status']]} | {r['seconds']:.0f} |"
             )
     lines += ["", "## Failures per check", ""]
-    checks = {}
-    for r in results:
-        for f in r["failed"] if r["status"] != "pass" else []:
-            where = f["cell"].replace("Cell", "code cell")
-            checks.setdefault((r["name"], where, f["source"]), []).append(r)
-        if r["status"] != "pass" and not r["failed"]:  # e.g. a timeout: no cell to name
-            checks.setdefault((r["name"], r["status"], ""), []).append(r)
-    if not checks:
+    failures = [(r, f) for r in results if r["status"] != "pass" for f in r["failed"]]
+    if not failures:
         lines.append("No check failed.")
     else:
+        checks = {}
+        for r, f in failures:  # a run with no failing cell (a timeout) is named by its status
+            where = f["cell"].replace("Cell", "code cell") if f["cell"] != "?" else r["status"]
+            checks.setdefault((r["name"], where, f["source"]), []).append(r)
         lines += ["| notebook | cell | check | failing runs (seed, target) |", "|---|---|---|---|"]
         for (name, where, source), runs in checks.items():
             shown = ", ".join(f"{r['seed']} {r['target']}" for r in runs)
-            lines.append(f"| {name} | {where} | `{source}` | {len(runs)}: {shown} |")
+            check = f"`{source}`" if source else "–"
+            lines.append(f"| {name} | {where} | {check} | {len(runs)}: {shown} |")
         lines += ["", "Messages:", ""]
-        for r in results:
-            for f in r["failed"] if r["status"] != "pass" else []:
-                where = f["cell"].replace("Cell", "code cell")
-                lines.append(
-                    f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}: {f['message']}"
-                )
+        for r, f in failures:
+            where = f["cell"].replace("Cell", "code cell")
+            lines.append(
+                f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}"
+                + (f" (`{f['source']}`)" if f["source"] else "")
+                + f": {f['message']}"
+            )
     return "\n".join(lines) + "\n"
 
 
