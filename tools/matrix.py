@@ -10,6 +10,7 @@ plus the science suite, and writes a pass/fail table.
                                           # and 01: the modelling-exercise harness already runs
                                           # 01-10 under seed 1)
     python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
+    python3 tools/matrix.py --targets numpy --seeds 1-100 --no-science --jobs 2 --reuse  # sweep
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
 BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax
@@ -383,6 +384,22 @@ def seed_ranges(seeds):
     return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
+def parse_seeds(text):
+    """The seeds a ``--seeds`` value names, in order: ``"1-3,2718"`` is [1, 2, 3, 2718].
+
+    Raises ValueError for anything but comma-separated integers and ``first-last`` ranges.
+    """
+    seeds = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        if dash and (not first.strip() or int(last) < int(first)):
+            raise ValueError(f"not a range of seeds: {part!r}")
+        seeds += list(range(int(first), int(last) + 1)) if dash else [int(part)]
+    return seeds
+
+
 def parse(argv):
     """The command-line arguments."""
     parser = argparse.ArgumentParser(
@@ -406,7 +423,7 @@ def parse(argv):
     parser.add_argument(
         "--seeds",
         default=",".join(map(str, FULL_SEEDS)),
-        help="comma-separated seeds (default: %(default)s)",
+        help="comma-separated seeds or ranges, e.g. 1-100,2718 (default: %(default)s)",
     )
     parser.add_argument("--targets", default="numpy,cython", help="comma-separated: numpy, cython")
     parser.add_argument(
@@ -435,9 +452,9 @@ def parse(argv):
     )
     args = parser.parse_args(argv)
     try:
-        args.seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+        args.seeds = parse_seeds(args.seeds)
     except ValueError:
-        parser.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
+        parser.error(f"--seeds must be comma-separated integers or ranges, got {args.seeds!r}")
     args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     if not args.seeds or any(s < 0 for s in args.seeds):
         parser.error("--seeds needs at least one non-negative integer")

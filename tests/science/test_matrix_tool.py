@@ -8,6 +8,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import matrix  # noqa: E402
@@ -180,3 +182,11 @@ def test_many_seeds_give_a_row_per_notebook_with_its_failing_seeds():
         f"- 05.ipynb · seed 40 · numpy · code cell 3 (`assert lo < n < hi`): {message}" in report
     )
     assert "No check failed." not in report
+
+
+def test_seeds_take_ranges():
+    assert matrix.parse_seeds("1-3, 2718,5") == [1, 2, 3, 2718, 5]
+    assert matrix.parse(["--seeds", "1-100"]).seeds == list(range(1, 101))
+    for bad in ("3-1", "-2", "1-x", "a"):
+        with pytest.raises(ValueError):
+            matrix.parse_seeds(bad)
