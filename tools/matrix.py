@@ -193,6 +193,23 @@ def fingerprint(path):
     return digest.hexdigest()[:16]
 
 
+ENVIRONMENT = (
+    "import platform, brian2, numpy; print(f'Python {platform.python_version()}, "
+    "Brian2 {brian2.__version__}, numpy {numpy.__version__}, {platform.system()}')"
+)
+
+
+def environment(python):
+    """The interpreter's Python, Brian2 and numpy versions and OS, as one line of text.
+
+    Part of a result's identity: ``--reuse`` keeps a result only if it ran in the same environment.
+    """
+    proc = subprocess.run([python, "-c", ENVIRONMENT], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"matrix: {python} cannot import brian2 and numpy:\n{proc.stderr}")
+    return proc.stdout.strip()
+
+
 def run_job(job, python, timeout):
     """Run one matrix cell in its own process; its result dict."""
     env = dict(os.environ)
@@ -264,6 +281,7 @@ def run_job(job, python, timeout):
         seed=job["seed"],
         target=job["target"],
         fingerprint=job["fingerprint"],
+        environment=job["environment"],
         status=status,
         seconds=round(seconds, 1),
         returncode=returncode,
@@ -291,8 +309,11 @@ def markdown(results, command, wall):
     n_fail = sum(r["status"] != "pass" for r in results)
     n_reused = sum(bool(r.get("reused")) for r in results)
     run_time = sum(r["seconds"] for r in results)
+    environments = sorted({r.get("environment") or "not recorded" for r in results})
     lines = [
         "# Robustness matrix",
+        "",
+        "Environment: " + "; ".join(environments) + ".",
         "",
         f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed; "
         f"{run_time / 60:.1f} min of run time, {wall / 60:.1f} min wall time"
@@ -445,7 +466,8 @@ def parse(argv):
         "--reuse",
         action="store_true",
         help="keep results from <out>/matrix.json whose notebook and labutils execute the same "
-        "code (see fingerprint: comments, markdown and cell splits do not count), run the rest",
+        "code (see fingerprint: comments, markdown and cell splits do not count) in the same "
+        "environment (Python, Brian2, numpy, OS), run the rest",
     )
     parser.add_argument(
         "--python", default=sys.executable, help="the Python that has the course installed"
@@ -486,14 +508,18 @@ def main(argv=None):
         old = json.loads((out / "matrix.json").read_text())
         for r in old["results"] if isinstance(old, dict) else old:
             if r:
-                previous[(r["name"], str(r["seed"]), r["target"], r.get("fingerprint"))] = r
+                key = (r["name"], str(r["seed"]), r["target"], r.get("fingerprint"))
+                previous[(*key, r.get("environment"))] = r
+    setup = environment(args.python)
     for job in jobs:
         job["fingerprint"] = fingerprint(job["path"])
+        job["environment"] = setup
 
     def work(index):
         job = jobs[index]
         name = job["path"].name if job["kind"] == "notebook" else SCIENCE
-        old = previous.get((name, str(job["seed"]), job["target"], job["fingerprint"]))
+        key = (name, str(job["seed"]), job["target"], job["fingerprint"], job["environment"])
+        old = previous.get(key)
         result = dict(old, reused=True) if old else run_job(job, args.python, args.timeout)
         results[index] = result
         first = result["failed"][0]["message"] if result["failed"] else ""

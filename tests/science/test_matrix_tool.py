@@ -4,6 +4,7 @@ The job plan is fixed and complete, and a failing notebook cell is reported with
 seed, target, cell and assertion message (no subprocesses here: a synthetic junit report).
 """
 
+import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -190,3 +191,39 @@ def test_seeds_take_ranges():
     for bad in ("3-1", "-2", "1-x", "a"):
         with pytest.raises(ValueError):
             matrix.parse_seeds(bad)
+
+
+def test_environment_names_python_brian2_numpy_and_os():
+    import platform
+
+    text = matrix.environment(sys.executable)
+    assert text.startswith(f"Python {platform.python_version()}, Brian2 2.")
+    assert ", numpy " in text and text.endswith(platform.system())
+
+
+def test_reuse_keeps_only_results_of_the_same_code_and_environment(tmp_path, monkeypatch):
+    book = ROOT / "notebooks" / "00_units.ipynb"
+    here = "Python 3.x, Brian2 2.x, numpy 2.x, Linux"
+    monkeypatch.setattr(matrix, "environment", lambda python: here)
+    old = [
+        dict(result(book.name, seed, seconds=1.0), fingerprint=matrix.fingerprint(book), **extra)
+        for seed, extra in [
+            (1, dict(environment=here)),
+            (2, dict(environment="Python 2.7")),
+            (3, {}),
+        ]
+    ]
+    (tmp_path / "matrix.json").write_text(json.dumps(old))
+    ran = []
+
+    def fake_run(job, python, timeout):
+        ran.append(job["seed"])
+        return dict(result(book.name, job["seed"]), environment=job["environment"])
+
+    monkeypatch.setattr(matrix, "run_job", fake_run)
+    argv = ["--targets", "numpy", "--seeds", "1-3", "--no-science", "--reuse", "--out"]
+    assert matrix.main([*argv, str(tmp_path), str(book)]) == 0
+    assert ran == [2, 3]  # another environment, or none recorded: run again
+    report = (tmp_path / "matrix.md").read_text()
+    assert f"Environment: {here}." in report
+    assert "(1 of them reused" in report
