@@ -317,11 +317,7 @@ def markdown(results, command, wall):
         "",
         f"`{command}` — {len(results)} runs, {len(results) - n_fail} passed, {n_fail} failed; "
         f"{run_time / 60:.1f} min of run time, {wall / 60:.1f} min wall time"
-        + (
-            f" ({n_reused} of them reused from earlier runs of the same code)."
-            if n_reused
-            else "."
-        ),
+        + (f" ({n_reused} of them reused: same code, same environment)." if n_reused else "."),
         "",
     ]
     if rows and len(seeds) <= WIDE_SEEDS:

@@ -159,7 +159,7 @@ def test_few_seeds_give_a_column_per_seed():
     assert "| notebook | target | seed 1 | seed 2 | seed 3 |" in report
     assert "| 00.ipynb | numpy | pass 10s | pass 10s (r) | pass 10s |" in report
     assert "3 runs, 3 passed, 0 failed; 0.5 min of run time, 1.0 min wall time" in report
-    assert "(1 of them reused from earlier runs" in report
+    assert "(1 of them reused: same code, same environment)" in report
     assert report.rstrip().endswith("No check failed.")
 
 
