@@ -463,7 +463,7 @@ def parse(argv):
         action="store_true",
         help="keep results from <out>/matrix.json whose notebook and labutils execute the same "
         "code (see fingerprint: comments, markdown and cell splits do not count) in the same "
-        "environment (Python, Brian2, numpy, OS), run the rest",
+        "environment (Python, Brian2, numpy, OS), run the rest (and every run that timed out)",
     )
     parser.add_argument(
         "--python", default=sys.executable, help="the Python that has the course installed"
@@ -503,7 +503,7 @@ def main(argv=None):
     if args.reuse and (out / "matrix.json").exists():
         old = json.loads((out / "matrix.json").read_text())
         for r in old["results"] if isinstance(old, dict) else old:
-            if r:
+            if r and r["status"] != "timeout":  # a timeout says more about the load than the code
                 key = (r["name"], str(r["seed"]), r["target"], r.get("fingerprint"))
                 previous[(*key, r.get("environment"))] = r
     setup = environment(args.python)

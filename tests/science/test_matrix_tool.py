@@ -213,6 +213,7 @@ def test_reuse_keeps_only_results_of_the_same_code_and_environment(tmp_path, mon
             (3, {}),
         ]
     ]
+    old.append(dict(old[0], seed=4, status="timeout"))
     (tmp_path / "matrix.json").write_text(json.dumps(old))
     ran = []
 
@@ -221,9 +222,9 @@ def test_reuse_keeps_only_results_of_the_same_code_and_environment(tmp_path, mon
         return dict(result(book.name, job["seed"]), environment=job["environment"])
 
     monkeypatch.setattr(matrix, "run_job", fake_run)
-    argv = ["--targets", "numpy", "--seeds", "1-3", "--no-science", "--reuse", "--out"]
+    argv = ["--targets", "numpy", "--seeds", "1-4", "--no-science", "--reuse", "--out"]
     assert matrix.main([*argv, str(tmp_path), str(book)]) == 0
-    assert ran == [2, 3]  # another environment, or none recorded: run again
+    assert ran == [2, 3, 4]  # another environment, none recorded, or timed out: run again
     report = (tmp_path / "matrix.md").read_text()
     assert f"Environment: {here}." in report
     assert "(1 of them reused" in report
