@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import matrix  # noqa: E402
+import sizing  # noqa: E402  (its generated-section rewrite)
 
 DOC = ROOT / "docs" / "seed-sweep.md"
 RESULTS = ROOT / "benchmarks"
@@ -73,10 +74,7 @@ def render():
 
 def rewrite(page, section):
     """``page`` with the text between its SWEEP markers replaced by ``section``."""
-    if START not in page or END not in page:
-        raise ValueError(f"{DOC.name} has no {START} ... {END} section")
-    head, rest = page.split(START, 1)
-    return head + section + rest.split(END, 1)[1]
+    return sizing.rewrite(page, section, START, END)
 
 
 def main(argv):

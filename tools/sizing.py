@@ -236,12 +236,15 @@ def render(results):
     return "\n".join(lines)
 
 
-def rewrite(doc_text, section):
-    """``doc_text`` with its generated section replaced by ``section``."""
-    if START not in doc_text or END not in doc_text:
-        raise ValueError(f"{DOC} has no {START} ... {END} section")
-    head, rest = doc_text.split(START, 1)
-    return head + section + rest.split(END, 1)[1]
+def rewrite(doc_text, section, start=START, end=END):
+    """``doc_text`` with its generated section (``start`` to ``end``) replaced by ``section``.
+
+    ``section`` starts with the ``start`` marker and ends with the ``end`` one.
+    """
+    if start not in doc_text or end not in doc_text:
+        raise ValueError(f"the page has no {start} ... {end} section")
+    head, rest = doc_text.split(start, 1)
+    return head + section + rest.split(end, 1)[1]
 
 
 def main(argv):
