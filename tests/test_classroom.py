@@ -105,36 +105,31 @@ with hub():
     assert marker.exists()
 
 
-class OneReplyChannel:
-    """A kernel channel that answers the first execute_request only, ``delay`` s later."""
+class ScriptedChannel:
+    """A kernel channel that answers the n-th execute_request ``reply_at[n]`` s after it starts.
 
-    def __init__(self, delay=0.0, second_after=None):
-        self.errors, self.sent, self.delay, self.second_after = [], [], delay, second_after
-        self.started = time.monotonic()
+    ``None``: never. Between replies it is silent, like a kernel that sends nothing.
+    """
+
+    def __init__(self, reply_at):
+        self.reply_at, self.sent, self.errors = list(reply_at), [], []
+        self.started = classroom.now()
 
     def send(self, kind, content):
         self.sent.append(f"msg{len(self.sent)}")
         return self.sent[-1]
 
-    def reply(self, msg_id):
-        return dict(channel="shell", msg_type="execute_reply", parent_header={"msg_id": msg_id})
-
     def receive(self, deadline):
-        elapsed = time.monotonic() - self.started
-        if elapsed >= self.delay and not getattr(self, "first_done", False):
-            self.first_done = True
-            return self.reply(self.sent[0])
-        if self.second_after is not None and elapsed >= self.second_after:
-            self.second_after = None
-            return self.reply(self.sent[1])
-        while classroom.now() < deadline:  # like a quiet kernel: nothing until the deadline
+        while True:
+            elapsed = classroom.now() - self.started
+            for n, at in enumerate(self.reply_at[: len(self.sent)]):
+                if at is not None and at <= elapsed:
+                    self.reply_at[n] = None  # each request is answered once
+                    parent = {"msg_id": self.sent[n]}
+                    return dict(channel="shell", msg_type="execute_reply", parent_header=parent)
+            if classroom.now() >= deadline:
+                raise TimeoutError("no message before the deadline")
             time.sleep(0.01)
-            if (
-                self.second_after is not None
-                and time.monotonic() - self.started >= self.second_after
-            ):
-                return self.receive(deadline)
-        raise TimeoutError("no message before the deadline")
 
 
 def student_with_kernel(pid, channel):
@@ -153,7 +148,7 @@ def test_run_all_stops_waiting_when_an_idle_kernel_never_replies(monkeypatch):
     monkeypatch.setattr(classroom, "CELL_TIMEOUT_S", 20)
     idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        student = student_with_kernel(idle.pid, OneReplyChannel())
+        student = student_with_kernel(idle.pid, ScriptedChannel([0, None]))
         start = time.monotonic()
         with pytest.raises(TimeoutError, match="1 of 2 cells never replied"):
             student.run_all()
@@ -166,7 +161,7 @@ def test_run_all_waits_for_a_busy_kernel(monkeypatch):
     monkeypatch.setattr(classroom, "STALL_S", 0.5)
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        student = student_with_kernel(busy.pid, OneReplyChannel(second_after=2.0))
+        student = student_with_kernel(busy.pid, ScriptedChannel([0, 2.0]))
         assert student.run_all() is True  # a reply 2 s (4 windows) later is still received
     finally:
         busy.kill()
