@@ -81,3 +81,12 @@ def test_sizing_grows_with_the_class(cache):
         assert values == sorted(values) and values[0] < values[-1], (key, values)
     text = sizing.DOC.read_text()
     assert re.search(rf"\*\*Sizing, {cache} cache\*\*", text)
+
+
+def test_rewrite_replaces_the_section_between_any_markers():
+    page = "intro\n<!-- A -->\nold\n<!-- B -->\nend\n"
+    assert sizing.rewrite(page, "<!-- A -->\nnew\n<!-- B -->", "<!-- A -->", "<!-- B -->") == (
+        "intro\n<!-- A -->\nnew\n<!-- B -->\nend\n"
+    )
+    with pytest.raises(ValueError, match="no <!-- A -->"):
+        sizing.rewrite("a page without markers", "section", "<!-- A -->", "<!-- B -->")

@@ -72,11 +72,6 @@ def render():
     return "\n".join([START, "", *parts, END])
 
 
-def rewrite(page, section):
-    """``page`` with the text between its SWEEP markers replaced by ``section``."""
-    return sizing.rewrite(page, section, START, END)
-
-
 def main(argv):
     """Record runs and rewrite the page, or with ``--check`` say whether it is up to date."""
     if argv[:1] == ["--record"]:
@@ -85,7 +80,7 @@ def main(argv):
         for out in argv[1:]:
             print(record(out).relative_to(ROOT))
     page = DOC.read_text(encoding="utf-8")
-    updated = rewrite(page, render())
+    updated = sizing.rewrite(page, render(), START, END)
     if argv == ["--check"]:
         if updated != page:
             print(f"{DOC.relative_to(ROOT)} is out of date: run python3 tools/seed_sweep.py")
