@@ -370,20 +370,21 @@ def markdown(results, command, wall):
     if not failures:
         lines.append("No check failed.")
     else:
+        # a failing cell by its nbval name; a run with no failing cell (a timeout) by its status
+        where = [f["cell"].replace("Cell", "code cell") if f["cell"] != "?" else r["status"]
+                 for r, f in failures]  # fmt: skip
         checks = {}
-        for r, f in failures:  # a run with no failing cell (a timeout) is named by its status
-            where = f["cell"].replace("Cell", "code cell") if f["cell"] != "?" else r["status"]
-            checks.setdefault((r["name"], where, f["source"]), []).append(r)
+        for (r, f), cell_name in zip(failures, where, strict=True):
+            checks.setdefault((r["name"], cell_name, f["source"]), []).append(r)
         lines += ["| notebook | cell | check | failing runs (seed, target) |", "|---|---|---|---|"]
-        for (name, where, source), runs in checks.items():
+        for (name, cell_name, source), runs in checks.items():
             shown = ", ".join(f"{r['seed']} {r['target']}" for r in runs)
             check = f"`{source}`" if source else "–"
-            lines.append(f"| {name} | {where} | {check} | {len(runs)}: {shown} |")
+            lines.append(f"| {name} | {cell_name} | {check} | {len(runs)}: {shown} |")
         lines += ["", "Messages:", ""]
-        for r, f in failures:
-            where = f["cell"].replace("Cell", "code cell")
+        for (r, f), cell_name in zip(failures, where, strict=True):
             lines.append(
-                f"- {r['name']} · seed {r['seed']} · {r['target']} · {where}"
+                f"- {r['name']} · seed {r['seed']} · {r['target']} · {cell_name}"
                 + (f" (`{f['source']}`)" if f["source"] else "")
                 + f": {f['message']}"
             )

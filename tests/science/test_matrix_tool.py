@@ -182,6 +182,7 @@ def test_many_seeds_give_a_row_per_notebook_with_its_failing_seeds():
     assert (
         f"- 05.ipynb · seed 40 · numpy · code cell 3 (`assert lo < n < hi`): {message}" in report
     )
+    assert "- 01.ipynb · seed 21 · cython · timeout: no result within 900 s" in report
     assert "No check failed." not in report
 
 
