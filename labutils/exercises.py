@@ -180,6 +180,8 @@ def _check_against_key(name, answer, sig, hint, namespace):
         raise LookupError(
             f"no answer key for {name!r}: run tools/answer_key.py for its notebook"
         ) from None
+    if _withheld_for_grading(name, record):
+        return True
     if record["sig"] != sig:
         raise ValueError(
             f"the answer key for {name!r} was recorded with sig={record['sig']}, "
@@ -217,6 +219,22 @@ def _check_against_key(name, answer, sig, hint, namespace):
         precision = f" (checked to {sig} significant figures)" if sig else ""
         raise _wrong(name, f"not right yet{precision}.", hint)
     print(f"{name}: correct")
+    return True
+
+
+# A graded term -------------------------------------------------------------------------------
+# The student-only course that `course.py publish` writes keeps the answer key of a graded answer
+# with the instructor: its record there is only WITHHELD_RECORD. The check then records nothing and
+# says so in one line, and the answer is graded from the submitted notebook by nbgrader, whose
+# environment has the full key.
+WITHHELD_RECORD = {"withheld": "graded"}
+
+
+def _withheld_for_grading(name, record):
+    """Whether the key of ``name`` is withheld for a graded term; if so, prints one line."""
+    if record.get("withheld") != WITHHELD_RECORD["withheld"]:
+        return False
+    print(f"{name}: recorded for grading (this term's answer key stays with the instructor)")
     return True
 
 
