@@ -17,6 +17,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
 import grade_check  # noqa: E402
 import nbgrader_export  # noqa: E402
+import open_answers  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +58,17 @@ def test_cells_carry_nbgrader_metadata(course, path):
     graded = [m for m in meta if m and m["grade"]]
     solutions = [c for c, m in zip(cells, meta, strict=True) if m and m["solution"]]
     exercises = sum("exercise" in c["metadata"].get("tags", []) for c in original)
-    assert len(solutions) == len(graded) == exercises
-    assert sum(m["points"] for m in graded) == points[path.stem] >= exercises
+    think = open_answers.open_answers(original)
+    assert len(solutions) == len(graded) == exercises + len(think)
+    assert sum(m["points"] for m in graded) == points[path.stem] >= exercises + len(think)
     for m in filter(None, meta):
         assert m["schema_version"] == 3 and m["grade_id"].startswith(path.stem)
         assert m["locked"] == (not m["solution"])
     assert len({m["grade_id"] for m in filter(None, meta)}) == len([m for m in meta if m])
     exercise_source = {c["id"]: "".join(c["source"]) for c in original}
     for cell in solutions:
+        if cell["cell_type"] == "markdown":
+            continue  # a Think! answer cell (test_think_answers_are_manually_graded_answer_cells)
         text = "".join(cell["source"])
         assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") == 1
         # the student's cell keeps the exercise as written: placeholders and instructions
@@ -80,6 +84,43 @@ def test_cells_carry_nbgrader_metadata(course, path):
         if c["cell_type"] == "markdown" and "solution" in c["metadata"].get("tags", [])
     ]
     assert not any("".join(a["source"]) in "".join(c["source"]) for a in answers for c in cells)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_think_answers_are_manually_graded_answer_cells(course, path):
+    out, _ = course
+    original = json.loads(path.read_text())["cells"]
+    cells = {
+        c["id"]: c
+        for c in json.loads((out / "source" / path.stem / path.name).read_text())["cells"]
+    }
+    think = open_answers.open_answers(original)
+    for part in think:
+        answer = original[part["answer"]]
+        meta = cells[answer["id"]]["metadata"]["nbgrader"]
+        assert (meta["grade"], meta["solution"], meta["locked"]) == (True, True, False)
+        assert meta["points"] == part["points"] == open_answers.points_of(answer)
+        assert cells[answer["id"]]["source"] == answer["source"]  # the release gets the text stub
+        for k in [*part["model"], part["rubric"]]:  # model answer and rubric stay out
+            assert original[k]["id"] not in cells
+            assert not any(
+                "".join(original[k]["source"]) in "".join(c["source"]) for c in cells.values()
+            )
+    hand_graded = [
+        c
+        for c in cells.values()
+        if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("grade")
+    ]
+    assert len(hand_graded) == len(think)
+
+
+def test_the_export_reports_autograded_and_hand_graded_points(tmp_path):
+    lines = []
+    total = nbgrader_export.export(tmp_path, [NOTEBOOKS[4]], log=lines.append)[NOTEBOOKS[4].stem]
+    assert lines == [  # two Think! questions of 2 points each
+        f"04_poisson_inhibitory: {total} points ({total - 4} autograded, "
+        "4 for Think! answers graded by hand)"
+    ]
 
 
 def test_a_missing_nbgrader_ends_in_one_line(monkeypatch):

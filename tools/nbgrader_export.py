@@ -11,7 +11,9 @@ In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema vers
   the exercise asks for; the instructor-only checks that would give an answer away (tagged
   `solution` and `check`) move into that cell as `### BEGIN HIDDEN TESTS` regions;
 - every other check cell is locked (read-only); answer paragraphs (`solution` markdown) are left
-  out, as in the student edition.
+  out, as in the student edition;
+- each Think! question's answer cell (tools/open_answers.py) is a manually graded answer worth its
+  points; its model answer and rubric (`solution` markdown) are left out (they are in notebooks/).
 `DIR/nbgrader_config.py` sets the code stub. Run nbgrader from DIR (`tools/grade_check.py` does).
 nbgrader itself is not needed to export, only to generate and grade.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import open_answers  # noqa: E402
 import student_edition  # noqa: E402
 
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
@@ -91,10 +94,30 @@ GRADING_QUIET = (
 )
 
 
+def open_answer_cells(cells, stem):
+    """Make each Think! answer cell a manually graded nbgrader answer; returns their points.
+
+    The answer cell (tools/open_answers.py) becomes nbgrader's "manually graded answer" (grade and
+    solution, its points); nbgrader replaces its text with the text stub in the release. Its model
+    answer and rubric are `solution` markdown, which the assignment leaves out.
+    """
+    points = 0
+    for part in open_answers.open_answers(cells):
+        cell = cells[part["answer"]]
+        cell["metadata"]["nbgrader"] = nbgrader_meta(
+            f"{stem}-{cell['id']}", grade=True, solution=True, points=part["points"]
+        )
+        points += part["points"]
+    return points
+
+
 def nbgrader_notebook(nb, stem):
-    """The notebook dict in nbgrader's source format; returns (notebook, points)."""
+    """The notebook dict in nbgrader's source format; returns (notebook, points).
+
+    The points include those of the Think! answers, graded by hand (``open_answer_cells``).
+    """
     cells = json.loads(json.dumps(nb["cells"]))
-    out, points = [], 0
+    out, points = [], open_answer_cells(cells, stem)
     graded = None  # the graded test cell of the current exercise
     pending = None  # an exercise cell waiting for its solution
     walkthrough = False  # inside an instructor's walkthrough (see below)
@@ -182,12 +205,17 @@ def export(out_dir, paths, log=print):
     (out_dir / "nbgrader_config.py").write_text(CONFIG)
     totals = {}
     for path in paths:
-        nb, points = nbgrader_notebook(json.loads(path.read_text(encoding="utf-8")), path.stem)
+        original = json.loads(path.read_text(encoding="utf-8"))
+        nb, points = nbgrader_notebook(original, path.stem)
         folder = out_dir / "source" / path.stem
         folder.mkdir(parents=True, exist_ok=True)
         (folder / path.name).write_text(student_edition.notebook_text(nb), encoding="utf-8")
         totals[path.stem] = points
-        log(f"{path.stem}: {points} points")
+        by_hand = open_answers.total_points(original)
+        log(
+            f"{path.stem}: {points} points ({points - by_hand} autograded, "
+            f"{by_hand} for Think! answers graded by hand)"
+        )
     return totals
 
 
