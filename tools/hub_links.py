@@ -7,6 +7,10 @@ One link per edition: the student edition (folder student/, solutions removed) a
 edition (notebooks/). A link clones the repository into ~/brian-labs the first time and merges the
 course's updates on every later click, keeping what the student changed (docs/serving-a-class.md).
 With --notebook NN the links open that notebook instead of the edition's folder.
+
+For a graded term, pull from the student-only course that `course.py publish --branch NAME` writes
+(pushed to the repository students may see): `--repo URL --branch NAME --student-only` prints only
+the student edition's link and the Binder badge's URL for that branch.
 """
 
 import argparse
@@ -46,6 +50,20 @@ def link(hub, edition_folder, notebook=None, branch="main", repo=REPOSITORY):
     )
 
 
+def binder_url(repo=REPOSITORY, branch="main", path="student/00_units.ipynb"):
+    """The mybinder.org URL that opens ``path`` in JupyterLab from a GitHub repository's branch."""
+    parts = urlsplit(repo)
+    owner_name = parts.path.strip("/").removesuffix(".git")
+    if parts.netloc != "github.com" or owner_name.count("/") != 1:
+        raise ValueError(f"repo must be a GitHub URL like {REPOSITORY}, got {repo!r}")
+    if not branch or any(c.isspace() for c in branch):
+        raise ValueError(f"branch must be a git branch name, got {branch!r}")
+    return (
+        f"https://mybinder.org/v2/gh/{owner_name}/{quote(branch, safe='')}"
+        f"?urlpath={quote(f'lab/tree/{path}', safe='/')}"
+    )
+
+
 def find_notebook(prefix):
     """The course notebook whose file name starts with ``prefix`` (``03`` or ``03_poisson``)."""
     matches = sorted(p.name for p in (ROOT / "notebooks").glob(f"{prefix}*.ipynb"))
@@ -61,12 +79,22 @@ def main(argv=None):
     parser.add_argument("--branch", default="main")
     parser.add_argument("--repo", default=REPOSITORY, help="the git repository to pull")
     parser.add_argument("--notebook", help="open this notebook (a number like 03) after the pull")
+    parser.add_argument(
+        "--student-only",
+        action="store_true",
+        help="the student-only course of a graded term (course.py publish): its link and badge",
+    )
     args = parser.parse_args(argv)
     try:
         notebook = find_notebook(args.notebook) if args.notebook else None
-        for edition, folder in EDITIONS.items():
+        editions = {"student": "student"} if args.student_only else EDITIONS
+        for edition, folder in editions.items():
             print(f"{edition} edition ({folder}/):")
             print(f"  {link(args.hub, folder, notebook, args.branch, args.repo)}")
+        if args.student_only:
+            path = f"student/{notebook or find_notebook('00')}"
+            print("Binder badge's link (student edition):")
+            print(f"  {binder_url(args.repo, args.branch, path)}")
     except ValueError as error:
         parser.error(str(error))
     return 0
