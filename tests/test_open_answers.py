@@ -6,16 +6,14 @@ keeps the answer cell and drops the rest.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import open_answers, student_edition
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-sys.path.insert(0, str(ROOT / "tools"))
-import open_answers  # noqa: E402
-import student_edition  # noqa: E402
 
 
 def cells_of(path):
