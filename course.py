@@ -8,6 +8,7 @@
     python3 course.py student # (re)write the student edition into student/, keeping edited files
     python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
     python3 course.py hub-links --hub URL   # nbgitpuller links of both editions for a JupyterHub
+    python3 course.py publish --out DIR [--branch NAME]   # the student-only course, graded term
     python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
@@ -373,6 +374,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "grade": ("instructor", ["-m", "tools.grade_check"]),
     "nbgrader-export": ("runtime", ["-m", "tools.nbgrader_export"]),
     "hub-links": ("runtime", ["-m", "tools.hub_links"]),
+    "publish": ("runtime", ["-m", "tools.publish"]),
     "answer-key": ("dev", ["-m", "tools.answer_key"]),
     "clean-notebooks": ("dev", ["-m", "tools.clean_notebooks"]),
     "matrix": ("dev", ["-m", "tools.matrix"]),
@@ -383,6 +385,15 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "lab-settings": ("runtime", ["-m", "tools.lab_settings"]),
     "other-pythons": ("dev", ["-m", "tools.other_pythons"]),
 }
+
+
+# The student-only course (`course.py publish`) has no notebooks/ and no tools/: only these work.
+STUDENT_ONLY_COMMANDS = ("lab", "info", "python")
+
+
+def is_student_only(root=None):
+    """Whether this is the student-only course that `course.py publish` writes (no notebooks/)."""
+    return not ((root or ROOT) / "notebooks").is_dir()
 
 
 def parallel_test_options(arguments):
@@ -419,6 +430,14 @@ def main(argv, windows=os.name == "nt"):
     if command not in COMMANDS and command not in ("lab", "info"):
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2
+    if is_student_only() and (command not in STUDENT_ONLY_COMMANDS or "--instructor" in rest):
+        print(
+            "course.py: this is the student-only course (student/): `{}` is not part of it; "
+            "use python3 course.py lab".format(
+                command + (" --instructor" if "--instructor" in rest else "")
+            )
+        )
+        return 2
     if not is_supported(sys.version_info) or not has_venv():
         return switch_interpreter(argv, windows)
     if command == "info":
@@ -438,6 +457,8 @@ def main(argv, windows=os.name == "nt"):
         if "--instructor" in rest:
             rest.remove("--instructor")
             first = FIRST_NOTEBOOK
+        elif is_student_only():
+            first = STUDENT_FIRST_NOTEBOOK  # published as it is: nothing to regenerate
         else:
             status = run([python, "-m", "tools.student_edition"])
             if status != 0:
