@@ -56,6 +56,13 @@ def test_it_holds_the_student_edition_labutils_and_the_set_up_only(published):
     assert lines[0].startswith(f"student-only course in {out}: 11 notebooks, ")
 
 
+def test_it_refuses_a_folder_that_holds_something_else(tmp_path):
+    (tmp_path / "thesis.tex").write_text("mine")
+    with pytest.raises(SystemExit, match="is neither empty nor a course published before"):
+        publish.write_tree(tmp_path, NOTEBOOKS[:1], hub_links.REPOSITORY, "main")
+    assert (tmp_path / "thesis.tex").read_text() == "mine"
+
+
 def test_every_graded_answer_key_is_withheld(published, graded):
     out, _ = published
     full = publish.instructor_key()

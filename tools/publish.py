@@ -188,6 +188,12 @@ def write_tree(out_dir, paths, repo, branch):
     if out_dir == ROOT or out_dir in ROOT.parents:
         raise SystemExit(f"publish: --out {out_dir} would hold the course itself: choose a folder")
     if out_dir.exists():
+        entries = {child.name for child in out_dir.iterdir()} - {".git"}
+        if entries and not {"student", "course.py", "labutils"} <= entries:
+            raise SystemExit(
+                f"publish: {out_dir} is neither empty nor a course published before: "
+                "choose an empty or new folder"
+            )
         for child in out_dir.iterdir():
             if child.name == ".git":
                 continue  # a clone of the students' repository: keep its history
