@@ -105,3 +105,17 @@ def test_a_complete_question_is_found_with_its_points():
 def test_a_missing_or_inconsistent_part_is_named(cells, message):
     with pytest.raises(ValueError, match=message):
         open_answers.open_answers(cells)
+
+
+def test_the_guides_table_lists_every_think_question_with_its_points():
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- think-questions:")[1].split("<!-- end think-questions -->")[0]
+    rows = [line.strip("|").split("|") for line in table.splitlines()[3:] if line.startswith("|")]
+    rows = [[cell.strip() for cell in row] for row in rows]
+    expected = [
+        [path.stem[:2], cells_of(path)[part["answer"]]["id"], str(part["points"])]
+        for path in NOTEBOOKS
+        for part in open_answers.open_answers(cells_of(path))
+    ]
+    total = sum(int(points) for _, _, points in expected)
+    assert rows == [*expected, ["all", f"{len(expected)} questions", str(total)]]
