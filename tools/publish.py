@@ -11,7 +11,7 @@ DIR receives:
   grades it with the instructor's full key. A key record holding solution code is always withheld;
 - the set-up: course.py, pyproject.toml, requirements/, binder/ (a postBuild for this tree),
   environment.yml, jupyterlab/, LICENSE, .gitignore, and a README.md for students (its Binder badge
-  and nbgitpuller link point at --repo and --branch).
+  opens --branch of --repo).
 
 Not copied: notebooks/ (the instructor's edition), tests/ (the wrong-model fixtures hold solution
 lines), tools/ (answer-key and export sources), docs/, deploy/, benchmarks/, site/. The tree is
@@ -223,11 +223,9 @@ def write_tree(out_dir, paths, repo, branch):
     return graded
 
 
-def git(*args, cwd=ROOT, env=None, text=None):
+def git(*args, cwd=ROOT, env=None):
     """Run git in ``cwd``; its stripped output (SystemExit with git's message on failure)."""
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, input=text, capture_output=True, text=True
-    )
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"publish: git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout.strip()
