@@ -23,7 +23,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_notebook_is_stored_clean(path):
     text = path.read_text(encoding="utf-8")
     assert clean_notebooks.dumps(clean_notebooks.clean(json.loads(text))) == text, (
-        f"{path.name} has outputs or extra metadata: run python3 tools/clean_notebooks.py {path}"
+        f"{path.name} has outputs or extra metadata: run python3 course.py clean-notebooks {path}"
     )
 
 

@@ -13,6 +13,7 @@ run, numpy first, with its headings moved one level down.
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def record(out):
     return path
 
 
+def shown_command(command, target):
+    """The recorded matrix command as the page shows it: its ``--out`` folder the page's own.
+
+    A sweep may write anywhere (a cache disk, a temporary folder); the page names the folder its
+    instructions use, ``output/sweep-<target>``, not a path on the machine that ran it.
+    """
+    return re.sub(r"(--out[ =])\S+", rf"\g<1>output/sweep-{target}", command)
+
+
 def render():
     """The generated section: each recorded sweep's matrix report, headings one level down."""
     parts = []
@@ -64,7 +74,8 @@ def render():
         path = results_path(target)
         if path.exists():
             run = json.loads(path.read_text(encoding="utf-8"))
-            report = matrix.markdown(run["results"], run["command"], run["wall_seconds"])
+            command = shown_command(run["command"], target)
+            report = matrix.markdown(run["results"], command, run["wall_seconds"])
             report = report.replace("\n## ", "\n### ").replace(
                 "# Robustness matrix", "## " + title
             )
