@@ -298,6 +298,20 @@ def install(python, arguments, log, uv):
     return pip_install(python, arguments, log)
 
 
+# Profiles sharing one environment (.venv): the runtime one is part of the dev one.
+COVERED_BY = {"runtime": ("dev",)}
+
+
+def install_digest(profile, version):
+    """What an environment's install stamp records: its lock, pyproject and settings, Python."""
+    return hashlib.sha256(
+        lock_file(profile, version).read_bytes()
+        + (ROOT / "pyproject.toml").read_bytes()
+        + LAB_OVERRIDES.read_bytes()
+        + version_text(version).encode()
+    ).hexdigest()
+
+
 def ensure_environment(profile, windows):
     """Create the profile's environment and install its lock for this Python, unless already done.
 
@@ -306,16 +320,21 @@ def ensure_environment(profile, windows):
     version = tuple(sys.version_info[:3])
     venv = venv_dir(profile)
     lock = lock_file(profile, version)
-    digest = hashlib.sha256(
-        lock.read_bytes()
-        + (ROOT / "pyproject.toml").read_bytes()
-        + LAB_OVERRIDES.read_bytes()
-        + version_text(version).encode()
-    ).hexdigest()
+    digest = install_digest(profile, version)
     python = venv_python(venv, windows)
     stamp = venv / ".installed-{}".format(profile)
     if stamp.exists() and stamp.read_text() == digest and python.exists():
         return python
+    # The dev lock holds the runtime lock's pins (it is resolved under them): an environment
+    # installed for dev serves runtime commands as it is, and keeps its record of the dev lock.
+    for wider in COVERED_BY.get(profile, ()):
+        wider_stamp = venv / ".installed-{}".format(wider)
+        if (
+            wider_stamp.exists()
+            and wider_stamp.read_text() == install_digest(wider, version)
+            and python.exists()
+        ):
+            return python
     import venv as venv_module
 
     recorded = venv / ".python-version"
