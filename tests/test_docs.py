@@ -82,3 +82,21 @@ def test_plans_add_the_stated_times():
 def test_the_lab_plan_refuses_a_claim_that_no_longer_holds():
     with pytest.raises(ValueError, match="revise LAB_PLAN"):
         docs.lab_plan(minutes(30))  # 00-05 would fit in two sessions
+
+
+def test_explorer_table_rounds_halves_up_and_wants_every_course_explorer_described():
+    timings = results(
+        {"04_poisson_inhibitory.ipynb": 6.6}, {"04_poisson_inhibitory:explorer": (90.5, 810.5)}
+    )
+    table = docs.explorer_table(timings, ["04_poisson_inhibitory.ipynb"])
+    assert (
+        "| 04 LIF + 100 inhibitory inputs, 1 s, 2 panels | 91 ms | 811 ms | 1 ms | 9.0× |" in table
+    )
+    undescribed = results({"11_new.ipynb": 1.0}, {"11_new:explorer": (50.0, 100.0)})
+    with pytest.raises(ValueError, match="describe"):
+        docs.explorer_table(undescribed, ["11_new.ipynb"])
+
+
+def test_cold_run_all_lists_every_notebook_in_order():
+    timings = results({"01_b.ipynb": 2.44, "00_a.ipynb": 3.24}, {})
+    assert "seconds): 00 3.2 · 01 2.4." in docs.cold_run_all(timings, ["01_b.ipynb", "00_a.ipynb"])

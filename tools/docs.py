@@ -7,6 +7,8 @@
 A generated section is the text between a START and an END marker (tools/markers.py). Each has one
 generator function, listed in SECTIONS with its page and data source:
 - README.md, "Speed": the Run All and explorer figures of benchmarks/results.json (readme_speed);
+- CONTRIBUTING.md: the explorer timings and the cold Run All times of the same file
+  (explorer_table, cold_run_all);
 - docs/instructor-guide.md: the stated times of the plans, from each notebook's header
   ("**Time** ≈ N min"): lab_plan, extension_plan, term_plan; the points per notebook of the
   nbgrader export (grading_points);
@@ -19,6 +21,7 @@ by hand.
 
 import argparse
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -44,6 +47,11 @@ def section(name, lines):
 def course_notebooks():
     """The course's notebooks, in order."""
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def whole(value):
+    """``value`` rounded to the nearest integer, halves up (90.5 ms is 91 ms)."""
+    return math.floor(value + 0.5)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,10 +81,10 @@ def readme_speed(results, notebooks):
         "SPEED",
         [
             "Measured on a 2-core machine with empty caches (`python3 course.py bench`, table in",
-            f'`benchmarks/results.json`): "Run All" takes {round(min(others))}–'
-            f"{round(max(others))} s per notebook ({round(cold[network[0]])} s for the Izhikevich "
+            f'`benchmarks/results.json`): "Run All" takes {whole(min(others))}–'
+            f"{whole(max(others))} s per notebook ({whole(cold[network[0]])} s for the Izhikevich "
             "network), and",
-            f"an explorer redraws {round(min(medians))}–{round(max(medians))} ms after a slider "
+            f"an explorer redraws {whole(min(medians))}–{whole(max(medians))} ms after a slider "
             f"is released, {min(ratios):.1f}–{max(ratios):.1f}× faster than re-running the same "
             "model",
             "on Brian2's numpy target, because explorers compile their model once "
@@ -84,6 +92,49 @@ def readme_speed(results, notebooks):
             'why: `CONTRIBUTING.md`, "Fast explorers" and "Run All speed".',
             "",
         ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# CONTRIBUTING.md: the explorer timings and the cold Run All times
+
+# Each course explorer of benchmarks/results.json as the table describes it (model, run, panels).
+EXPLORERS = {
+    "02_lif_spike_generator:explorer": "02 LIF + SpikeGeneratorGroup, 100 ms",
+    "03_poisson_excitatory:explorer": "03 LIF + 100 Poisson inputs, 1 s",
+    "04_poisson_inhibitory:explorer": "04 LIF + 100 inhibitory inputs, 1 s, 2 panels",
+    "05_balanced_ei:explorer": "05 LIF + 800/200 E/I (per-step counts), 1 s, 2 panels",
+    "06_izhikevich:explorer": "06 Izhikevich neuron, 5 sliders, 450 ms",
+}
+
+
+def explorer_table(results, notebooks):
+    """The per-explorer timings (fast, numpy, warm Cython, ratio) of the course's explorers."""
+    stems = {Path(name).stem for name in notebooks}
+    keys = sorted(key for key in results["explorers"] if key.split(":")[0] in stems)
+    unnamed = [key for key in keys if key not in EXPLORERS]
+    if unnamed:
+        raise ValueError(f"describe {unnamed} in tools/docs.py's EXPLORERS")
+    lines = [
+        "| explorer | fast (StandaloneModel) | numpy target | Cython, warm | fast vs numpy |",
+        "|---|---|---|---|---|",
+    ]
+    for key in keys:
+        row = results["explorers"][key]
+        lines.append(
+            f"| {EXPLORERS[key]} | {whole(row['median_ms'])} ms | {whole(row['numpy_ms'])} ms "
+            f"| {whole(row['cython_ms'])} ms | {row['numpy_ms'] / row['median_ms']:.1f}× |"
+        )
+    return section("EXPLORER-TIMES", [*lines, ""])
+
+
+def cold_run_all(results, notebooks):
+    """Each notebook's cold Run All time, in seconds, on one line."""
+    times = " · ".join(
+        f"{name[:2]} {results['notebooks'][name]['cold_s']:.1f}" for name in sorted(notebooks)
+    )
+    return section(
+        "COLD-RUN-ALL", [f"Cold Run All (`benchmarks/results.json`, seconds): {times}.", ""]
     )
 
 
@@ -237,8 +288,11 @@ def sections():
     minutes = stated_minutes(paths)
     results = json.loads(BENCHMARKS.read_text(encoding="utf-8"))
     guide = ROOT / "docs" / "instructor-guide.md"
+    names = [p.name for p in paths]
     made = [
-        (ROOT / "README.md", "SPEED", readme_speed(results, [p.name for p in paths])),
+        (ROOT / "README.md", "SPEED", readme_speed(results, names)),
+        (ROOT / "CONTRIBUTING.md", "EXPLORER-TIMES", explorer_table(results, names)),
+        (ROOT / "CONTRIBUTING.md", "COLD-RUN-ALL", cold_run_all(results, names)),
         (guide, "LAB-PLAN", lab_plan(minutes)),
         (guide, "EXTENSIONS", extension_plan(minutes)),
         (guide, "TERM-PLAN", term_plan(minutes)),
