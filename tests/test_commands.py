@@ -5,6 +5,7 @@ The documents (README.md, CONTRIBUTING.md, docs/*.md, deploy/*.md) name commands
 must exit 0 when course.py runs it in this (the course's) environment.
 """
 
+import ast
 import re
 import subprocess
 import sys
@@ -95,3 +96,37 @@ def test_every_tool_with_a_main_is_a_command():
     for path in sorted((ROOT / "tools").glob("*.py")):
         if '__name__ == "__main__"' in path.read_text():
             assert f"-m tools.{path.stem}" in commands, f"{path.name} has no course.py command"
+
+
+def tool_imports():
+    """{tool module: the tools modules it imports}, from the source of tools/*.py."""
+    graph = {}
+    for path in sorted((ROOT / "tools").glob("*.py")):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "tools":
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tools."):
+                found.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("tools.")}
+        graph[path.stem] = found
+    return graph
+
+
+def test_tools_import_each_other_without_a_cycle():
+    graph = tool_imports()
+    assert graph["lock"] >= {"deploy", "lockfiles"} and "lock" not in graph["deploy"]
+
+    def visit(module, path):
+        assert module not in path, f"import cycle: {' -> '.join([*path, module])}"
+        for imported in graph.get(module, ()):
+            visit(imported, [*path, module])
+
+    for module in graph:
+        visit(module, [])
+
+
+def test_no_tool_edits_sys_path():
+    for path in [ROOT / "course.py", *sorted((ROOT / "tools").glob("*.py"))]:
+        assert "sys.path" not in path.read_text(encoding="utf-8"), path.name
