@@ -1,6 +1,6 @@
 """Every maintainer command is a `course.py` subcommand, and every documented one runs.
 
-The documents (README.md, CONTRIBUTING.md, docs/*.md, deploy/*.md) name commands as
+The documents (README.md, CONTRIBUTING.md, docs/*.md, deploy/*.md, site/*.md) name commands as
 `python3 course.py <command> ...`; each must be one course.py dispatches, and `<command> --help`
 must exit 0 when course.py runs it in this (the course's) environment.
 """
@@ -21,7 +21,10 @@ DOCUMENTS = [
     ROOT / "CONTRIBUTING.md",
     *sorted((ROOT / "docs").glob("*.md")),
     *sorted((ROOT / "deploy").glob("*.md")),
+    *sorted((ROOT / "site").glob("*.md")),
 ]
+# Files that run tools too (CI, the pre-commit hooks, Binder's build).
+RUNNERS = [ROOT / ".ci" / "run", ROOT / ".pre-commit-config.yaml", ROOT / "binder" / "postBuild"]
 OWN_COMMANDS = ("lab", "info")  # handled by course.py itself, not in COMMANDS
 
 
@@ -74,7 +77,7 @@ def test_documented_command_help_runs_in_the_course_environment(name):
 
 def test_no_document_runs_a_tool_file_directly():
     """Tools run as course.py commands (in the course's environment), never as files."""
-    for path in DOCUMENTS:
+    for path in DOCUMENTS + RUNNERS:
         direct = re.findall(r"python3? (?:tools|benchmarks|site)/\w+\.py", path.read_text())
         assert not direct, f"{path.name}: {direct}; use the python3 course.py command"
 
