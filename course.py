@@ -8,7 +8,7 @@
     python3 course.py student # (re)write the student edition into student/, keeping edited files
     python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
     python3 course.py hub-links --hub URL   # nbgitpuller links of both editions for a JupyterHub
-    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
+    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom/)
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
@@ -372,7 +372,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "student": ("runtime", ["tools/student_edition.py"]),
     "grade": ("instructor", ["tools/grade_check.py"]),
     "hub-links": ("runtime", ["tools/hub_links.py"]),
-    "classroom": ("instructor", ["benchmarks/classroom.py"]),
+    "classroom": ("instructor", ["-m", "benchmarks.classroom"]),
 }
 
 
