@@ -24,7 +24,7 @@ Maintaining (tools/, benchmarks/, site/):
     python3 course.py matrix    # every notebook, several seeds x {numpy, cython}
     python3 course.py seed-sweep                 # record a seed sweep into docs/seed-sweep.md
     python3 course.py bench     # explorer and Run All timings (benchmarks/run.py)
-    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
+    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom/)
     python3 course.py sizing    # the hub sizing tables of docs/serving-a-class.md (--check)
     python3 course.py lock      # re-resolve requirements/*.in into per-Python locks
     python3 course.py dockerfile                 # deploy/Dockerfile from the lock (--check)
@@ -398,7 +398,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "python": ("dev", []),
     "site": ("dev", ["site/build.py"]),
     "bench": ("dev", ["benchmarks/run.py"]),
-    "classroom": ("instructor", ["benchmarks/classroom.py"]),
+    "classroom": ("instructor", ["-m", "benchmarks.classroom"]),
     # the maintainers' tools (tools/), each a module run from the course folder
     "student": ("runtime", ["-m", "tools.student_edition"]),
     "grade": ("instructor", ["-m", "tools.grade_check"]),
