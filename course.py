@@ -5,19 +5,31 @@
     python3 course.py test    # install it plus the test tools and run every test and notebook
 
     python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
-    python3 course.py student # (re)write the student edition into student/, keeping edited files
-    python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
-    python3 course.py hub-links --hub URL   # nbgitpuller links of both editions for a JupyterHub
-    python3 course.py publish --out DIR [--branch NAME]   # the student-only course, graded term
-    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
-
-    python3 course.py site    # render the course site into _build/html (executes every notebook)
-    python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
-    python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
-    python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
-    python3 course.py lock    # re-resolve requirements/*.in into per-Python locks (tools/lock.py)
-    python3 course.py python  # the course's Python, for anything else
     python3 course.py info    # the Python, lock and environment the course uses (installs nothing)
+    python3 course.py python  # the course's Python, for anything else
+
+Teaching (tools/; each command's --help says more):
+    python3 course.py student   # (re)write the student edition into student/, keeping edited files
+    python3 course.py grade     # nbgrader round trip of every notebook (.venv-instructor)
+    python3 course.py nbgrader-export --out DIR  # an nbgrader course folder, for your own grading
+    python3 course.py hub-links --hub URL        # nbgitpuller links of both editions for a hub
+    python3 course.py publish --out DIR [--branch NAME]  # the student-only course, graded term
+    python3 course.py lab-settings [PREFIX]      # the course's JupyterLab defaults, into PREFIX
+
+Maintaining (tools/, benchmarks/, site/):
+    python3 course.py lint      # ruff check and ruff format --check (CI's first stage)
+    python3 course.py clean-notebooks NB...      # store notebooks without outputs (--check)
+    python3 course.py answer-key [NN ...]        # record the answer key after changing a solution
+    python3 course.py docs      # rewrite every generated section of the docs (--check)
+    python3 course.py site      # render the course site into _build/html (executes every notebook)
+    python3 course.py matrix    # every notebook, several seeds x {numpy, cython}
+    python3 course.py seed-sweep                 # record a seed sweep into docs/seed-sweep.md
+    python3 course.py bench     # explorer and Run All timings (benchmarks/run.py)
+    python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom/)
+    python3 course.py sizing    # the hub sizing tables of docs/serving-a-class.md (--check)
+    python3 course.py lock      # re-resolve requirements/*.in into per-Python locks
+    python3 course.py dockerfile                 # deploy/Dockerfile from the lock (--check)
+    python3 course.py other-pythons              # the other supported Pythons here (CI)
 
 Extra arguments are passed on (`python3 course.py test -k units`, `course.py lab --no-browser`).
 On Windows write `py course.py lab`. If the Python that runs this file is not one the course
@@ -287,6 +299,20 @@ def install(python, arguments, log, uv):
     return pip_install(python, arguments, log)
 
 
+# Profiles sharing one environment (.venv): the runtime one is part of the dev one.
+COVERED_BY = {"runtime": ("dev",)}
+
+
+def install_digest(profile, version):
+    """What an environment's install stamp records: its lock, pyproject and settings, Python."""
+    return hashlib.sha256(
+        lock_file(profile, version).read_bytes()
+        + (ROOT / "pyproject.toml").read_bytes()
+        + LAB_OVERRIDES.read_bytes()
+        + version_text(version).encode()
+    ).hexdigest()
+
+
 def ensure_environment(profile, windows):
     """Create the profile's environment and install its lock for this Python, unless already done.
 
@@ -295,16 +321,21 @@ def ensure_environment(profile, windows):
     version = tuple(sys.version_info[:3])
     venv = venv_dir(profile)
     lock = lock_file(profile, version)
-    digest = hashlib.sha256(
-        lock.read_bytes()
-        + (ROOT / "pyproject.toml").read_bytes()
-        + LAB_OVERRIDES.read_bytes()
-        + version_text(version).encode()
-    ).hexdigest()
+    digest = install_digest(profile, version)
     python = venv_python(venv, windows)
     stamp = venv / ".installed-{}".format(profile)
     if stamp.exists() and stamp.read_text() == digest and python.exists():
         return python
+    # The dev lock holds the runtime lock's pins (it is resolved under them): an environment
+    # installed for dev serves runtime commands as it is, and keeps its record of the dev lock.
+    for wider in COVERED_BY.get(profile, ()):
+        wider_stamp = venv / ".installed-{}".format(wider)
+        if (
+            wider_stamp.exists()
+            and wider_stamp.read_text() == install_digest(wider, version)
+            and python.exists()
+        ):
+            return python
     import venv as venv_module
 
     recorded = venv / ".python-version"
@@ -368,7 +399,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "python": ("dev", []),
     "site": ("dev", ["site/build.py"]),
     "bench": ("dev", ["benchmarks/run.py"]),
-    "classroom": ("instructor", ["benchmarks/classroom.py"]),
+    "classroom": ("instructor", ["-m", "benchmarks.classroom"]),
     # the maintainers' tools (tools/), each a module run from the course folder
     "student": ("runtime", ["-m", "tools.student_edition"]),
     "grade": ("instructor", ["-m", "tools.grade_check"]),
@@ -384,6 +415,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "dockerfile": ("dev", ["-m", "tools.deploy"]),
     "lab-settings": ("runtime", ["-m", "tools.lab_settings"]),
     "other-pythons": ("dev", ["-m", "tools.other_pythons"]),
+    "docs": ("dev", ["-m", "tools.docs"]),
 }
 
 
@@ -454,6 +486,8 @@ def main(argv, windows=os.name == "nt"):
         rest = parallel_test_options(rest) + rest
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        if {"-h", "--help"} & set(rest):
+            return run([python, *program, *rest])  # JupyterLab's help; nothing written
         if "--instructor" in rest:
             rest.remove("--instructor")
             first = FIRST_NOTEBOOK

@@ -34,10 +34,8 @@ the others wait and reuse it, a finished build is never written again, and each 
 results to a folder of its own.
 """
 
-import contextlib
 import functools
 import hashlib
-import logging
 import os
 import re
 import shutil
@@ -52,12 +50,11 @@ from pathlib import Path
 
 import brian2
 import numpy as np
-from brian2 import Network, Quantity, second, start_scope
+from brian2 import Network, Quantity, prefs, second, start_scope
 from brian2 import seed as brian_seed
-from brian2.core.base import BrianObject
-from brian2.core.preferences import prefs
-from brian2.units.fundamentalunits import fail_for_dimension_mismatch
 from filelock import FileLock, Timeout
+
+from . import _brian2_compat as compat
 
 CACHE_VARIABLE = "BRIAN_LABS_CACHE_DIR"
 FAST_VARIABLE = "BRIAN_LABS_FAST"
@@ -224,23 +221,6 @@ def _build_header(compiler, args, folder, header):
     return header
 
 
-@contextlib.contextmanager
-def _shadowing_is_intended():
-    """Silence Brian2's "internal variable ... also exists in the run namespace" warning.
-
-    A slider parameter such as ``E_L : volt (shared, constant)`` deliberately shadows the
-    notebook's constant ``E_L`` (Brian2 uses the model variable, as intended). Other warnings still
-    show.
-    """
-    log = logging.getLogger("brian2.groups.group.Group.resolve.resolution_conflict")
-    previous = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(previous)
-
-
 class StandaloneModel:
     """A Brian2 model compiled once with the ``cpp_standalone`` device and re-run with new values.
 
@@ -279,7 +259,7 @@ class StandaloneModel:
             )
         if not isinstance(duration, Quantity):
             raise TypeError(f"duration must be a time with units, e.g. 1*second, got {duration!r}")
-        fail_for_dimension_mismatch(duration, second, "duration must be a time, e.g. 1*second")
+        compat.require_dimensions(duration, second, "duration must be a time, e.g. 1*second")
         if not float(duration) > 0:
             raise ValueError(f"duration must be positive, got {duration!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
@@ -313,18 +293,15 @@ class StandaloneModel:
         return _BuildContext(self)
 
     def _enter(self):
-        from brian2.devices.device import set_device
-
         self._building = True
         self._start = time.perf_counter()
         if self.standalone:
-            from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
-
-            self._device = CPPStandaloneDevice()  # one device per model: models stay independent
+            # one device per model: models stay independent
+            self._device = compat.new_standalone_device()
             header = precompiled_header() if USE_PCH else None
             if header is not None:
-                self._device.extra_compile_args = [f"-include{header}", "-Winvalid-pch"]
-            set_device(self._device, build_on_run=False)
+                compat.include_in_compilation(self._device, [f"-include{header}", "-Winvalid-pch"])
+            compat.activate(self._device)
         else:
             self._random.activate()
         start_scope()
@@ -332,8 +309,6 @@ class StandaloneModel:
             brian_seed(self.seed)  # on the standalone device: compiled into the binary
 
     def _exit(self, frame, failed):
-        from brian2.devices.device import reset_device
-
         try:
             if failed:
                 return
@@ -351,7 +326,7 @@ class StandaloneModel:
             network_name = f"fast_{self.name.replace('-', '_').replace('.', '_')}"
             self._network = Network(objects, name=network_name)
             if self.standalone:
-                with _shadowing_is_intended():
+                with compat.resolution_conflicts_silenced():
                     self._network.run(self.duration, namespace=self._namespace)
                 self._compile()
             else:
@@ -361,7 +336,7 @@ class StandaloneModel:
         finally:
             self._building = False
             if self.standalone:
-                reset_device()
+                compat.deactivate()
             else:
                 self._random.deactivate()
 
@@ -397,7 +372,7 @@ class StandaloneModel:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self.directory = final
-        self._device.project_dir = str(final)  # Brian2 writes run_args arrays there
+        compat.move_project(self._device, final)  # Brian2 writes run_args arrays there
         results = final / "results"
         results.mkdir(exist_ok=True)
         _remove_results_of_ended_processes(results)
@@ -427,7 +402,7 @@ class StandaloneModel:
             )
         start = time.perf_counter()
         if self.standalone:
-            _forget_collected_objects(self._device)
+            compat.forget_collected_objects(self._device)
             self._device.run(
                 directory=str(self.directory),
                 results_directory=os.path.relpath(self.results_directory, self.directory),
@@ -444,7 +419,7 @@ class StandaloneModel:
             try:
                 for view, value in run_args.items():
                     view[:] = value
-                with _shadowing_is_intended():
+                with compat.resolution_conflicts_silenced():
                     self._network.run(self.duration, namespace=self._namespace)
             finally:
                 self._random.deactivate()
@@ -513,53 +488,35 @@ class _OwnRandomNumbers:
     """The random numbers of a fallback model, kept apart from the notebook's.
 
     On the runtime device Brian2 draws from numpy's global generator; the Cython target draws
-    from buffers of 20 000 numbers refilled from it (the device's ``rand_buffer``/``randn_buffer``
-    hold the buffer's address, ``*_index`` the position in it). :meth:`activate` saves the
-    notebook's generator state, buffer addresses and positions and installs the model's own;
-    :meth:`deactivate` saves the model's and puts the notebook's back. A buffer is only ever freed
-    by Brian2's own refill, of the stream that owns it, so no address is freed twice. With a seed,
-    every activation starts the model's stream anew (the same noise on every run).
+    from buffers of 20 000 numbers refilled from it (the runtime device's random-number buffers,
+    see :mod:`labutils._brian2_compat`). :meth:`activate` saves the notebook's generator state and
+    buffer positions and installs the model's own; :meth:`deactivate` saves the model's and puts
+    the notebook's back. With a seed, every activation starts the model's stream anew (the same
+    noise on every run).
     """
 
-    BUFFERS = ("rand_buffer", "randn_buffer")
-
     def __init__(self, seed):
-        from brian2.devices.device import all_devices
-
         self.seed = seed
-        self.device = all_devices["runtime"]
-        self.buffers = [
-            name
-            for name in self.BUFFERS
-            if hasattr(self.device, name) and hasattr(self.device, name + "_index")
-        ]
+        self.device = compat.runtime_device()
         self.numpy_state = np.random.RandomState(seed).get_state()
-        self.positions = {name: (0, 0) for name in self.buffers}  # (address, index); 0: none yet
+        self.positions = compat.empty_random_positions(self.device)  # nothing drawn yet
         self.saved = None
 
     def _current(self):
         return (
             np.random.get_state(),  # noqa: NPY002 (the notebook's global generator, saved)
-            {
-                name: (
-                    int(getattr(self.device, name)[0]),
-                    int(getattr(self.device, name + "_index")[0]),
-                )
-                for name in self.buffers
-            },
+            compat.random_positions(self.device),
         )
 
     def _install(self, numpy_state, positions):
         np.random.set_state(numpy_state)  # noqa: NPY002 (the notebook's generator, restored)
-        for name, (address, index) in positions.items():
-            getattr(self.device, name)[0] = address
-            getattr(self.device, name + "_index")[0] = index
+        compat.set_random_positions(self.device, positions)
 
     def activate(self):
         self.saved = self._current()
-        if self.seed is not None:  # index 0: the next draw refills (and frees) the model's buffer
+        if self.seed is not None:  # index 0: the next draw refills the model's buffer
             self.numpy_state = np.random.RandomState(self.seed).get_state()
-            self.positions = {name: (address, 0) for name, (address, _) in self.positions.items()}
+            self.positions = compat.restarted(self.positions)
         self._install(self.numpy_state, self.positions)
 
     def deactivate(self):
@@ -577,23 +534,8 @@ class _BuildContext:
         return self.model
 
     def __exit__(self, kind, value, traceback):
-        self.model._exit(sys._getframe(1), failed=kind is not None)
+        self.model._exit(compat.caller_frame(), failed=kind is not None)
         return False
-
-
-def _forget_collected_objects(device):
-    """Drop the device's cached arrays of objects that no longer exist.
-
-    An object created in the ``with`` block without a name (``StateMonitor(neuron, 'v', record=0)``
-    on its own line) is not part of the model, as with ``run()``, and is garbage-collected; Brian2
-    2.9's ``device.run`` would then fail with "ReferenceError: weakly-referenced object no longer
-    exists".
-    """
-    for variable in list(device.array_cache):
-        try:
-            _ = variable.owner.name  # a dead weak proxy raises ReferenceError
-        except ReferenceError:
-            del device.array_cache[variable]
 
 
 def _objects_in(namespace):
@@ -603,11 +545,6 @@ def _objects_in(namespace):
     """
     seen = set()
     for value in namespace.values():
-        if (
-            isinstance(value, BrianObject)
-            and value.add_to_magic_network
-            and id(value) not in seen
-            and value._scope_key == BrianObject._scope_current_key
-        ):
+        if id(value) not in seen and compat.in_current_scope(value):
             seen.add(id(value))
             yield value

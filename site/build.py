@@ -229,6 +229,9 @@ def check():
 
 def main(argv):
     """Build the site (unless ``--check``), then check it; the exit status."""
+    if {"-h", "--help"} & set(argv):
+        print(__doc__)
+        return 0
     started = time.monotonic()
     if "--check" not in argv:
         status = build([a for a in argv if a != "--check"])

@@ -131,6 +131,31 @@ def test_failed_install_ends_in_one_short_message_with_the_log(monkeypatch, tmp_
     assert str(tmp_path / "env" / "install-runtime.log") in out and "Traceback" not in out
 
 
+def test_a_dev_environment_serves_runtime_commands_without_reinstalling(monkeypatch, tmp_path):
+    """.venv installed for the tests (dev) keeps its dev lock when a runtime command runs.
+
+    Installing the runtime lock over it would change nothing but its lock record, after which the
+    installed stack no longer matches the lock the record names (tests/test_locks.py).
+    """
+    env = tmp_path / "env"
+    env.mkdir()
+    monkeypatch.setenv("BRIAN_LABS_VENV", str(env))
+    monkeypatch.setattr(course, "venv_python", lambda venv, windows: Path(sys.executable))
+    installs = []
+    monkeypatch.setattr(
+        course, "install", lambda python, arguments, log, uv: installs.append(arguments) or True
+    )
+    monkeypatch.setattr(course, "uv_ready", lambda python, lock, log: False)
+    version = tuple(sys.version_info[:3])
+    (env / ".installed-dev").write_text(course.install_digest("dev", version))
+    assert course.ensure_environment("runtime", windows=False) == Path(sys.executable)
+    assert installs == []
+    (env / ".installed-dev").write_text("an older lock")
+    (env / ".python-version").write_text(course.version_text(version))
+    assert course.ensure_environment("runtime", windows=False) == Path(sys.executable)
+    assert installs and installs[0][1].endswith("runtime.txt")
+
+
 def old_pythons():
     found = sorted(PYENV.glob("3.[6-9].*/bin/python3")) + sorted(PYENV.glob("3.10.*/bin/python3"))
     return [path for path in found if path.exists()]

@@ -26,7 +26,7 @@ EDITION_FOLDERS = [
 # -- the image ------------------------------------------------------------------------------------
 def test_committed_dockerfile_is_what_the_generator_writes_from_the_lock():
     expected = deploy.render_dockerfile(deploy.DEFAULT_LOCK, deploy.DEFAULT_PYTHON)
-    assert deploy.DOCKERFILE.read_text() == expected, "run python3 tools/deploy.py"
+    assert deploy.DOCKERFILE.read_text() == expected, "run python3 course.py dockerfile"
 
 
 def test_dockerfile_installs_the_lock_then_warms_the_cache_outside_home():

@@ -23,7 +23,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_notebook_is_stored_clean(path):
     text = path.read_text(encoding="utf-8")
     assert clean_notebooks.dumps(clean_notebooks.clean(json.loads(text))) == text, (
-        f"{path.name} has outputs or extra metadata: run python3 tools/clean_notebooks.py {path}"
+        f"{path.name} has outputs or extra metadata: run python3 course.py clean-notebooks {path}"
     )
 
 
@@ -196,68 +196,3 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
             for name, row in rows.items():
                 assert set(row) == {"median_ms", "numpy_ms", "cython_ms"}, name
                 assert all(isinstance(row[k], float) and row[k] > 0 for k in row), (name, row)
-
-
-def test_readme_speed_figures_match_the_benchmark_results():
-    """The README's "Speed" paragraph quotes benchmarks/results.json.
-
-    Re-benchmarking must update it.
-    """
-    text = (ROOT / "README.md").read_text()
-    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    low, high, izhikevich = map(
-        int,
-        re.search(
-            r'"Run All" takes (\d+)–(\d+) s per notebook \((\d+) s for the Izhikevich', text
-        ).groups(),
-    )
-    cold = {
-        name: row["cold_s"]
-        for name, row in results["notebooks"].items()
-        if name in {p.name for p in NOTEBOOKS}
-    }
-    others = [s for name, s in cold.items() if "izhikevich" not in name]
-    assert low <= round(min(others)) and round(max(others)) <= high, (low, high, cold)
-    assert round(cold["06_izhikevich.ipynb"]) == izhikevich, cold
-    fastest, slowest = map(int, re.search(r"redraws (\d+)–(\d+) ms", text).groups())
-    course = {
-        k: v
-        for k, v in results["explorers"].items()
-        if k.split(":")[0] in {p.stem for p in NOTEBOOKS}
-    }
-    medians = [row["median_ms"] for row in course.values()]
-    assert fastest <= min(medians) and max(medians) <= slowest, medians
-    least, most = map(float, re.search(r"(\d+\.\d)–(\d+\.\d)× faster", text).groups())
-    ratios = [row["numpy_ms"] / row["median_ms"] for row in course.values()]
-    assert (least, most) == (round(min(ratios), 1), round(max(ratios), 1)), ratios
-
-
-def stated_minutes():
-    """{notebook number: the minutes its header states ("**Time** ≈ N min")}."""
-    minutes = {}
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        header = json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]
-        match = re.search(r"\*\*Time\*\* ≈ (\d+) min", "".join(header))
-        assert match, f"{path.name}: no '**Time** ≈ N min' in the header"
-        minutes[path.name[:2]] = int(match.group(1))
-    return minutes
-
-
-def test_the_instructor_guide_states_the_notebooks_times():
-    """Every time in the guide's tables is the notebook's own, and its totals add up."""
-    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
-    minutes = stated_minutes()
-    rows = re.findall(r"\| (\d\d) · [^|\n]*\| (\d+) min \|", guide)
-    assert len(rows) >= 11, rows
-    for number, stated in rows:
-        assert int(stated) == minutes[number], f"guide says {stated} min for {number}"
-    for notebooks, stated in re.findall(
-        r"^\| \d \| ([^|]+) \| ((?:\d+ \+ )*\d+) min \|", guide, re.M
-    ):
-        numbers = re.findall(r"(\d\d) · ", notebooks)
-        assert [int(x) for x in stated.split(" + ")] == [minutes[n] for n in numbers], notebooks
-    core = sum(minutes[n] for n in minutes if n <= "05")
-    extensions = sum(minutes[n] for n in minutes if n >= "06")
-    assert f"add up to {core} min for 00-05" in guide
-    whole = core + extensions
-    assert f"state {extensions} min together, and the whole course {whole} min" in guide

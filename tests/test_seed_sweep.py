@@ -14,7 +14,17 @@ CLAIMED_SEEDS = {"numpy": range(1, 101), "cython": range(1, 21)}  # the page's t
 
 
 def test_the_page_is_what_the_recorded_results_give():
-    assert seed_sweep.main(["--check"]) == 0, "run python3 tools/seed_sweep.py"
+    assert seed_sweep.main(["--check"]) == 0, "run python3 course.py seed-sweep"
+
+
+def test_the_page_names_no_folder_of_the_machine_that_ran_the_sweep():
+    command = "python3 course.py matrix --seeds 1-100 --out /work/cache/sweep/numpy --reuse"
+    assert seed_sweep.shown_command(command, "numpy") == (
+        "python3 course.py matrix --seeds 1-100 --out output/sweep-numpy --reuse"
+    )
+    assert seed_sweep.shown_command("m --out=/tmp/x", "cython") == "m --out=output/sweep-cython"
+    page = seed_sweep.DOC.read_text(encoding="utf-8")
+    assert "/work/" not in page and "/tmp/" not in page and "/home/" not in page
 
 
 @pytest.mark.parametrize("target", sorted(CLAIMED_SEEDS))

@@ -17,7 +17,7 @@ def test_the_documents_section_is_what_the_json_gives():
     assert (
         markers.rewrite(sizing.DOC.read_text(), sizing.render(RESULTS), sizing.START, sizing.END)
         == sizing.DOC.read_text()
-    ), "run python3 tools/sizing.py"
+    ), "run python3 course.py sizing"
 
 
 def table_rows(text, header_start):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the answer key, labutils/answers/<notebook>.json, from the instructor's notebooks.
 
-    python3 tools/answer_key.py [NOTEBOOK ...]     # names like 03 or 03_poisson_excitatory;
+    python3 course.py answer-key [NOTEBOOK ...]    # names like 03 or 03_poisson_excitatory;
                                                    # default: every notebook in notebooks/
 
 Runs each notebook top to bottom (solutions included) with labutils' recording mode on: every
@@ -14,6 +14,7 @@ code, base64-encoded, and is recomputed from the student's own data when checked
 instructor notebooks' own checks (CI) fail until the key matches.
 """
 
+import argparse
 import ast
 import base64
 import json
@@ -116,7 +117,11 @@ def record_notebook(path):
 
 def main(argv=None):
     """Record the answer key of the given notebooks (all if none); the exit status."""
-    for path in student_edition.select(sys.argv[1:] if argv is None else argv):
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py answer-key", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
+    for path in student_edition.select(parser.parse_args(argv).notebooks):
         count = record_notebook(path)
         print(f"{path.stem}: {count} answers recorded")
     return 0

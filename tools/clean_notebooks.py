@@ -3,13 +3,14 @@
 
 No outputs, no execution counts, metadata reduced to what the course needs.
 
-    python3 tools/clean_notebooks.py notebooks/*.ipynb     # rewrite in place
-    python3 tools/clean_notebooks.py --check notebooks/*.ipynb
+    python3 course.py clean-notebooks notebooks/*.ipynb     # rewrite in place
+    python3 course.py clean-notebooks --check notebooks/*.ipynb
 
 Kept: notebook kernelspec (python3) and language_info.name; cell ids; cell tags; a cell's
 `jupyter.source_hidden` (check cells are stored collapsed); a cell's `brian_labs` (exercise ids).
 """
 
+import argparse
 import json
 import sys
 
@@ -47,10 +48,15 @@ def dumps(nb):
 
 def main(argv):
     """Clean the notebooks in ``argv``, or with ``--check`` report those that are not clean."""
-    check = "--check" in argv
-    paths = [a for a in argv if a != "--check"]
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py clean-notebooks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--check", action="store_true", help="only report, change nothing")
+    parser.add_argument("paths", nargs="*", metavar="NOTEBOOK", help="the .ipynb files")
+    args = parser.parse_args(argv)
+    check = args.check
     dirty = []
-    for path in paths:
+    for path in args.paths:
         with open(path, encoding="utf-8") as f:
             text = f.read()
         cleaned = dumps(clean(json.loads(text)))
@@ -60,7 +66,7 @@ def main(argv):
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(cleaned)
     if check and dirty:
-        print("not clean (run tools/clean_notebooks.py on them):", *dirty, sep="\n  ")
+        print("not clean (run python3 course.py clean-notebooks on them):", *dirty, sep="\n  ")
         return 1
     return 0
 

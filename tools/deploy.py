@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Write deploy/Dockerfile, the course's single-user image for a JupyterHub, from the lock.
 
-    python3 tools/deploy.py          # write deploy/Dockerfile from Binder's Python's runtime lock
-    python3 tools/deploy.py --check  # exit 1 if the committed file is not what would be written
+    python3 course.py dockerfile          # write deploy/Dockerfile from Binder's Python's lock
+    python3 course.py dockerfile --check  # exit 1 if the committed file differs from it
 
 `render_dockerfile(lock_path, python_version)` is the generator; `python3 course.py lock` calls it
 (tools/lock.py, with the other generated files). The image installs exactly the runtime lock, the
@@ -11,6 +11,7 @@ instructor lock: a hub needs them in the image, Binder does not), and the course
 runs binder/postBuild, so the compiled explorers are in the image.
 """
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -108,10 +109,17 @@ def render_dockerfile(lock_path, python_version):
 
 def main(argv):
     """Write the Dockerfile, or with ``--check`` report whether it is up to date."""
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py dockerfile", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--check", action="store_true", help="only say whether it is up to date")
+    check = parser.parse_args(argv).check
     text = render_dockerfile(DEFAULT_LOCK, DEFAULT_PYTHON)
-    if "--check" in argv:
+    if check:
         if not DOCKERFILE.exists() or DOCKERFILE.read_text() != text:
-            print(f"{DOCKERFILE.relative_to(ROOT)} is out of date: run python3 tools/deploy.py")
+            print(
+                f"{DOCKERFILE.relative_to(ROOT)} is out of date: run python3 course.py dockerfile"
+            )
             return 1
         return 0
     DOCKERFILE.parent.mkdir(exist_ok=True)

@@ -4,9 +4,9 @@
 Every notebook's solutions score full marks (but the Think! answers, which wait for a grader) and
 its unanswered release scores zero without crashing the grader.
 
-    python3 tools/grade_check.py [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
+    python3 course.py grade [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
 
-Run it as `python3 course.py grade`, which installs the instructors' lock (nbgrader next to the
+`python3 course.py grade` installs the instructors' lock (nbgrader next to the
 course's packages) into .venv-instructor: nbgrader is not in the students' runtime, because it
 brings notebook 7 and turns its JupyterLab extensions on for everyone using that environment.
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
@@ -97,7 +97,9 @@ def one_course(root, path):
 
 def main(argv=None):
     """Run the nbgrader round trip on the chosen notebooks; the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py grade", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--out", help="course folder (default: a temporary one)")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
@@ -106,8 +108,8 @@ def main(argv=None):
     except ImportError:
         raise SystemExit(
             "nbgrader is not installed in this Python: install it next to the course "
-            "(pip install nbgrader==0.9.6, see tools/grade_check.py) and rerun "
-            "with that Python"
+            "(pip install nbgrader==0.9.6), or run `python3 course.py grade`, which uses the "
+            "instructors' environment"
         ) from None
     # nbgrader runs `alembic` (installed next to it) by name: put this Python's scripts first
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"

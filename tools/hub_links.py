@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the nbgitpuller links that pull the course into each student's home on a JupyterHub.
 
-    python3 tools/hub_links.py --hub https://hub.example.edu [--branch main] [--notebook 03]
+    python3 course.py hub-links --hub https://hub.example.edu [--branch main] [--notebook 03]
 
 One link per edition: the student edition (folder student/, solutions removed) and the instructor
 edition (notebooks/). A link clones the repository into ~/brian-labs the first time and merges the
@@ -74,7 +74,9 @@ def find_notebook(prefix):
 
 def main(argv=None):
     """Print the nbgitpuller link of each edition for a hub; the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py hub-links", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
     parser.add_argument("--branch", default="main")
     parser.add_argument("--repo", default=REPOSITORY, help="the git repository to pull")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Install the course's JupyterLab defaults (jupyterlab/overrides.json) into an environment.
 
-    python3 tools/lab_settings.py [PREFIX]     # default: this Python's sys.prefix
+    python3 course.py lab-settings [PREFIX]     # default: the course environment's prefix
 
 JupyterLab reads `<PREFIX>/share/jupyter/lab/settings/overrides.json` as its default settings. The
 course's file turns off the "notified about official Jupyter news?" prompt and the update check, so
@@ -9,6 +9,7 @@ no pop-up appears during a demo. Keys already in an existing overrides.json are 
 course sets them. Run it once after creating the environment (course.py lab, Binder's postBuild).
 """
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -30,8 +31,13 @@ def install(prefix):
 
 def main(argv=None):
     """Install the course's JupyterLab settings into a prefix (default: this one)."""
-    argv = sys.argv[1:] if argv is None else argv
-    print(f"JupyterLab settings: {install(argv[0] if argv else sys.prefix)}")
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py lab-settings", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "prefix", nargs="?", default=sys.prefix, help="environment prefix (default: %(default)s)"
+    )
+    print(f"JupyterLab settings: {install(parser.parse_args(argv).prefix)}")
     return 0
 
 

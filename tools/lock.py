@@ -12,6 +12,7 @@ Linux, macOS and Windows alike. Each lock records a digest of the sources it was
 differs from what this script writes.
 """
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -149,7 +150,15 @@ def write_derived():
 
 def main(argv):
     """Resolve the locks (unless ``--derived``), then write the derived files; exit status."""
-    if "--derived" not in argv:
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py lock", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--derived",
+        action="store_true",
+        help="only rewrite the files made from the locks (binder/, environment.yml, Dockerfile)",
+    )
+    if not parser.parse_args(argv).derived:
         uv = str(
             Path(sys.executable).with_name("uv" + (".exe" if sys.platform == "win32" else ""))
         )

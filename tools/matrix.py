@@ -9,8 +9,8 @@ plus the science suite, and writes a pass/fail table.
                                           # 1, and one small notebook on cython (CI runs it for 00
                                           # and 01: the modelling-exercise harness already runs
                                           # 01-10 under seed 1)
-    python3 tools/matrix.py --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
-    python3 tools/matrix.py --targets numpy --seeds 1-100 --no-science --jobs 2 --reuse  # sweep
+    python3 course.py matrix --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
+    python3 course.py matrix --targets numpy --seeds 1-100 --no-science --jobs 2 --reuse  # sweep
 
 Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
 BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax
@@ -40,8 +40,9 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from labutils.settings import DEFAULT_SEED  # the notebooks' seed when none is set
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEED = 2718
 FULL_SEEDS = [DEFAULT_SEED, 1, 2, 3, 4, 5, 6, 7, 8, 9]
 QUICK_SEED = 1  # CI already runs every notebook with the default seed (course.py test)
 QUICK_CYTHON = "01_"  # the notebook (by prefix) that the quick slice also runs on Cython
@@ -421,7 +422,9 @@ def parse_seeds(text):
 def parse(argv):
     """The command-line arguments."""
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python3 course.py matrix",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "notebooks", nargs="*", help="notebooks or glob patterns (default: notebooks/*.ipynb)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write an nbgrader course folder from the instructor's notebooks: one assignment per notebook.
 
-    python3 tools/nbgrader_export.py [--out DIR] [NOTEBOOK ...]   # default: _build/nbgrader, all
+    python3 course.py nbgrader-export [--out DIR] [NOTEBOOK ...]   # default: _build/nbgrader, all
 
 In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema version 3):
 - each exercise cell carries its worked solution in a `### BEGIN SOLUTION` / `### END SOLUTION`
@@ -14,8 +14,8 @@ In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema vers
   out, as in the student edition;
 - each Think! question's answer cell (tools/open_answers.py) is a manually graded answer worth its
   points; its model answer and rubric (`solution` markdown) are left out (they are in notebooks/).
-`DIR/nbgrader_config.py` sets the code stub. Run nbgrader from DIR (`tools/grade_check.py` does).
-nbgrader itself is not needed to export, only to generate and grade.
+`DIR/nbgrader_config.py` sets the code stub. Run nbgrader from DIR (`python3 course.py grade`
+does). nbgrader itself is not needed to export, only to generate and grade.
 """
 
 import argparse
@@ -214,7 +214,9 @@ def export(out_dir, paths, log=print):
 
 def main(argv=None):
     """Export the chosen notebooks into nbgrader's course folder; the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py nbgrader-export", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="course folder")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)

@@ -3,12 +3,13 @@
 
 One path a line.
 
-    python3 tools/other_pythons.py      # used by .ci/run to run the course slice on each of them
+    python3 course.py other-pythons      # .ci/run runs the course's slice on each of them
 
 Looks at `python3`, `python3.X` on PATH, Debian's /usr/bin/python3* and pyenv's versions; each
 interpreter is listed once per distinct version (x.y.z), and not at all if it cannot create a venv.
 """
 
+import argparse
 import glob
 import os
 import shutil
@@ -41,6 +42,16 @@ def other_pythons():
     return result
 
 
-if __name__ == "__main__":
+def main(argv=None):
+    """Print the paths of the other supported Pythons, one a line; the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py other-pythons", description=__doc__.split("\n")[0]
+    )
+    parser.parse_args(argv)
     for path, _version in other_pythons():
         print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

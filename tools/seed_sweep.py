@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """The seed sweep's record: its results in benchmarks/, its reports in docs/seed-sweep.md.
 
-    python3 tools/seed_sweep.py --record OUT...  # copy each matrix run's OUT/matrix.json to
-                                                 # benchmarks/seed-sweep-<target>.json; rewrite
-    python3 tools/seed_sweep.py                  # rewrite the generated section of the page
-    python3 tools/seed_sweep.py --check          # exit 1 if the page is not what the results give
+    python3 course.py seed-sweep --record OUT...  # copy each matrix run's OUT/matrix.json to
+                                                  # benchmarks/seed-sweep-<target>.json; rewrite
+    python3 course.py seed-sweep                  # rewrite the generated section of the page
+    python3 course.py seed-sweep --check          # exit 1 if the page is not what the results give
 
-A sweep is a `tools/matrix.py` run with many seeds on one target (the page names the commands).
-The page's section between the SWEEP markers is `matrix.markdown()` of each recorded run, numpy
-first, with its headings moved one level down.
+A sweep is a `python3 course.py matrix` run with many seeds on one target (the page names the
+commands). The page's section between the SWEEP markers is `matrix.markdown()` of each recorded
+run, numpy first, with its headings moved one level down.
 """
 
+import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -56,6 +58,15 @@ def record(out):
     return path
 
 
+def shown_command(command, target):
+    """The recorded matrix command as the page shows it: its ``--out`` folder the page's own.
+
+    A sweep may write anywhere (a cache disk, a temporary folder); the page names the folder its
+    instructions use, ``output/sweep-<target>``, not a path on the machine that ran it.
+    """
+    return re.sub(r"(--out[ =])\S+", rf"\g<1>output/sweep-{target}", command)
+
+
 def render():
     """The generated section: each recorded sweep's matrix report, headings one level down."""
     parts = []
@@ -63,7 +74,8 @@ def render():
         path = results_path(target)
         if path.exists():
             run = json.loads(path.read_text(encoding="utf-8"))
-            report = matrix.markdown(run["results"], run["command"], run["wall_seconds"])
+            command = shown_command(run["command"], target)
+            report = matrix.markdown(run["results"], command, run["wall_seconds"])
             report = report.replace("\n## ", "\n### ").replace(
                 "# Robustness matrix", "## " + title
             )
@@ -73,16 +85,26 @@ def render():
 
 def main(argv):
     """Record runs and rewrite the page, or with ``--check`` say whether it is up to date."""
-    if argv[:1] == ["--record"]:
-        if len(argv) < 2:
-            raise SystemExit("seed_sweep: --record needs the --out folder of each matrix run")
-        for out in argv[1:]:
-            print(record(out).relative_to(ROOT))
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py seed-sweep", description=__doc__.split("\n")[0]
+    )
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--record",
+        nargs="+",
+        default=[],
+        metavar="OUT",
+        help="the --out folder of each matrix run",
+    )
+    action.add_argument("--check", action="store_true", help="only say whether it is up to date")
+    args = parser.parse_args(argv)
+    for out in args.record:
+        print(record(out).relative_to(ROOT))
     page = DOC.read_text(encoding="utf-8")
     updated = markers.rewrite(page, render(), START, END)
-    if argv == ["--check"]:
+    if args.check:
         if updated != page:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run python3 tools/seed_sweep.py")
+            print(f"{DOC.relative_to(ROOT)} is out of date: run python3 course.py seed-sweep")
             return 1
         return 0
     DOC.write_text(updated, encoding="utf-8")

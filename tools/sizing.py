@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Write the sizing tables of docs/serving-a-class.md from benchmarks/classroom.json.
 
-    python3 tools/sizing.py            # rewrite the generated section of docs/serving-a-class.md
-    python3 tools/sizing.py --check    # exit 1 if the section is not what the json gives
+    python3 course.py sizing            # rewrite the generated section of docs/serving-a-class.md
+    python3 course.py sizing --check    # exit 1 if the section is not what the json gives
 
 The section between the SIZING markers holds the measured table (one row per class size and cache)
 and the cores and memory for 25, 100 and 500 students under "live demo" and "lab" load, computed
@@ -10,8 +10,10 @@ from the measured CPU seconds per slider move and per Run All and the measured m
 with the assumptions below (printed with the table).
 """
 
+import argparse
 import json
 import math
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -129,12 +131,17 @@ def fmt(value, digits=2):
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def course_command(command):
+    """A recorded ``python benchmarks/classroom.py ...`` as the course.py command that runs it."""
+    return re.sub(r"^python3? benchmarks/classroom\.py\b", "python3 course.py classroom", command)
+
+
 def render(results):
     """The generated section of the sizing document, from the results."""
     lines = [
         START,
         "",
-        f"Measured by `{results['command']}` on {results['started_utc']} "
+        f"Measured by `{course_command(results['command'])}` on {results['started_utc']} "
         f"({results['machine']['cpus']} cores, {results['machine']['memory_gb']:.0f} GB; "
         f"load at the start `{results['machine']['uptime_start']}`, at the end "
         f"`{results['machine']['uptime_end']}`), notebook "
@@ -240,12 +247,17 @@ def render(results):
 
 def main(argv):
     """Rewrite the sizing tables, or with ``--check`` report whether they are up to date."""
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py sizing", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--check", action="store_true", help="only say whether it is up to date")
+    check = parser.parse_args(argv).check
     section = render(json.loads(RESULTS.read_text()))
     text = DOC.read_text()
     updated = markers.rewrite(text, section, START, END)
-    if "--check" in argv:
+    if check:
         if updated != text:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run python3 tools/sizing.py")
+            print(f"{DOC.relative_to(ROOT)} is out of date: run python3 course.py sizing")
             return 1
         return 0
     DOC.write_text(updated)

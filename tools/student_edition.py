@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the student edition of the course from the instructor's notebooks in notebooks/.
 
-    python3 tools/student_edition.py [--out DIR] [NOTEBOOK ...]   # default: student/, all
+    python3 course.py student [--out DIR] [NOTEBOOK ...]   # default: student/, all
 
 The student edition is the same notebooks without the cells tagged `solution` (worked solutions,
 answer paragraphs and the checks that would give an answer away). Exercise cells keep their `...`
@@ -147,7 +147,9 @@ def write_edition(out_dir, paths, log=print):
 
 def main(argv=None):
     """Write the student edition of the chosen notebooks; the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 course.py student", description=__doc__.split("\n")[0]
+    )
     parser.add_argument(
         "--out", default=str(DEFAULT_OUT), help="edition folder (default: student/)"
     )

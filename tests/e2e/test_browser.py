@@ -132,7 +132,10 @@ def require_browser():
         try:
             from playwright.sync_api import sync_playwright
         except ImportError as error:
-            problem = f"Playwright is not installed ({error}); see requirements-dev.txt"
+            problem = (
+                f"Playwright is not installed ({error}); requirements/dev.in has it: run the "
+                "tests with python3 course.py test"
+            )
     if problem:
         if REQUIRE_BROWSER:
             pytest.fail(f"BRIAN_LABS_REQUIRE_BROWSER is set but {problem}")

@@ -13,7 +13,9 @@ import os
 
 import pytest
 
-DEFAULT_SEEDS = (2718, 1, 2)
+from labutils.settings import DEFAULT_SEED
+
+DEFAULT_SEEDS = (DEFAULT_SEED, 1, 2)
 
 
 def _env_list(name, default):
