@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write an nbgrader course folder from the instructor's notebooks: one assignment per notebook.
 
-    python3 tools/nbgrader_export.py [--out DIR] [NOTEBOOK ...]   # default: _build/nbgrader, all
+    python3 -m tools.nbgrader_export [--out DIR] [NOTEBOOK ...]   # default: _build/nbgrader, all
 
 In `DIR/source/<notebook>/<notebook>.ipynb` (nbgrader cell metadata, schema version 3, grade ids
 the cell ids):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the student edition of the course from the instructor's notebooks in notebooks/.
 
-    python3 tools/student_edition.py [--out DIR] [NOTEBOOK ...]   # default: student/, all
+    python3 -m tools.student_edition [--out DIR] [NOTEBOOK ...]   # default: student/, all
 
 The student edition is nbgrader's release of the course (tools/nbgrader_export.py): the same
 notebooks without the cells tagged `solution` (worked solutions, answer paragraphs and the checks
