@@ -6,7 +6,9 @@
 
     python3 course.py lab --instructor   # the instructor's edition (notebooks/, with solutions)
     python3 course.py student # (re)write the student edition into student/, keeping edited files
-    python3 course.py grade   # nbgrader round trip of every notebook (.venv-instructor)
+    python3 course.py grade STEP   # a graded term with nbgrader (.venv-instructor): release,
+                                   # collect, autograde, feedback, export ... (tools/grading.py);
+                                   # `grade check`: every notebook's nbgrader round trip
     python3 course.py hub-links --hub URL   # nbgitpuller links of both editions for a JupyterHub
     python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom.py)
 
@@ -370,7 +372,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "classroom": ("instructor", ["benchmarks/classroom.py"]),
     # the maintainers' tools (tools/), each a module run from the course folder
     "student": ("runtime", ["-m", "tools.student_edition"]),
-    "grade": ("instructor", ["-m", "tools.grade_check"]),
+    "grade": ("instructor", ["-m", "tools.grading"]),
     "nbgrader-export": ("runtime", ["-m", "tools.nbgrader_export"]),
     "hub-links": ("runtime", ["-m", "tools.hub_links"]),
     "answer-key": ("dev", ["-m", "tools.answer_key"]),
