@@ -161,3 +161,18 @@ def test_the_release_clears_solutions_and_hidden_tests_line_by_line():
     assert nbgrader_export.clear_region(
         hidden, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
     ) == ("check()", 1)
+
+
+def test_the_guides_points_table_is_the_export(course):
+    _, points = course
+    table = nbgrader_export.points_table(NOTEBOOKS)
+    assert table in nbgrader_export.GUIDE.read_text(), (
+        "the guide's points table is stale: run python3 -m tools.nbgrader_export --guide"
+    )
+    rows = [
+        line.split(" | ")
+        for line in table.splitlines()
+        if line.startswith("| 0") or line.startswith("| 1")
+    ]
+    assert {row[0][2:]: int(row[4].rstrip(" |")) for row in rows} == points
+    assert table.splitlines()[-3].endswith(f" | {sum(points.values())} |")

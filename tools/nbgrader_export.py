@@ -352,14 +352,58 @@ def export(out_dir, paths, log=print):
     return totals
 
 
+GUIDE = ROOT / "docs" / "instructor-guide.md"
+POINTS_START = "<!-- POINTS:START (python3 -m tools.nbgrader_export --guide) -->"
+POINTS_END = "<!-- POINTS:END -->"
+
+
+def points_table(paths):
+    """The guide's table of points per notebook: graded tests, by hand, total (markdown)."""
+    rows = []
+    for path in paths:
+        nb, total = nbgrader_notebook(json.loads(path.read_text(encoding="utf-8")), path.stem)
+        by_hand = sum(
+            c["metadata"]["nbgrader"]["points"]
+            for c in nb["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade")
+            and c["metadata"]["nbgrader"]["solution"]
+        )
+        tests = sum(
+            c["metadata"].get("nbgrader", {}).get("grade", False)
+            and not c["metadata"]["nbgrader"]["solution"]
+            for c in nb["cells"]
+        )
+        rows.append((path.stem, tests, total - by_hand, by_hand, total))
+    sums = [sum(row[k] for row in rows) for k in range(1, 5)]
+    lines = [
+        POINTS_START,
+        "",
+        "| notebook | graded tests | autograded points | graded by hand | total |",
+        "|---|---|---|---|---|",
+        *(f"| {stem} | {n} | {auto} | {hand} | {total} |" for stem, n, auto, hand, total in rows),
+        "| **course** | {} | {} | {} | {} |".format(*sums),
+        "",
+        POINTS_END,
+    ]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     """Export the chosen notebooks into nbgrader's course folder; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="course folder")
+    parser.add_argument(
+        "--guide", action="store_true", help="rewrite the points table of the instructor's guide"
+    )
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
-    from tools import student_edition
+    from tools import markers, student_edition
 
+    if args.guide:
+        table = points_table(student_edition.select([]))
+        GUIDE.write_text(markers.rewrite(GUIDE.read_text(), table, POINTS_START, POINTS_END))
+        print(GUIDE.relative_to(ROOT))
+        return 0
     export(Path(args.out), student_edition.select(args.notebooks))
     return 0
 
