@@ -58,18 +58,21 @@ def fail(message):
 
 
 def course_config(course, exchange=None, extra=None):
-    """The config of the course folder (its nbgrader_config.py), with the course's id.
+    """The nbgrader config of the course folder, with the course's id.
 
-    ``exchange`` overrides the exchange folder (Exchange.root); ``extra`` is a traitlets Config
-    merged last.
+    As the `nbgrader` command reads it: every nbgrader_config.py on Jupyter's config path (the
+    hub image's /etc/jupyter one names the exchange), then the course folder's. ``exchange``
+    overrides the exchange folder (Exchange.root); ``extra`` is a traitlets Config merged last.
     """
+    from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
     config = Config()
     config.CourseDirectory.course_id = COURSE_ID
-    if (course / "nbgrader_config.py").exists():
-        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+    for folder in [*reversed(jupyter_config_path()), str(course)]:
+        if (Path(folder) / "nbgrader_config.py").exists():
+            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
     config.CourseDirectory.root = str(course)
     if exchange is not None:
         config.Exchange.root = str(exchange)
