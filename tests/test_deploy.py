@@ -198,8 +198,8 @@ def test_the_hub_image_and_the_z2jh_volume_share_nbgraders_exchange():
     assert mounts == {"nbgrader-exchange": deploy.EXCHANGE_ROOT}
     assert volumes["nbgrader-exchange"]["persistentVolumeClaim"]["claimName"]
     text = deploy.DOCKERFILE.read_text()
-    assert f"c.Exchange.root = \"{deploy.EXCHANGE_ROOT}\"" in text
-    assert f"c.CourseDirectory.course_id = \"{deploy.COURSE_ID}\"" in text
+    assert f'c.Exchange.root = "{deploy.EXCHANGE_ROOT}"' in text
+    assert f'c.CourseDirectory.course_id = "{deploy.COURSE_ID}"' in text
     from tools import grading
 
     assert deploy.COURSE_ID == grading.COURSE_ID
