@@ -466,9 +466,9 @@ def formgrader(course):
     return subprocess.call([sys.executable, "-m", "jupyterlab", "--notebook-dir", str(course)])
 
 
-def main(argv=None):
-    """Run one step of the graded term; the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def command_line():
+    """The argument parser of `course.py grade` (its steps and their options)."""
+    parser = argparse.ArgumentParser(prog="course.py grade", description=__doc__.split("\n")[0])
     parser.add_argument("--course", default=str(DEFAULT_COURSE), help="nbgrader course folder")
     parser.add_argument("--exchange", help="nbgrader's exchange folder (Exchange.root)")
     steps = parser.add_subparsers(dest="step", required=True, metavar="STEP")
@@ -492,7 +492,12 @@ def main(argv=None):
     step.add_argument("notebooks", nargs="*")
     step = steps.add_parser("term", help="the scripted term (tools/graded_term.py)")
     step.add_argument("--out", help="folder for the term (default: a temporary one)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    """Run one step of the graded term; the exit status."""
+    args = command_line().parse_args(argv)
     try:
         import nbgrader  # noqa: F401
     except ImportError:
