@@ -179,8 +179,15 @@ def run_term(out, log=print):
         for student, (first, last) in STUDENTS.items():
             writer.writerow([student, first, last, f"{first.lower()}@example.edu"])
 
-    # the instructor releases both, with the due date
+    # the instructor releases both, with the due date (without one: one line, nothing released)
     log("== release")
+    try:
+        grading.release(course, [EXCHANGE_NOTEBOOK], None, exchange, log=log)
+    except SystemExit as stop:
+        assert "no due date: give --due" in str(stop), stop
+        log(f"(without a due date: {stop})")
+    else:
+        raise SystemExit("a release without a due date went ahead")
     points = grading.release(course, [EXCHANGE_NOTEBOOK], DUE.isoformat(), exchange, log=log)
     points |= grading.release(course, [LMS_NOTEBOOK], DUE.isoformat(), log=log)
     grading.roster(course, roster, log=log)

@@ -152,6 +152,8 @@ def with_region(code, begin, end, body):
 GRADING_QUIET = (
     "# For grading: Brian2's note about deleted objects that never ran goes to stderr, which\n"
     "# nbgrader counts as a failed test. It is turned off here.\n"
+    "from brian2 import BrianLogger\n"
+    "\n"
     'BrianLogger.suppress_name("unused_brian_object")'
 )
 GRADING_QUIET_ID = "grading-quiet"
@@ -263,7 +265,14 @@ def nbgrader_notebook(nb, stem="notebook"):
             if is_heading(cell):
                 graded = None
             out.append(cell)
-    setup = next((k for k, c in enumerate(out) if "lu.course_settings()" in source(c)), None)
+    setup = next(
+        (
+            k
+            for k, c in enumerate(out)
+            if c["cell_type"] == "code" and "lu.course_settings()" in source(c)
+        ),
+        None,
+    )
     if setup is not None:
         out.insert(
             setup + 1,
