@@ -176,3 +176,30 @@ def test_the_guides_points_table_is_the_export(course):
     ]
     assert {row[0][2:]: int(row[4].rstrip(" |")) for row in rows} == points
     assert table.splitlines()[-3].endswith(f" | {sum(points.values())} |")
+
+
+def test_a_think_answer_cell_is_graded_by_hand_and_keeps_its_prompt():
+    prompt = "*Your answer (3 points, graded by hand):*"
+    cells = [
+        {"cell_type": "markdown", "id": "q1", "metadata": {}, "source": "**Think!** Why?"},
+        {
+            "cell_type": "markdown",
+            "id": "a1",
+            "metadata": {"tags": ["answer"], "brian_labs": {"points": 3}},
+            "source": prompt,
+        },
+        {"cell_type": "markdown", "id": "m1", "metadata": {"tags": ["solution"]}, "source": "M"},
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    source, points = nbgrader_export.nbgrader_notebook(nb, "99_test")
+    assert points == 3 and [c["id"] for c in source["cells"]] == ["q1", "a1"]
+    answer = source["cells"][1]
+    assert answer["metadata"]["nbgrader"] == nbgrader_export.nbgrader_meta(
+        "a1", grade=True, solution=True, points=3
+    )
+    release = nbgrader_export.release_notebook(source)["cells"][1]
+    assert "".join(release["source"]) == f"{prompt}\n\n{nbgrader_export.TEXT_STUB}"
+    assert release["metadata"]["deletable"] is False and "editable" not in release["metadata"]
+    cells[1]["metadata"]["brian_labs"] = {}
+    with pytest.raises(SystemExit, match="99_test: answer cell a1 states no points"):
+        nbgrader_export.nbgrader_notebook(nb, "99_test")

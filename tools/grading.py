@@ -285,13 +285,12 @@ def collect(course, assignment, archive=None, lms=None, exchange=None, log=print
     """Collect ``assignment`` from the exchange, or from an LMS zip; report problems."""
     if archive is None:
         result = succeeded(nbgrader_api(course, exchange).collect(assignment), "collect")
-        problems = {
-            f"exchange {k}": line.strip()
-            for k, line in enumerate(result.get("log", "").splitlines())
-            if "WARNING" in line
-        }
+        for line in result.get("log", "").splitlines():
+            if "WARNING" in line:  # nbgrader's own warnings; what cannot be graded: autograde
+                log(f"nbgrader: {line.strip()}")
         submitted = sorted(course.glob(f"submitted/*/{assignment}"))
         log(f"{assignment}: collected {len(submitted)} submissions from the exchange")
+        problems = {}
     else:
         problems = collect_zip(course, assignment, archive, lms, log)
     for line in problems.values():
@@ -418,6 +417,8 @@ def lms_rows(book, skipped):
     The header follows Canvas's gradebook CSV (Student, ID, SIS User ID, SIS Login ID, Section);
     Moodle's CSV import maps ID to its participant or user field.
     """
+    from nbgrader.api import MissingEntry
+
     assignments = sorted(a.name for a in book.assignments)
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *assignments]
     rows = []
@@ -427,7 +428,7 @@ def lms_rows(book, skipped):
         for assignment in assignments:
             try:
                 submission = book.find_submission(assignment, student.id)
-            except Exception:  # nbgrader's MissingEntry: nothing handed in
+            except MissingEntry:  # nothing handed in
                 submission = None
             graded = submission is not None and student.id not in skipped.get(assignment, {})
             row.append(f"{submission.score:g}" if graded else "")

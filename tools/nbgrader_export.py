@@ -259,6 +259,8 @@ def nbgrader_notebook(nb, stem="notebook"):
             if not worth:
                 raise SystemExit(f"{stem}: answer cell {cell['id']} states no points")
             meta["nbgrader"] = nbgrader_meta(cell["id"], grade=True, solution=True, points=worth)
+            # the prompt stays; the student writes below it, where the release puts the stub
+            cell["source"] = f"{source(cell).rstrip()}\n\n### BEGIN SOLUTION\n### END SOLUTION"
             points += worth
             out.append(cell)
         else:
