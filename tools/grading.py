@@ -377,9 +377,9 @@ def autograde(course, assignment, log=print):
             reasons[student] = reason
             log(reason)
             continue
-        result = succeeded(
-            api.autograde(assignment, student, force=True, create=True), "autograde"
-        )
+        with kernels_quiet(course):
+            result = api.autograde(assignment, student, force=True, create=True)
+        succeeded(result, "autograde")
         for line in result.get("log", "").splitlines():
             if "missing from the submission" in line or "Missing grade cell" in line:
                 log(f"{student}: {line.strip()}")
