@@ -7,7 +7,7 @@
     python3 course.py grade autograde 01
     python3 course.py grade formgrader               # manual grading in the browser
     python3 course.py grade feedback 01
-    python3 course.py grade export --out grades.csv  # one column per assignment, for the LMS
+    python3 course.py grade export                   # grades.csv: a column per assignment
     python3 course.py grade check [NN ...]           # round trip: solutions full marks, blank zero
     python3 course.py grade term                     # the scripted term (tools/graded_term.py)
 
@@ -488,7 +488,7 @@ def command_line():
     step = steps.add_parser("feedback", help="generate (and release) feedback")
     step.add_argument("assignment")
     step = steps.add_parser("export", help="the grades as a CSV file for the LMS")
-    step.add_argument("--out", default="grades.csv")
+    step.add_argument("--out", help="the CSV file (default: grades.csv in the course folder)")
     step = steps.add_parser("check", help="round trip: solutions full marks, blank zero")
     step.add_argument("notebooks", nargs="*")
     step = steps.add_parser("term", help="the scripted term (tools/graded_term.py)")
@@ -528,7 +528,7 @@ def main(argv=None):
     elif args.step == "feedback":
         feedback(course, args.assignment, exchange)
     elif args.step == "export":
-        export(course, Path(args.out))
+        export(course, Path(args.out) if args.out else course / "grades.csv")
     return 0
 
 
