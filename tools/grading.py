@@ -284,7 +284,14 @@ def collect_zip(course, assignment, archive, lms=None, log=print):
 def collect(course, assignment, archive=None, lms=None, exchange=None, log=print):
     """Collect ``assignment`` from the exchange, or from an LMS zip; report problems."""
     if archive is None:
-        result = succeeded(nbgrader_api(course, exchange).collect(assignment), "collect")
+        api = nbgrader_api(course, exchange)
+        root = Path(api.config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange"))
+        if not (root / COURSE_ID / "inbound").is_dir():
+            fail(
+                f"collect {assignment}: no exchange at {root} (a hub's image names it; without "
+                "a hub collect the LMS's zip: --zip FILE --lms canvas)"
+            )
+        result = succeeded(api.collect(assignment), "collect")
         for line in result.get("log", "").splitlines():
             if "WARNING" in line:  # nbgrader's own warnings; what cannot be graded: autograde
                 log(f"nbgrader: {line.strip()}")
