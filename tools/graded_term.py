@@ -343,7 +343,7 @@ def main(argv=None):
         if out.exists() and any(out.iterdir()):
             raise SystemExit(f"graded term: {out} is not empty")
         table, _ = run_term(out)
-    print("\n".join(",".join(row) for row in table))
+    csv.writer(sys.stdout).writerows(table)  # as in grades.csv
     print(f"graded term: every grade as expected, {time.perf_counter() - start:.0f} s")
     return 0
 
