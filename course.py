@@ -10,7 +10,9 @@
 
 Teaching (tools/; each command's --help says more):
     python3 course.py student   # (re)write the student edition into student/, keeping edited files
-    python3 course.py grade     # nbgrader round trip of every notebook (.venv-instructor)
+    python3 course.py grade STEP                 # a graded term with nbgrader (.venv-instructor):
+                                                 # release, collect, autograde, feedback, export;
+                                                 # `grade check`: every notebook's round trip
     python3 course.py nbgrader-export --out DIR  # an nbgrader course folder, for your own grading
     python3 course.py hub-links --hub URL        # nbgitpuller links of both editions for a hub
     python3 course.py publish --out DIR [--branch NAME]  # the student-only course, graded term
@@ -402,7 +404,7 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "classroom": ("instructor", ["-m", "benchmarks.classroom"]),
     # the maintainers' tools (tools/), each a module run from the course folder
     "student": ("runtime", ["-m", "tools.student_edition"]),
-    "grade": ("instructor", ["-m", "tools.grade_check"]),
+    "grade": ("instructor", ["-m", "tools.grading"]),
     "nbgrader-export": ("runtime", ["-m", "tools.nbgrader_export"]),
     "hub-links": ("runtime", ["-m", "tools.hub_links"]),
     "publish": ("runtime", ["-m", "tools.publish"]),

@@ -5,6 +5,7 @@ work when the course is updated (nbgitpuller).
 """
 
 import json
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -178,10 +179,32 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
     from tools import sizing
 
     results = json.loads(sizing.RESULTS.read_text())
-    for cache in ("cold", "prebuilt"):
-        costs = sizing.costs(results, cache)
-        if costs is not None:  # the guarantee covers the "lab" share of the sizing table
-            assert singleuser["cpu"]["guarantee"] >= 1 / sizing.students_per_core(costs)["lab"]
+    # the guarantee is a student's measured share of a core in a live demo of the sliders (the
+    # sizing page's heaviest planned load), rounded up to 0.01 core
+    shares = [
+        1 / sizing.students_per_core(costs)["demo_sliders"]
+        for costs in (sizing.costs(results, cache) for cache in ("cold", "prebuilt"))
+        if costs is not None
+    ]
+    assert shares
+    assert singleuser["cpu"]["guarantee"] == math.ceil(100 * max(shares)) / 100
+
+
+def test_the_hub_image_and_the_z2jh_volume_share_nbgraders_exchange():
+    values = yaml.safe_load((ROOT / "deploy" / "z2jh-values.yaml").read_text())
+    storage = values["singleuser"]["storage"]
+    mounts = {m["name"]: m["mountPath"] for m in storage["extraVolumeMounts"]}
+    volumes = {v["name"]: v for v in storage["extraVolumes"]}
+    assert mounts == {"nbgrader-exchange": deploy.EXCHANGE_ROOT}
+    assert volumes["nbgrader-exchange"]["persistentVolumeClaim"]["claimName"]
+    text = deploy.DOCKERFILE.read_text()
+    assert f'c.Exchange.root = "{deploy.EXCHANGE_ROOT}"' in text
+    assert f'c.CourseDirectory.course_id = "{deploy.COURSE_ID}"' in text
+    from tools import grading
+
+    assert deploy.COURSE_ID == grading.COURSE_ID
+    for tool in ("formgrader", "create-assignment", "course-list"):
+        assert f"disable --level=sys_prefix @jupyter/nbgrader:{tool}" in text
 
 
 # -- student work across a course update ----------------------------------------------------------

@@ -52,20 +52,19 @@ def test_cells_carry_nbgrader_metadata(course, path):
     original = json.loads(path.read_text())["cells"]
     cells = json.loads((out / "source" / path.stem / path.name).read_text())["cells"]
     meta = [c["metadata"].get("nbgrader") for c in cells]
-    graded = [m for m in meta if m and m["grade"]]
+    graded = [m for m in meta if m and m["grade"] and not m["solution"]]
     solutions = [c for c, m in zip(cells, meta, strict=True) if m and m["solution"]]
+    code_solutions = [c for c in solutions if c["cell_type"] == "code"]
     exercises = sum("exercise" in c["metadata"].get("tags", []) for c in original)
-    think = open_answers.open_answers(original)
-    assert len(solutions) == len(graded) == exercises + len(think)
-    assert sum(m["points"] for m in graded) == points[path.stem] >= exercises + len(think)
-    for m in filter(None, meta):
-        assert m["schema_version"] == 3 and m["grade_id"].startswith(path.stem)
-        assert m["locked"] == (not m["solution"])
+    assert len(code_solutions) == exercises <= len(graded)
+    assert sum(m["points"] for m in meta if m and m["grade"]) == points[path.stem] >= exercises
+    for m, cell in zip(meta, cells, strict=True):
+        if m:
+            assert m["schema_version"] == 3 and m["grade_id"] == cell["id"]
+            assert m["locked"] == (not m["solution"])
     assert len({m["grade_id"] for m in filter(None, meta)}) == len([m for m in meta if m])
     exercise_source = {c["id"]: "".join(c["source"]) for c in original}
-    for cell in solutions:
-        if cell["cell_type"] == "markdown":
-            continue  # a Think! answer cell (test_think_answers_are_manually_graded_answer_cells)
+    for cell in code_solutions:
         text = "".join(cell["source"])
         assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") == 1
         # the student's cell keeps the exercise as written: placeholders and instructions
@@ -136,3 +135,108 @@ def test_a_missing_nbgrader_ends_in_one_line(monkeypatch):
 def test_solutions_score_full_marks_and_the_blank_release_zero(tmp_path):
     pytest.importorskip("nbgrader", reason="nbgrader is not installed (instructors' environment)")
     assert grade_check.main(["--out", str(tmp_path), "00"]) == 0
+
+
+def exercise_groups(cells):
+    """(exercise cell, [graded test cells after it]) for each exercise of a source notebook."""
+    groups = []
+    for cell in cells:
+        grading = cell["metadata"].get("nbgrader", {})
+        if grading.get("solution") and cell["cell_type"] == "code":
+            groups.append((cell, []))
+        elif grading.get("grade") and not grading.get("solution") and groups:
+            groups[-1][1].append(cell)
+    return groups
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_answer_checked_by_key_is_a_graded_test_of_its_own(course, path):
+    # partial credit: one answer right of two scores one point, not zero
+    out, _ = course
+    cells = json.loads((out / "source" / path.stem / path.name).read_text())["cells"]
+    for exercise, tests in exercise_groups(cells):
+        code = "".join(exercise["source"])
+        placeholders, solution = code.split("\n### BEGIN SOLUTION\n")
+        names = nbgrader_export.answered_names(placeholders, solution.split("### END")[0])
+        assert tests, f"{exercise['id']}: no graded test"
+        assert sum(t["metadata"]["nbgrader"]["points"] for t in tests) == max(1, len(names))
+        for test in tests:
+            checked = {
+                n for n in names if f'lu.check_answer(\n    "{n}"' in "".join(test["source"])
+            }
+            checked |= {n for n in names if f'lu.check_answer("{n}"' in "".join(test["source"])}
+            assert len(checked) <= 1, f"{test['id']} checks {checked} together: split it"
+
+
+def test_a_check_of_two_answers_splits_into_two_graded_tests():
+    code = (
+        "# Check: both\n"
+        "assert ready\n"
+        'lu.check_answer("a", a, sig=3)\n'
+        "# the second answer\n"
+        'lu.check_answer(\n    "b",\n    b,\n)\n'
+        "assert a < b"
+    )
+    assert nbgrader_export.split_check(code, ["a", "b"]) == [
+        ("a", '# Check: both\nassert ready\nlu.check_answer("a", a, sig=3)'),
+        ("b", '# the second answer\nlu.check_answer(\n    "b",\n    b,\n)\nassert a < b'),
+    ]
+    assert nbgrader_export.split_check(code, ["a"]) == [("a", code)]
+    cell = {"id": "c1", "cell_type": "code", "metadata": {"tags": ["check"]}, "source": code}
+    pieces = nbgrader_export.graded_checks(cell, ["a", "b", "c"], 3)
+    assert [p["id"] for p in pieces] == ["c1", "c1-2"]
+    assert [p["metadata"]["nbgrader"]["points"] for p in pieces] == [1, 2]
+    assert pieces[1]["source"].startswith("# Check: b, graded on its own\n")
+
+
+def test_the_release_clears_solutions_and_hidden_tests_line_by_line():
+    text = "x = ...\n    ### BEGIN SOLUTION\n    x = 1\n    ### END SOLUTION\nprint(x)"
+    assert nbgrader_export.clear_region(
+        text, "### BEGIN SOLUTION", "### END SOLUTION", "# YOUR CODE HERE"
+    ) == ("x = ...\n    # YOUR CODE HERE\nprint(x)", 1)
+    hidden = "check()\n### BEGIN HIDDEN TESTS\nassert x == 1\n### END HIDDEN TESTS"
+    assert nbgrader_export.clear_region(
+        hidden, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+    ) == ("check()", 1)
+
+
+def test_the_guides_points_table_is_the_export(course):
+    _, points = course
+    table = nbgrader_export.points_table(NOTEBOOKS)
+    assert table in nbgrader_export.GUIDE.read_text(), (
+        "the guide's points table is stale: run python3 course.py docs"
+    )
+    rows = [
+        line.split(" | ")
+        for line in table.splitlines()
+        if line.startswith("| 0") or line.startswith("| 1")
+    ]
+    assert {row[0][2:]: int(row[4].rstrip(" |")) for row in rows} == points
+    assert table.splitlines()[-3].endswith(f" | {sum(points.values())} |")
+
+
+def test_a_think_answer_cell_is_graded_by_hand_and_keeps_its_prompt():
+    prompt = "*Your answer (3 points, graded by hand):*"
+    cells = [
+        {"cell_type": "markdown", "id": "q1", "metadata": {}, "source": "**Think!** Why?"},
+        {
+            "cell_type": "markdown",
+            "id": "a1",
+            "metadata": {"tags": ["answer"], "brian_labs": {"points": 3}},
+            "source": prompt,
+        },
+        {"cell_type": "markdown", "id": "m1", "metadata": {"tags": ["solution"]}, "source": "M"},
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    source, points = nbgrader_export.nbgrader_notebook(nb, "99_test")
+    assert points == 3 and [c["id"] for c in source["cells"]] == ["q1", "a1"]
+    answer = source["cells"][1]
+    assert answer["metadata"]["nbgrader"] == nbgrader_export.nbgrader_meta(
+        "a1", grade=True, solution=True, points=3
+    )
+    release = nbgrader_export.release_notebook(source)["cells"][1]
+    assert "".join(release["source"]) == f"{prompt}\n\n{nbgrader_export.TEXT_STUB}"
+    assert release["metadata"]["deletable"] is False and "editable" not in release["metadata"]
+    cells[1]["metadata"]["brian_labs"] = {}
+    with pytest.raises(SystemExit, match="99_test: answer cell a1 states no points"):
+        nbgrader_export.nbgrader_notebook(nb, "99_test")

@@ -23,14 +23,18 @@ DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 DEFAULT_PYTHON = lockfiles.BINDER_PYTHON
 DEFAULT_LOCK = lockfiles.lock_path(DEFAULT_PYTHON, "runtime")
 # The hub's packages, pinned as in the instructors' lock (JupyterHub's major version must match
-# the hub's: docs/serving-a-class.md).
-HUB_PACKAGES = ("jupyterhub", "nbgitpuller")
+# the hub's: docs/serving-a-class.md); nbgrader for the students' Assignments tab.
+HUB_PACKAGES = ("jupyterhub", "nbgitpuller", "nbgrader")
+# nbgrader's exchange on a hub: one folder shared by every student's server and the instructor's
+# (deploy/z2jh-values.yaml mounts a shared volume there; deploy/tljh.md makes the folder).
+EXCHANGE_ROOT = "/srv/nbgrader/exchange"
+COURSE_ID = "brian-labs"
 
 
 def hub_requirements(python_version):
-    """The jupyterhub and nbgitpuller pins of the instructors' lock of that Python.
+    """The jupyterhub, nbgitpuller and nbgrader pins of the instructors' lock of that Python.
 
-    As ``["jupyterhub==X", "nbgitpuller==Y"]``; ``python_version`` as in ``"3.12"``.
+    As ``["jupyterhub==X", "nbgitpuller==Y", "nbgrader==Z"]``; ``python_version`` as ``"3.12"``.
     """
     pinned = lockfiles.pins(lockfiles.lock_path(python_version, "instructor"))
     return [f"{name}=={pinned[name]}" for name in HUB_PACKAGES]
@@ -55,10 +59,25 @@ ARG NB_USER=jovyan
 ARG NB_UID=1000
 RUN useradd --create-home --shell /bin/bash --uid ${{NB_UID}} ${{NB_USER}}
 
-# The runtime stack, exactly as locked, then the hub's single-user server and nbgitpuller.
+# The runtime stack, exactly as locked, then the hub's single-user server, nbgitpuller and
+# nbgrader, with their dependencies as the instructors' lock pins them.
 COPY {lock} /tmp/course-lock.txt
+COPY {instructor_lock} /tmp/course-instructor-lock.txt
 RUN python -m pip install --no-cache-dir -r /tmp/course-lock.txt \\
- && python -m pip install --no-cache-dir {hub_packages}
+ && python -m pip install --no-cache-dir -c /tmp/course-instructor-lock.txt {hub_packages}
+
+# nbgrader for students: the Assignments tab fetches and submits through the hub's exchange (a
+# shared volume at {exchange}); the instructor's tools (formgrader, create
+# assignment, course list) are switched off. Student ids are the hub's user names.
+RUN jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader \\
+ && jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:create-assignment \\
+ && jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:course-list \\
+ && jupyter server extension disable --sys-prefix nbgrader.server_extensions.formgrader \\
+ && jupyter server extension disable --sys-prefix nbgrader.server_extensions.course_list \\
+ && mkdir -p /etc/jupyter \\
+ && echo 'c = get_config()' > /etc/jupyter/nbgrader_config.py \\
+ && echo 'c.CourseDirectory.course_id = "{course_id}"' >> /etc/jupyter/nbgrader_config.py \\
+ && echo 'c.Exchange.root = "{exchange}"' >> /etc/jupyter/nbgrader_config.py
 
 # The course helpers, and the caches a first "Run All" would fill (compiled explorers, the
 # precompiled header): binder/postBuild executes every notebook once.
@@ -104,6 +123,12 @@ def render_dockerfile(lock_path, python_version):
         python=python_version,
         cache=CACHE_DIR,
         hub_packages=" ".join(hub_requirements(python_version)),
+        instructor_lock=lockfiles.lock_path(python_version, "instructor")
+        .resolve()
+        .relative_to(ROOT)
+        .as_posix(),
+        exchange=EXCHANGE_ROOT,
+        course_id=COURSE_ID,
     )
 
 

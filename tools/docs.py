@@ -263,19 +263,7 @@ def term_plan(minutes):
 
 def grading_points(paths):
     """The points of each notebook's nbgrader assignment (tools/nbgrader_export.py), as a table."""
-    points = {}
-    for path in paths:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        points[path.name[:2]] = nbgrader_export.nbgrader_notebook(nb, path.stem)[1]
-    return section(
-        "POINTS",
-        [
-            "| " + " | ".join(points) + " |",
-            "|" + "---|" * len(points),
-            "| " + " | ".join(str(p) for p in points.values()) + " |",
-            "",
-        ],
-    )
+    return nbgrader_export.points_table(paths)
 
 
 # ---------------------------------------------------------------------------------------------

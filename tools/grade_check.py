@@ -4,10 +4,10 @@
 Every notebook's solutions score full marks (but the Think! answers, which wait for a grader) and
 its unanswered release scores zero without crashing the grader.
 
-    python3 course.py grade [--out DIR] [NOTEBOOK ...]   # default: a temporary folder, all
+    python3 course.py grade check [NOTEBOOK ...]   # all by default, in a temporary folder
 
-`python3 course.py grade` installs the instructors' lock (nbgrader next to the
-course's packages) into .venv-instructor: nbgrader is not in the students' runtime, because it
+`course.py` installs the instructors' lock (nbgrader next to the course's packages) into
+.venv-instructor for it: nbgrader is not in the students' runtime, because it
 brings notebook 7 and turns its JupyterLab extensions on for everyone using that environment.
 For each notebook: `nbgrader generate_assignment`, then `nbgrader autograde` of two submissions,
 "solutions" (the source notebook) and "blank" (the release, untouched). Prints the points.

@@ -3,12 +3,14 @@
 
     python3 course.py student [--out DIR] [NOTEBOOK ...]   # default: student/, all
 
-The student edition is the same notebooks without the cells tagged `solution` (worked solutions,
-answer paragraphs and the checks that would give an answer away). Exercise cells keep their `...`
-placeholders; check cells stay, collapsed (`jupyter.source_hidden`), and the check right after each
-exercise is tagged `raises-exception`: run before the exercise is answered it ends in a one-line
-"not answered yet" message, which nbval accepts. Links between notebooks stay within the edition
-(they are relative and the file names are the same).
+The student edition is nbgrader's release of the course (tools/nbgrader_export.py): the same
+notebooks without the cells tagged `solution` (worked solutions, answer paragraphs and the checks
+that would give an answer away), with nbgrader's grading metadata on the exercise, check and answer
+cells, so a notebook a student hands in by any route can be graded. Exercise cells keep their `...`
+placeholders (and end in `# YOUR CODE HERE`); check cells stay, collapsed (`jupyter.source_hidden`)
+and locked, and the check right after each exercise is tagged `raises-exception`: run before the
+exercise is answered it ends in a one-line "not answered yet" message, which nbval accepts. Links
+between notebooks stay within the edition (they are relative and the file names are the same).
 
 Students work in this folder, so regenerating never destroys their work: the folder's
 `.edition.json` records the hash of every notebook as written. A notebook whose content still has
@@ -22,6 +24,8 @@ import json
 import sys
 from pathlib import Path
 
+from tools import nbgrader_export
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "student"
@@ -33,32 +37,18 @@ def tags_of(cell):
     return cell.get("metadata", {}).get("tags", [])
 
 
-def is_heading(cell):
-    """Whether the cell is a markdown cell that starts with a heading."""
-    return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
+is_heading = nbgrader_export.is_heading
 
 
 def student_notebook(nb):
-    """A copy of the notebook dict for students.
+    """The student's copy of the notebook dict: nbgrader's release of it.
 
-    No solution cells, checks collapsed, and each exercise's checks tagged `raises-exception` (they
-    end in "not answered yet").
+    No solutions, answer paragraphs, model answers or rubrics; every check collapsed and locked,
+    each exercise's checks tagged `raises-exception` (they end in "not answered yet"); the cells
+    carry nbgrader's grading metadata, so that whatever a student hands in can be graded
+    (tools/nbgrader_export.py).
     """
-    out = json.loads(json.dumps(nb))
-    cells = [c for c in out["cells"] if "solution" not in tags_of(c)]
-    after_exercise = False
-    for cell in cells:
-        tags = tags_of(cell)
-        if "exercise" in tags:
-            after_exercise = True
-        elif is_heading(cell):
-            after_exercise = False
-        if "check" in tags:
-            cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
-            if after_exercise and "raises-exception" not in tags:
-                cell["metadata"]["tags"] = [*tags, "raises-exception"]
-    out["cells"] = cells
-    return out
+    return nbgrader_export.release_notebook(nbgrader_export.nbgrader_notebook(nb)[0])
 
 
 def notebook_text(nb):
