@@ -12,6 +12,7 @@
 
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
+    python3 course.py colab   # every notebook in Colab-like environments (tools/colab_runtime.py)
     python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
     python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
     python3 course.py lock    # re-resolve requirements/*.in into per-Python locks (tools/lock.py)
@@ -382,6 +383,8 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "dockerfile": ("dev", ["-m", "tools.deploy"]),
     "lab-settings": ("runtime", ["-m", "tools.lab_settings"]),
     "other-pythons": ("dev", ["-m", "tools.other_pythons"]),
+    "colab": ("dev", ["-m", "tools.colab_runtime"]),
+    "colab-cells": ("dev", ["-m", "tools.colab_cells"]),
 }
 
 

@@ -22,6 +22,8 @@ import json
 import sys
 from pathlib import Path
 
+from tools import colab_cells
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "student"
@@ -38,13 +40,14 @@ def is_heading(cell):
     return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
 
 
-def student_notebook(nb):
+def student_notebook(nb, name):
     """A copy of the notebook dict for students.
 
     No solution cells, checks collapsed, and each exercise's checks tagged `raises-exception` (they
-    end in "not answered yet").
+    end in "not answered yet"). Its Colab badge opens student/``name`` (the notebook's file name).
     """
     out = json.loads(json.dumps(nb))
+    colab_cells.student_badge(out, name)
     cells = [c for c in out["cells"] if "solution" not in tags_of(c)]
     after_exercise = False
     for cell in cells:
@@ -112,7 +115,9 @@ def write_edition(out_dir, paths, log=print):
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     outcome = {}
     for path in paths:
-        text = notebook_text(student_notebook(json.loads(path.read_text(encoding="utf-8"))))
+        text = notebook_text(
+            student_notebook(json.loads(path.read_text(encoding="utf-8")), path.name)
+        )
         target = out_dir / path.name
         if not target.exists():
             outcome[path.name] = "written"
