@@ -62,13 +62,13 @@ def test_the_notebooks_and_readme_are_as_the_generator_writes_them():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_edition_badge_opens_its_own_notebook(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    badge = nb["cells"][0]
+    badge = nb["cells"][1]  # under the title
     assert badge["id"] == colab_cells.BADGE_ID and badge["cell_type"] == "markdown"
     (link,) = COLAB_LINK.findall("".join(badge["source"]))
     assert repository_path(link) == f"notebooks/{path.name}"
 
     student = student_edition.student_notebook(nb, path.name)
-    (link,) = COLAB_LINK.findall("".join(student["cells"][0]["source"]))
+    (link,) = COLAB_LINK.findall("".join(student["cells"][1]["source"]))
     assert repository_path(link) == f"student/{path.name}"  # exists: the committed edition
 
 
@@ -93,7 +93,7 @@ def test_the_generator_updates_its_cells_in_place_and_keeps_the_others():
     twice = colab_cells.with_colab_cells(colab_cells.with_colab_cells(nb, "x.ipynb"), "y.ipynb")
     assert [c for c in twice["cells"] if not c["id"].startswith("colab-")] == others
     assert sum(c["id"].startswith("colab-") for c in twice["cells"]) == 2
-    assert "blob/main/notebooks/y.ipynb" in "".join(twice["cells"][0]["source"])
+    assert "blob/main/notebooks/y.ipynb" in "".join(twice["cells"][1]["source"])
 
 
 def test_the_readme_table_has_a_student_edition_badge_per_notebook():

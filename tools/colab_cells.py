@@ -4,8 +4,8 @@
                                             # column into the README's notebook table
     python3 course.py colab-cells --check   # exit 1 if a notebook or the README is not up to date
 
-This module is the one place they are written. Every notebook gets, as its first cell, a markdown
-cell with the badge (``id`` and tag ``colab-badge``; the student edition's, written by
+This module is the one place they are written. Every notebook gets, right under its title, a
+markdown cell with the badge (``id`` and tag ``colab-badge``; the student edition's, written by
 tools/student_edition.py, opens the student notebook), and, right before its first code cell, the
 setup cell (``id`` and tag ``colab-setup``). On Colab (``google.colab`` imported or importable) the
 setup cell pip-installs the course's package (labutils with its answer keys, and Brian2) from the
@@ -110,14 +110,15 @@ def _cell(cell_id, cell_type, source):
 def with_colab_cells(nb, name, edition="instructor"):
     """A copy of the notebook dict ``nb`` (file ``name``) with both Colab cells up to date.
 
-    The badge cell is the first cell, the setup cell comes right before the first other code
-    cell; cells already there (found by id) are updated in place.
+    The badge cell comes right after the first cell (the title; tools read the header there),
+    the setup cell right before the first other code cell; cells already there (found by id)
+    are updated in place.
     """
     nb = json.loads(json.dumps(nb))
     cells = [c for c in nb["cells"] if c.get("id") not in (BADGE_ID, SETUP_ID)]
     first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
     cells.insert(first_code, _cell(SETUP_ID, "code", SETUP_CELL))
-    cells.insert(0, _cell(BADGE_ID, "markdown", badge_source(name, edition)))
+    cells.insert(1, _cell(BADGE_ID, "markdown", badge_source(name, edition)))  # under the title
     nb["cells"] = cells
     return nb
 
