@@ -27,6 +27,7 @@ Results: a table, and benchmarks/out/colab.json. The compiled explorers use g++,
 """
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -204,31 +205,29 @@ def run_notebooks(paths, changes, target="numpy"):
 
 
 def inside(argv):
-    """Run in the Colab-like environment: freeze, notebooks, freeze; write JSON to argv[0]."""
-    out, changes, cython = Path(argv[0]), int(argv[1]), argv[2].split(",")
-    paths = [Path(p) for p in argv[3:]]
-    before = freeze()
-    results, failures = run_notebooks(paths, changes)
-    # Colab's Cython (3.0.12) for Brian2's Cython target, on the instructor's edition
-    on_cython = [p for p in paths if p.parent.name == "notebooks" and cython_chosen(p, cython)]
-    more_results, more_failures = run_notebooks(on_cython, changes, target="cython")
-    results.update(more_results)
-    failures += more_failures
-    after = freeze()
-    changed = changed_packages(before, after)
-    failures += [f"pip freeze: {line}" for line in changed]
-    added = sorted(f"{name}=={after[name]}" for name in after.keys() - before.keys())
-    out.write_text(
-        json.dumps({"notebooks": results, "added": added, "failures": failures}, indent=1)
-    )
+    """In the Colab-like environment: ``freeze OUT`` or ``run OUT CHANGES TARGET PATH...``.
+
+    Writes JSON to OUT: the installed versions, or the notebooks' results and failures.
+    """
+    what, out = argv[0], Path(argv[1])
+    if what == "freeze":
+        out.write_text(json.dumps(freeze()))
+        return 0
+    changes, target, paths = int(argv[2]), argv[3], [Path(p) for p in argv[4:]]
+    results, failures = run_notebooks(paths, changes, target)
+    out.write_text(json.dumps({"notebooks": results, "failures": failures}))
     return 1 if failures else 0
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def test_runtime(runtime, words, changes, cython, log):
-    """Make the runtime's environment and run the notebooks there; its JSON results."""
+def test_runtime(runtime, words, changes, cython, jobs, log):
+    """Make the runtime's environment and run the notebooks there; its results (a dict).
+
+    The first notebook runs alone (its setup cell installs the course), the others in ``jobs``
+    parallel processes, then those chosen by ``cython`` on the Cython target.
+    """
     print(f"== Colab runtime {runtime!r} (Python {RUNTIMES[runtime]})", flush=True)
     start = time.perf_counter()
     python = make_environment(runtime, log)
@@ -236,19 +235,51 @@ def test_runtime(runtime, words, changes, cython, log):
     print(f"   environment made in {made:.0f} s ({requirements(runtime).name})", flush=True)
     with tempfile.TemporaryDirectory(prefix="brian-labs-colab-") as tmp:
         copy = repository_copy(Path(tmp) / "brian-labs")
-        out = Path(tmp) / "results.json"
         # PYDEVD_...: ipykernel 6.17's debugger would warn about frozen modules in every kernel
         env = dict(os.environ, BRIAN_LABS_COLAB_SOURCE=copy.as_uri())
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         for name in ("BRIAN_LABS_VENV", "VIRTUAL_ENV", "PYTHONPATH"):
             env.pop(name, None)
-        paths = [str(p) for p in chosen(copy, words)]
-        command = [python, "-m", "tools.colab_runtime", "--inside", str(out), str(changes)]
-        command.append(",".join(cython))
-        status = subprocess.call([*command, *paths], cwd=copy, env=env)
-        if not out.exists():
-            raise SystemExit(f"colab: the run in {runtime!r} ended before its report ({status})")
-        results = json.loads(out.read_text())
+        outputs = (Path(tmp) / f"out-{i}.json" for i in itertools.count())
+
+        def start_inside(*arguments):
+            out = next(outputs)
+            command = [python, "-m", "tools.colab_runtime", "--inside", arguments[0], str(out)]
+            process = subprocess.Popen([*command, *arguments[1:]], cwd=copy, env=env)
+            return process, out
+
+        def results_of(*started):
+            merged = {"notebooks": {}, "failures": []}
+            for process, out in started:
+                process.wait()
+                if not out.exists():
+                    raise SystemExit(f"colab: a run in {runtime!r} ended before its report")
+                found = json.loads(out.read_text())
+                merged["notebooks"].update(found["notebooks"])
+                merged["failures"] += found["failures"]
+            return merged
+
+        def freeze_now():
+            process, out = start_inside("freeze")
+            process.wait()
+            return json.loads(out.read_text())
+
+        def run(target, group):
+            return start_inside("run", str(changes), target, *map(str, group))
+
+        paths = chosen(copy, words)
+        on_cython = [p for p in paths if p.parent.name == "notebooks" and cython_chosen(p, cython)]
+        groups = [group for i in range(jobs) if (group := paths[1 + i :: jobs])]
+        before = freeze_now()
+        results = results_of(run("numpy", paths[:1]))  # its setup cell installs the course
+        parts = [results_of(*[run("numpy", group) for group in groups])]
+        parts += [results_of(run("cython", on_cython))] if on_cython else []
+        after = freeze_now()
+    for part in parts:
+        results["notebooks"].update(part["notebooks"])
+        results["failures"] += part["failures"]
+    results["failures"] += [f"pip freeze: {line}" for line in changed_packages(before, after)]
+    results["added"] = sorted(f"{name}=={after[name]}" for name in after.keys() - before.keys())
     results["environment_s"] = round(made, 1)
     print(f"   added by the setup cell: {', '.join(results['added']) or 'nothing'}")
     return results
@@ -286,6 +317,9 @@ def main(argv=None):
     parser.add_argument("--changes", type=int, default=5, help="slider moves per explorer")
     parser.add_argument("--baseline", action="store_true", help="also the course's environment")
     parser.add_argument(
+        "--jobs", type=int, default=1, help="notebooks run at once (1 for latency figures)"
+    )
+    parser.add_argument(
         "--cython",
         default="01",
         help="notebooks (comma-separated name starts) run again on the Cython target (01)",
@@ -297,7 +331,8 @@ def main(argv=None):
     runtimes = list(RUNTIMES) if args.runtime == "all" else [args.runtime]
     cython = args.cython.split(",")
     report = {
-        f"colab {r}": test_runtime(r, args.words, args.changes, cython, log) for r in runtimes
+        f"colab {r}": test_runtime(r, args.words, args.changes, cython, args.jobs, log)
+        for r in runtimes
     }
     if args.baseline:
         report["course .venv"] = baseline(args.words, args.changes)
