@@ -272,6 +272,8 @@ def test_runtime(runtime, words, changes, cython, jobs, log):
         groups = [group for i in range(jobs) if (group := paths[1 + i :: jobs])]
         before = freeze_now()
         results = results_of(run("numpy", paths[:1]))  # its setup cell installs the course
+        for result in results["notebooks"].values():
+            print(f"   the setup cell said: {result['setup']}", flush=True)
         parts = [results_of(*[run("numpy", group) for group in groups])]
         parts += [results_of(run("cython", on_cython))] if on_cython else []
         after = freeze_now()
