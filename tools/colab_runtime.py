@@ -155,8 +155,12 @@ def changed_packages(before, after):
     ]
 
 
-def run_notebooks(paths, changes, target="numpy"):
-    """Execute the notebooks and move their explorers on a Brian2 target; (results, failures)."""
+def run_notebooks(paths, changes, target="numpy", colab=True):
+    """Execute the notebooks and move their explorers on a Brian2 target; (results, failures).
+
+    ``colab``: whether this is the Colab-like environment, where the setup cell must say what it
+    did; elsewhere it must print nothing.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -182,8 +186,8 @@ def run_notebooks(paths, changes, target="numpy"):
         said = "".join(
             o.get("text", "") for c in setup for o in c.get("outputs", []) if "text" in o
         )
-        if not setup or SETUP_SAYS not in said:
-            errors.append(f"the setup cell did not say what it did (printed {said!r})")
+        if not setup or (SETUP_SAYS not in said if colab else said):
+            errors.append(f"the setup cell printed {said!r} (on Colab: one line, else nothing)")
         explorers.pop("__cpu_s__", None)
         results[label] = {
             "run_all_s": round(seconds, 2),
@@ -293,7 +297,7 @@ def baseline(words, changes):
     with tempfile.TemporaryDirectory(prefix="brian-labs-colab-") as tmp:
         copy = repository_copy(Path(tmp) / "brian-labs")
         paths = [p for p in chosen(copy, words) if p.parent.name == "notebooks"]
-        results, failures = run_notebooks(paths, changes)
+        results, failures = run_notebooks(paths, changes, colab=False)
     return {"notebooks": results, "failures": failures}
 
 
