@@ -13,6 +13,7 @@
     python3 course.py site    # render the course site into _build/html (executes every notebook)
     python3 course.py matrix  # every notebook, several seeds x {numpy, cython} (tools/matrix.py)
     python3 course.py colab   # every notebook in Colab-like environments (tools/colab_runtime.py)
+    python3 course.py colab-cells  # write every notebook's Colab badge and setup cell
     python3 course.py bench   # explorer and Run All timings (benchmarks/run.py)
     python3 course.py lint    # ruff check and ruff format --check (CI's first stage)
     python3 course.py lock    # re-resolve requirements/*.in into per-Python locks (tools/lock.py)
