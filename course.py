@@ -25,6 +25,8 @@ Maintaining (tools/, benchmarks/, site/):
     python3 course.py docs      # rewrite every generated section of the docs (--check)
     python3 course.py site      # render the course site into _build/html (executes every notebook)
     python3 course.py matrix    # every notebook, several seeds x {numpy, cython}
+    python3 course.py colab     # every notebook in Colab-like environments (both runtimes)
+    python3 course.py colab-cells                # every notebook's Colab badge and setup cell
     python3 course.py seed-sweep                 # record a seed sweep into docs/seed-sweep.md
     python3 course.py bench     # explorer and Run All timings (benchmarks/run.py)
     python3 course.py classroom # JupyterHub load test on 127.0.0.1 (benchmarks/classroom/)
@@ -418,6 +420,8 @@ COMMANDS = {  # command: (profile, what to run after the environment's python)
     "lab-settings": ("runtime", ["-m", "tools.lab_settings"]),
     "other-pythons": ("dev", ["-m", "tools.other_pythons"]),
     "docs": ("dev", ["-m", "tools.docs"]),
+    "colab": ("dev", ["-m", "tools.colab_runtime"]),
+    "colab-cells": ("dev", ["-m", "tools.colab_cells"]),
 }
 
 

@@ -58,8 +58,9 @@ def _bench_explorers(changes, passes):
     named = {k: v for k, v in globals().items()
              if isinstance(v, _lu.Explorer) and not k.startswith('_')}
     if not named:
+        # type(), not isinstance(): isinstance() of a dead weak proxy (Brian2 keeps many) raises
         named = {f'explorer{i}': o for i, o in enumerate(o for o in _gc.get_objects()
-                                                          if isinstance(o, _lu.Explorer))}
+                                                          if issubclass(type(o), _lu.Explorer))}
     report, errors = {}, []
     for name, ex in sorted(named.items()):
       try:

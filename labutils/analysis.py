@@ -145,7 +145,10 @@ def membrane_stats(state_monitor, variable="v", neuron=0, start=0 * second):
             f"(it ends at {show(state_monitor.t[-1])})"
         )
     values = values[keep]
-    return np.mean(values), np.std(values)
+    # Deviations from the first sample: a constant trace gives exactly its value and an SD of 0.
+    # np.mean of a constant array can be off by a rounding error (numpy 2.1, Colab's: SD ~1e-17 V).
+    shift = values[0]
+    return shift + np.mean(values - shift), np.std(values - shift)
 
 
 def psp_amplitude(state_monitor, spike_time, window, variable="v", neuron=0):

@@ -247,10 +247,22 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         # The widget view, and a still of the figure for wherever widgets cannot render (the
         # course site, a notebook viewer): a front end shows the richest type it supports.
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle = _widget_bundle(self.widget, **kwargs)
         if self.png:
             bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
         return bundle
+
+
+def _widget_bundle(widget, **kwargs):
+    """A widget's display data: a view of it, and its text form.
+
+    ipywidgets 8 makes it (``_repr_mimebundle_``); ipywidgets 7, which Google Colab runs, has no
+    such method, so the same view reference is built here as its ``_ipython_display_`` builds it.
+    """
+    if hasattr(widget, "_repr_mimebundle_"):
+        return widget._repr_mimebundle_(**kwargs)
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return {"text/plain": repr(widget)[:110], "application/vnd.jupyter.widget-view+json": view}
 
 
 def explore(simulate, plot, /, **ranges):

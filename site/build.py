@@ -12,7 +12,7 @@ paragraphs behind a toggle, check code collapsed, each explorer shown as a still
 figure (the PNG in the explorer's own output) with a note to launch the page; MathJax copied from
 its npm package, so pages render offline), so nothing is written next to the notebooks. After
 building, the site is checked: one page per notebook, each with executed outputs, a figure (<img>)
-wherever the notebook draws one, and a Binder launch link to that notebook in JupyterLab.
+wherever the notebook draws one, and launch links to that notebook: Binder (JupyterLab) and Colab.
 """
 
 import hashlib
@@ -30,6 +30,9 @@ STAGE = ROOT / "_build" / "site-src"
 HTML = ROOT / "_build" / "html"
 EXECUTED = ROOT / "_build" / "executed"  # written by conftest.py during `python3 course.py test`
 BINDER = "https://mybinder.org/v2/gh/"
+# The Colab link of the course's notebooks (the launch button's, and the badge cell's written by
+# tools/colab_cells.py, which tests/test_colab.py checks it against).
+COLAB = "https://colab.research.google.com/github/brian-labs/brian-labs/blob/main/notebooks/"
 
 
 def notebooks():
@@ -40,7 +43,7 @@ def notebooks():
 EXPLORER = re.compile(r"^(\w+)\s*=\s*lu\.explore\(", re.MULTILINE)
 LAUNCH_NOTE = (
     "*A still of the explorer at its starting values. To move the sliders, launch this "
-    "page (the rocket button at the top, then Binder) and run it.*"
+    "page (the rocket button at the top, then Binder or Colab) and run it.*"
 )
 MATHJAX_PACKAGE = "mathjax@3.2.2"  # npm; the es5/ bundle is copied into the site's _static
 MATHJAX_NPM = ROOT / "_build" / "mathjax-npm"
@@ -203,6 +206,9 @@ def check():
         launch = f"urlpath=lab/tree/notebooks/{path.name}"
         if BINDER not in html or launch not in html:
             problems.append(f"{path.name}: no Binder launch link ({BINDER}...?{launch})")
+        colab = f"{COLAB}{path.name}"
+        if colab not in html:
+            problems.append(f"{path.name}: no Colab launch link ({colab})")
         if EXPLORER.search(path.read_text(encoding="utf-8")) and "launch this page" not in html:
             problems.append(f"{path.name}: its explorer has no still and launch note")
         if "cdn.jsdelivr.net/npm/mathjax" in html or "_static/mathjax/tex-chtml.js" not in html:

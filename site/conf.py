@@ -2,8 +2,8 @@
 
 MyST-NB executes every notebook with the kernel of the environment running the build (the course's
 .venv) and renders it with its outputs. The build fails on any cell error except in cells tagged
-`raises-exception` (those show a unit error on purpose). sphinx-book-theme puts a Binder launch
-button on every notebook page, opening the same notebook in JupyterLab.
+`raises-exception` (those show a unit error on purpose). sphinx-book-theme puts a launch
+button on every notebook page, opening the same notebook on Binder (in JupyterLab) or on Colab.
 """
 
 project = "brian-labs"
@@ -50,6 +50,7 @@ html_theme_options = {
     "use_repository_button": True,
     "launch_buttons": {
         "binderhub_url": "https://mybinder.org",
+        "colab_url": "https://colab.research.google.com",  # the page's notebook on Colab
         "notebook_interface": "jupyterlab",
     },
 }

@@ -60,7 +60,7 @@ def test_the_patterns_are_nbgraders_named_groups():
 @pytest.fixture
 def edition_01():
     path = student_edition.select(["01"])[0]
-    return student_edition.student_notebook(json.loads(path.read_text("utf-8")))
+    return student_edition.student_notebook(json.loads(path.read_text("utf-8")), path.name)
 
 
 def submit(course, student, name, nb):

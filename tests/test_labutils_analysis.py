@@ -206,6 +206,18 @@ def test_membrane_stats_of_an_exact_decay(decay):
     assert float(sd / mV) == pytest.approx(float(expected_sd / mV), rel=1e-9)
 
 
+def test_membrane_stats_of_a_constant_trace_is_its_value_and_sd_0():
+    # np.mean of these constant arrays is off by a rounding error on numpy 2.1 and 2.5 alike
+    # (an SD of ~1e-17 V instead of 0); a notebook checks "V never moves" with sd == 0.
+    for value in (-70 * mV, -54.3 * mV, -80.1 * mV):
+        group = NeuronGroup(1, "v : volt")
+        group.v = value
+        monitor = StateMonitor(group, "v", record=0)
+        Network(group, monitor).run(100.1 * ms)
+        mean, sd = lu.membrane_stats(monitor)
+        assert (mean, sd) == (value, 0 * mV)
+
+
 def test_membrane_stats_selects_the_neuron_by_its_index(decay):
     both, only_second = decay
     expected_mean, _ = decay_mean_sd(2 * V0)

@@ -42,7 +42,7 @@ def test_the_course_asks_eleven_think_questions_worth_25_points():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_the_student_edition_keeps_the_answer_cell_and_drops_model_answer_and_rubric(path):
     cells = cells_of(path)
-    student = student_edition.student_notebook({"cells": cells})["cells"]
+    student = student_edition.student_notebook({"cells": cells}, "99_test.ipynb")["cells"]
     for part in open_answers.open_answers(cells):
         answer = cells[part["answer"]]
         assert answer in student

@@ -45,7 +45,7 @@ def test_it_holds_the_student_edition_labutils_and_the_set_up_only(published):
     assert sorted(p.name for p in (out / "student").glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        expected = student_edition.notebook_text(student_edition.student_notebook(nb))
+        expected = student_edition.notebook_text(student_edition.student_notebook(nb, path.name))
         assert (out / "student" / path.name).read_text(encoding="utf-8") == expected
     files = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
     assert not [f for f in files if f.endswith(".edit") or f.startswith(("notebooks", "tests"))]

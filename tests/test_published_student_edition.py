@@ -21,7 +21,7 @@ EDITION = ROOT / "student"
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_student_notebook_is_up_to_date(path):
     expected = student_edition.notebook_text(
-        student_edition.student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        student_edition.student_notebook(json.loads(path.read_text(encoding="utf-8")), path.name)
     )
     published = EDITION / path.name
     assert published.exists(), f"{published} is missing: run python3 course.py student"

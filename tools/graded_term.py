@@ -213,7 +213,8 @@ def run_term(out, log=print):
     }
     edition = {
         name: student_edition.student_notebook(
-            json.loads((student_edition.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8"))
+            json.loads((student_edition.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8")),
+            f"{name}.ipynb",
         )
         for name in points
     }

@@ -176,7 +176,7 @@ def release(course, names, due, exchange=None, log=print):
             book.update_or_create_assignment(name, **fields)
         succeeded(api.generate_assignment(name, force=True, create=True), "generate_assignment")
         released = json.loads((course / "release" / name / path.name).read_text("utf-8"))
-        edition = student_edition.student_notebook(json.loads(path.read_text("utf-8")))
+        edition = student_edition.student_notebook(json.loads(path.read_text("utf-8")), path.name)
         differences = edition_differences(released, edition)
         if differences:
             fail(f"release {name}: nbgrader's release is not the student edition: {differences}")

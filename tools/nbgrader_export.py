@@ -29,7 +29,7 @@ import json
 import sys
 from pathlib import Path
 
-from tools import open_answers
+from tools import colab_cells, open_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
@@ -192,6 +192,8 @@ def nbgrader_notebook(nb, stem="notebook"):
     ``stem`` names the notebook in error messages. Grade ids are the cell ids.
     """
     cells = json.loads(json.dumps(nb["cells"]))
+    # what is released is the student edition: its Colab badge opens student/<notebook>
+    colab_cells.student_badge({"cells": cells}, f"{stem}.ipynb")
     out, points = [], 0
     graded = None  # the last graded test cell of the current exercise
     pending = None  # an exercise cell waiting for its solution

@@ -40,15 +40,16 @@ def tags_of(cell):
 is_heading = nbgrader_export.is_heading
 
 
-def student_notebook(nb):
-    """The student's copy of the notebook dict: nbgrader's release of it.
+def student_notebook(nb, name):
+    """The student's copy of the notebook dict ``name`` (its file name): nbgrader's release of it.
 
     No solutions, answer paragraphs, model answers or rubrics; every check collapsed and locked,
     each exercise's checks tagged `raises-exception` (they end in "not answered yet"); the cells
     carry nbgrader's grading metadata, so that whatever a student hands in can be graded
-    (tools/nbgrader_export.py).
+    (tools/nbgrader_export.py). Its Colab badge opens student/``name``.
     """
-    return nbgrader_export.release_notebook(nbgrader_export.nbgrader_notebook(nb)[0])
+    stem = Path(name).stem
+    return nbgrader_export.release_notebook(nbgrader_export.nbgrader_notebook(nb, stem)[0])
 
 
 def notebook_text(nb):
@@ -102,7 +103,9 @@ def write_edition(out_dir, paths, log=print):
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     outcome = {}
     for path in paths:
-        text = notebook_text(student_notebook(json.loads(path.read_text(encoding="utf-8"))))
+        text = notebook_text(
+            student_notebook(json.loads(path.read_text(encoding="utf-8")), path.name)
+        )
         target = out_dir / path.name
         if not target.exists():
             outcome[path.name] = "written"
