@@ -1,4 +1,17 @@
-"""Repository-wide pytest hooks: keep each notebook as nbval executed it, for the course site.
+"""Repository-wide pytest hooks: markers, one notebook's checks, no silent skips, notebook outputs.
+
+Markers by location, so a subset can be chosen with ``-m``: ``notebooks`` (nbval's notebook
+cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md "Tests".
+
+One notebook's checks: when every path on the command line is a course notebook
+(``python3 course.py test notebooks/05_balanced_ei.ipynb``, globs allowed), the session also
+collects ``tests/`` and keeps only the tests that concern those notebooks: the notebook's own
+cells (nbval) and every test parametrized with the notebook's path (its modelling exercises, its
+student edition, its grading, its metadata checks). ``tests/e2e`` is left out: it needs a built
+site or a browser.
+
+No silent skips: every skip is listed at the end of the run with its reason, and in CI (``CI``
+set to ``true`` or ``1``) a skip whose reason is not on ``ALLOWED_SKIPS`` fails the session.
 
 When every code cell of a notebook in notebooks/ ran and passed in this session, with the default
 seed and target (no BRIAN_LABS_SEED / BRIAN_LABS_TARGET), the notebook with those outputs is
@@ -6,32 +19,96 @@ written to ``_build/executed/<name>.ipynb`` with the digest of the stored notebo
 ``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI
 run executes each notebook once for both the tests and the site (a copy whose digest no longer
 matches the stored notebook is ignored there, and that notebook is executed again).
-
-Markers by location, so a subset can be chosen with ``-m``: ``notebooks`` (nbval's notebook
-cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md "Tests".
 """
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+NOTEBOOKS = ROOT / "notebooks"
 MARKED_FOLDERS = {
-    "notebooks": ROOT / "notebooks",
+    "notebooks": NOTEBOOKS,
     "science": ROOT / "tests" / "science",
     "e2e": ROOT / "tests" / "e2e",
 }
 
+# Skips CI accepts (a regular expression on the reason, and why). Any other skip fails a CI run.
+ALLOWED_SKIPS = [
+    # The compiled fast path needs a C++ compiler, which a student's laptop may lack; CI's has one,
+    # and these tests then run (the numpy fallback is tested either way).
+    (r"no C\+\+ compiler|no GCC|cannot precompile headers", "no compiler on this machine"),
+    # course.py's message for an unsupported Python is tested with one when the machine has it.
+    (r"no unsupported Python \(3\.6-3\.10\)", "no unsupported Python on this machine"),
+    # The Cython science tests are opt-in (BRIAN_LABS_SCIENCE_TARGETS, tests/science/conftest.py);
+    # CI covers the Cython target with the matrix stage instead.
+    (r"target cython not requested", "Cython science tests not asked for"),
+    # The offline site test reads _build/html; .ci/run builds the site after the test stage and
+    # runs this test again then (a site stage that fails stops CI before that).
+    (r"no built site in ", "the site is built after the test stage"),
+]
+
+
+def in_ci():
+    """Whether this run is CI's (the ``CI`` environment variable set to true or 1)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+def pytest_configure(config):
+    """Register the markers conftest adds; narrow the session to notebooks named on its own."""
+    # (pytest-xdist registers it too; without xdist, ``-p no:xdist``, --strict-markers needs it)
+    config.addinivalue_line("markers", "xdist_group(name): run in one xdist worker, in order")
+    if not hasattr(config, "workerinput"):  # not in a pytest-xdist worker
+        config.pluginmanager.register(SkipLedger(), "brian-labs-skip-ledger")
+    chosen = course_notebooks(config.args)
+    config.stash[CHOSEN] = chosen
+    if chosen:
+        config.args[:] = [*config.args, str(ROOT / "tests")]
+
+
+CHOSEN = pytest.StashKey[set]()
+
+
+def course_notebooks(args):
+    """The course notebooks ``args`` name, if every argument is one (else an empty set)."""
+    paths = [Path(arg).resolve() for arg in args]
+    if not paths or not all(
+        p.suffix == ".ipynb" and p.parent == NOTEBOOKS and p.exists() for p in paths
+    ):
+        return set()
+    return set(paths)
+
+
+def concerned_notebooks(item):
+    """The course notebooks a test concerns: its own (nbval) and the Path parameters it got."""
+    found = {Path(str(item.path)).resolve()}
+    callspec = getattr(item, "callspec", None)
+    for value in callspec.params.values() if callspec else ():
+        if isinstance(value, Path):
+            found.add(value.resolve())
+    return {p for p in found if p.suffix == ".ipynb" and p.parent == NOTEBOOKS}
+
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """Mark every test by the folder it lives in (see MARKED_FOLDERS).
+def pytest_collection_modifyitems(config, items):
+    """Keep only the chosen notebooks' tests; mark every test by its folder (MARKED_FOLDERS).
 
     A notebook's cells also get ``xdist_group(<notebook>)``: with ``-n``/``--dist loadgroup``
     (``course.py test``) they run in order in one worker, sharing one kernel, as nbval needs.
     """
+    chosen = config.stash[CHOSEN]
+    if chosen:
+        keep = [
+            item
+            for item in items
+            if concerned_notebooks(item) & chosen
+            and not Path(str(item.path)).resolve().is_relative_to(MARKED_FOLDERS["e2e"])
+        ]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
     for item in items:
         path = Path(str(item.path)).resolve()
         for marker, folder in MARKED_FOLDERS.items():
@@ -39,6 +116,68 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(getattr(pytest.mark, marker))
         if path.suffix == ".ipynb":
             item.add_marker(pytest.mark.xdist_group(path.stem))
+
+
+def skip_reason(report):
+    """The reason a skipped report gives (pytest stores it as ``(file, line, reason)``)."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def unexpected(reason):
+    """Whether a skip reason is not on ALLOWED_SKIPS."""
+    return not any(re.search(pattern, reason) for pattern, _why in ALLOWED_SKIPS)
+
+
+class SkipLedger:
+    """Every skip of the session, with its reason; in CI, an unexpected one fails the session.
+
+    With pytest-xdist the controller receives every worker's reports, so it alone keeps the
+    ledger and decides.
+    """
+
+    def __init__(self):
+        self.skips = []  # (test id, reason)
+
+    def record(self, report):
+        """Note the report's skip, if it is one (an xfail is not)."""
+        if report.skipped and not hasattr(report, "wasxfail"):
+            self.skips.append((report.nodeid, skip_reason(report)))
+
+    def pytest_runtest_logreport(self, report):
+        """A test's setup, call or teardown report."""
+        self.record(report)
+
+    def pytest_collectreport(self, report):
+        """A collector's report: a module skipped at import (``pytest.importorskip``)."""
+        self.record(report)
+
+    def unexpected(self):
+        """The skips whose reason is not on ALLOWED_SKIPS, as ``[(test id, reason)]``."""
+        return [(nodeid, reason) for nodeid, reason in self.skips if unexpected(reason)]
+
+    def pytest_sessionfinish(self, session):
+        """In CI, an unexpected skip turns a passing session into a failed one."""
+        passing = (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
+        if in_ci() and self.unexpected() and session.exitstatus in passing:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter):
+        """List every skip, allowed or not, with its reason."""
+        if not self.skips:
+            return
+        terminalreporter.section("skips (allowed: conftest.py ALLOWED_SKIPS)")
+        for nodeid, reason in self.skips:
+            verdict = "UNEXPECTED" if unexpected(reason) else "allowed"
+            terminalreporter.line(f"{verdict:10} {nodeid}: {reason}")
+        bad = len(self.unexpected())
+        if bad and in_ci():
+            terminalreporter.line(
+                f"{bad} unexpected skip(s) fail this CI run: CI installs what every test needs "
+                "(allow a skip only on ALLOWED_SKIPS, with its reason)",
+                red=True,
+            )
 
 
 EXECUTED = ROOT / "_build" / "executed"
