@@ -1,27 +1,20 @@
-"""Repository-wide pytest hooks: markers, one notebook's checks, no silent skips, notebook outputs.
+"""Repository-wide pytest hooks: markers, one notebook's checks, no silent skips.
 
 Markers by location, so a subset can be chosen with ``-m``: ``notebooks`` (nbval's notebook
 cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md "Tests".
 
 One notebook's checks: when every path on the command line is a course notebook
-(``python3 course.py test notebooks/05_balanced_ei.ipynb``, globs allowed), the session also
-collects ``tests/`` and keeps only the tests that concern those notebooks: the notebook's own
-cells (nbval) and every test parametrized with the notebook's path (its modelling exercises, its
-student edition, its grading, its metadata checks). ``tests/e2e`` is left out: it needs a built
-site or a browser.
+(``python3 course.py test notebooks/05_balanced_ei.ipynb``, globs allowed), the session collects
+``tests/`` instead and keeps only the tests that concern those notebooks: every test
+parametrized with the notebook's path (its run, which makes nbval's check, and its modelling
+exercises: tests/test_modelling_exercises.py; its student edition; its grading; its metadata).
+``tests/e2e`` is left out: it needs a built site or a browser. ``--cells-only`` keeps pytest's
+plain meaning, the notebook's cells under nbval (tools/matrix.py runs notebooks so).
 
 No silent skips: every skip is listed at the end of the run with its reason, and in CI (``CI``
 set to ``true`` or ``1``) a skip whose reason is not on ``ALLOWED_SKIPS`` fails the session.
-
-When every code cell of a notebook in notebooks/ ran and passed in this session, with the default
-seed and target (no BRIAN_LABS_SEED / BRIAN_LABS_TARGET), the notebook with those outputs is
-written to ``_build/executed/<name>.ipynb`` with the digest of the stored notebook it came from.
-``site/build.py`` renders such copies instead of executing the notebooks a second time, so one CI
-run executes each notebook once for both the tests and the site (a copy whose digest no longer
-matches the stored notebook is ignored there, and that notebook is executed again).
 """
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -57,16 +50,26 @@ def in_ci():
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
+def pytest_addoption(parser):
+    """``--cells-only``: run named notebooks' cells under nbval, not every check of them."""
+    parser.addoption(
+        "--cells-only",
+        action="store_true",
+        help="with only course notebooks as paths: execute their cells under nbval (as "
+        "tools/matrix.py does) instead of every test that concerns them",
+    )
+
+
 def pytest_configure(config):
     """Register the markers conftest adds; narrow the session to notebooks named on its own."""
     # (pytest-xdist registers it too; without xdist, ``-p no:xdist``, --strict-markers needs it)
     config.addinivalue_line("markers", "xdist_group(name): run in one xdist worker, in order")
     if not hasattr(config, "workerinput"):  # not in a pytest-xdist worker
         config.pluginmanager.register(SkipLedger(), "brian-labs-skip-ledger")
-    chosen = course_notebooks(config.args)
+    chosen = set() if config.getoption("cells_only") else course_notebooks(config.args)
     config.stash[CHOSEN] = chosen
-    if chosen:
-        config.args[:] = [*config.args, str(ROOT / "tests")]
+    if chosen:  # their tests (their run replaces nbval's cell by cell execution)
+        config.args[:] = [str(ROOT / "tests")]
 
 
 CHOSEN = pytest.StashKey[set]()
@@ -178,46 +181,3 @@ class SkipLedger:
                 "(allow a skip only on ALLOWED_SKIPS, with its reason)",
                 red=True,
             )
-
-
-EXECUTED = ROOT / "_build" / "executed"
-_passed = {}  # notebook path -> number of code cells that passed in this session
-
-
-def source_digest(path):
-    """sha256 of a stored notebook file, as recorded in its executed copy."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each nbval cell's outputs; write the executed copy once a notebook passed."""
-    outcome = yield
-    if call.when != "call" or type(item).__name__ != "IPyNbCell":
-        return
-    import nbformat
-
-    item.cell.outputs = [nbformat.from_dict(output) for output in (item.test_outputs or [])]
-    item.cell.execution_count = item.cell_num + 1
-    if outcome.get_result().passed:
-        path = Path(str(item.parent.fspath))
-        _passed[path] = _passed.get(path, 0) + 1
-        code_cells = sum(cell.cell_type == "code" for cell in item.parent.nb.cells)
-        if _passed[path] == code_cells:
-            _write_executed(path, item.parent.nb)
-
-
-def _write_executed(path, nb):
-    import nbformat
-
-    # Only the course's own notebooks, as the site shows them: default seed and target.
-    if path.parent != ROOT / "notebooks" or os.environ.keys() & {
-        "BRIAN_LABS_SEED",
-        "BRIAN_LABS_TARGET",
-    }:
-        return
-    nb.metadata["brian_labs"] = {"source_sha256": source_digest(path)}
-    EXECUTED.mkdir(parents=True, exist_ok=True)
-    temporary = EXECUTED / f".{path.name}.{os.getpid()}"
-    nbformat.write(nb, str(temporary))
-    os.replace(temporary, EXECUTED / path.name)

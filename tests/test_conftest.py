@@ -107,7 +107,9 @@ def course(project):
     """The project with two notebooks and a test parametrized by notebook."""
     (project.path / "notebooks").mkdir()
     for name in ("01_a", "02_b"):
-        notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        cell = {"cell_type": "code", "id": "c1", "metadata": {}, "outputs": [], "source": "1"}
+        cell["execution_count"] = None
+        notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
         (project.path / "notebooks" / f"{name}.ipynb").write_text(json.dumps(notebook))
     (project.path / "tests").mkdir()
     (project.path / "tests" / "test_per_notebook.py").write_text(PER_NOTEBOOK)
@@ -122,3 +124,8 @@ def test_naming_notebooks_runs_only_their_tests(course):
 
 def test_naming_a_test_file_runs_it_all(course):
     course.runpytest("tests/test_per_notebook.py").assert_outcomes(passed=3)
+
+
+def test_cells_only_keeps_nbval_on_the_named_notebook(course):
+    result = course.runpytest("--nbval-lax", "--cells-only", "--co", "-q", "notebooks/02_b.ipynb")
+    result.stdout.fnmatch_lines(["notebooks/02_b.ipynb::Cell 0", "1 test collected*"])
