@@ -60,6 +60,9 @@ def pytest_addoption(parser):
     )
 
 
+CHOSEN = pytest.StashKey[set]()  # the course notebooks named on the command line, if only those
+
+
 def pytest_configure(config):
     """Register the markers conftest adds; narrow the session to notebooks named on its own."""
     # (pytest-xdist registers it too; without xdist, ``-p no:xdist``, --strict-markers needs it)
@@ -70,9 +73,6 @@ def pytest_configure(config):
     config.stash[CHOSEN] = chosen
     if chosen:  # their tests (their run replaces nbval's cell by cell execution)
         config.args[:] = [str(ROOT / "tests")]
-
-
-CHOSEN = pytest.StashKey[set]()
 
 
 def course_notebooks(args):

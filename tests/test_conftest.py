@@ -122,6 +122,11 @@ def test_naming_notebooks_runs_only_their_tests(course):
     result.stdout.fnmatch_lines(["*test_per_notebook*02_b* PASSED*"])
 
 
+def test_naming_several_notebooks_runs_the_tests_of_each(course):
+    result = course.runpytest("--nbval-lax", "notebooks/01_a.ipynb", "notebooks/02_b.ipynb")
+    result.assert_outcomes(passed=2, deselected=1)
+
+
 def test_naming_a_test_file_runs_it_all(course):
     course.runpytest("tests/test_per_notebook.py").assert_outcomes(passed=3)
 
