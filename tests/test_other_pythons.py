@@ -39,7 +39,10 @@ def test_uv_install_installs_with_the_courses_uv_and_returns_the_interpreter():
     run = FakeRun()
     assert other_pythons.uv_install((3, 12), run=run) == "/uv/cpython-3.12.9/bin/python3.12"
     uv = [sys.executable, "-m", "uv", "python"]
-    assert run.commands == [[*uv, "install", "3.12"], [*uv, "find", "--managed-python", "3.12"]]
+    assert run.commands == [
+        [*uv, "install", "3.12"],
+        [*uv, "find", "--system", "--managed-python", "3.12"],
+    ]
 
 
 def test_a_failed_installation_stops_with_uvs_message():

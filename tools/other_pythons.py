@@ -72,7 +72,9 @@ def uv_install(minor, run=subprocess.run):
             f"other_pythons: Python {text} is missing and `uv python install {text}` "
             f"failed:\n{installed.stderr.strip()}"
         )
-    found = run([*uv, "find", "--managed-python", text], capture_output=True, text=True)
+    found = run(
+        [*uv, "find", "--system", "--managed-python", text], capture_output=True, text=True
+    )
     if found.returncode != 0 or not found.stdout.strip():
         raise SystemExit(
             f"other_pythons: uv installed Python {text} but cannot find it:\n{found.stderr}"
