@@ -8,8 +8,9 @@ One notebook's checks: when every path on the command line is a course notebook
 ``tests/`` instead and keeps only the tests that concern those notebooks: every test
 parametrized with the notebook's path (its run, which makes nbval's check, and its modelling
 exercises: tests/test_modelling_exercises.py; its student edition; its grading; its metadata).
-``tests/e2e`` is left out: it needs a built site or a browser. ``--cells-only`` keeps pytest's
-plain meaning, the notebook's cells under nbval (tools/matrix.py runs notebooks so).
+``tests/e2e`` (a built site, a browser) and ``tests/science`` (claims by seed) are not collected.
+``--cells-only`` keeps pytest's plain meaning, the notebook's cells under nbval (tools/matrix.py
+runs notebooks so).
 
 No silent skips: every skip is listed at the end of the run with its reason, and in CI (``CI``
 set to ``true`` or ``1``) a skip whose reason is not on ``ALLOWED_SKIPS`` fails the session.
@@ -95,6 +96,20 @@ def concerned_notebooks(item):
     return {p for p in found if p.suffix == ".ipynb" and p.parent == NOTEBOOKS}
 
 
+def pytest_ignore_collect(collection_path, config):
+    """With notebooks named, skip collecting the folders no test of a notebook lives in.
+
+    tests/e2e needs a built site or a browser; tests/science checks claims by seed, not by
+    notebook path. (Saves importing them: a one-notebook run starts faster.)
+    """
+    if config.stash.get(CHOSEN, None) and collection_path.resolve() in (
+        MARKED_FOLDERS["e2e"],
+        MARKED_FOLDERS["science"],
+    ):
+        return True
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Keep only the chosen notebooks' tests; mark every test by its folder (MARKED_FOLDERS).
@@ -104,12 +119,7 @@ def pytest_collection_modifyitems(config, items):
     """
     chosen = config.stash[CHOSEN]
     if chosen:
-        keep = [
-            item
-            for item in items
-            if concerned_notebooks(item) & chosen
-            and not Path(str(item.path)).resolve().is_relative_to(MARKED_FOLDERS["e2e"])
-        ]
+        keep = [item for item in items if concerned_notebooks(item) & chosen]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
     for item in items:
