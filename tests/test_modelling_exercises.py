@@ -1,33 +1,43 @@
-"""Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model.
+"""Each notebook's run: every cell passes, modelling checks judge models; outputs for the site.
 
-A modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
+Each notebook is executed once, in one kernel, in order, with nbclient, in the environment's
+seed and target (the default seed 2718 and numpy unless BRIAN_LABS_SEED / BRIAN_LABS_TARGET say
+otherwise). Every cell must pass, and a cell tagged ``raises-exception`` must raise: the check
+nbval makes (tools/matrix.py runs nbval for the other seeds and targets).
+
+Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model. A
+modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
 exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":
 "modelling"``), the worked solution (tag ``solution``) and the check (tag ``check``). Plausible
 wrong models live in ``tests/wrong_models/``: ``<id>*.edit`` (differences from the solution) or
-``<id>*.py`` (a whole replacement of the solution cell).
+``<id>*.py`` (a whole replacement of the solution cell). Just before an exercise's solution cell
+the check is tried on the placeholders (it must fail with "not answered yet") and after each wrong
+model (it must fail with an ExerciseError, i.e. a hint, not a crash); then the notebook goes on
+with the solution, whose check must pass. Each trial runs in a fork of the kernel (``os.fork``:
+a copy of the kernel as it is then, discarded afterwards), so the notebook's own cells run exactly
+as in a clean run: the same names, the same random numbers, the same outputs. (Without
+``os.fork``, on Windows, the trials run in the kernel itself and the run is not kept.)
 
-Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell
-the check cell is run three ways: with the placeholders (it must fail with "not answered yet"),
-after each wrong model (it must fail with an ExerciseError, i.e. a hint, not a crash), and then the
-notebook goes on with the solution, whose check must pass.
-
-The run uses the matrix's quick seed (``BRIAN_LABS_SEED=1``, not nbval's default 2718), and every
-other cell must pass too (a ``raises-exception`` cell must raise): so this execution is also CI's
-second-seed run of notebooks 01-10 (``.ci/run`` runs the matrix's quick slice for the rest).
+The run with every cell passing, in the default seed and target, is written to
+``_build/executed/<name>.ipynb`` (nbformat) with the digest of the stored notebook it came from:
+``python3 course.py site`` renders those copies instead of executing the notebooks again.
 """
 
+import hashlib
 import json
+import os
 from pathlib import Path
 
+import nbformat
 import pytest
-
-from tools.matrix import QUICK_SEED
+from nbclient import NotebookClient
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
+EXECUTED = ROOT / "_build" / "executed"  # read by site/build.py
 
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 
@@ -129,18 +139,81 @@ def error_of(cell):
     return None
 
 
-def with_exercises():
-    return [path for path in NOTEBOOKS if modelling_exercises(load(path))]
+# Run in the kernel: each list of sources runs, in order, in a fork of the kernel (its globals as
+# they are now); the fork reports each source's error as [name, message] (None if it ran) and
+# exits. The kernel itself is left as it was, and keeps no name from this cell.
+TRIAL = """
+def _brian_labs_trial(trials):
+    import json, os, sys
+
+    def attempt(sources):
+        verdicts = []
+        for source in sources:
+            try:
+                exec(compile(source, "<trial>", "exec"), get_ipython().user_ns)
+                verdicts.append(None)
+            except Exception as error:
+                verdicts.append([type(error).__name__, str(error)])
+        return verdicts
+
+    if not hasattr(os, "fork"):
+        return [attempt(sources) for sources in trials]
+    results = []
+    for sources in trials:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: quiet, no display, exits without the kernel's clean-up
+            os.close(read_end)
+            sys.stdout = sys.stderr = open(os.devnull, "w")
+            try:
+                report = json.dumps(attempt(sources))
+            except BaseException as error:
+                report = json.dumps([[type(error).__name__, str(error)]])
+            os.write(write_end, report.encode())
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            results.append(json.loads(pipe.read() or "null"))
+        os.waitpid(pid, 0)
+    return results
+
+print(__import__("json").dumps(_brian_labs_trial(TRIALS)))
+del _brian_labs_trial
+"""
 
 
-@pytest.mark.parametrize("path", with_exercises(), ids=lambda p: p.stem)
-def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solution(
-    path, monkeypatch
-):
-    import nbformat
-    from nbclient import NotebookClient
+def trial(client, index, trials):
+    """Run each list of sources in a fork of the kernel; per list, each source's error or None."""
+    code = TRIAL.replace("TRIALS", repr(trials))
+    cell = nbformat.v4.new_code_cell(code)
+    client.execute_cell(cell, index, store_history=False)
+    error = error_of(cell)
+    assert error is None, f"the trial itself failed: {error}"
+    printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    return json.loads(printed.strip().splitlines()[-1])
 
-    monkeypatch.setenv("BRIAN_LABS_SEED", str(QUICK_SEED))
+
+def source_digest(path):
+    """sha256 of a stored notebook file, as recorded in its executed copy (site/build.py)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def keep_for_the_site(path, nb):
+    """Write the executed notebook where site/build.py looks for it, with the source's digest."""
+    nb.metadata["brian_labs"] = {"source_sha256": source_digest(path)}
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    temporary = EXECUTED / f".{path.name}.{os.getpid()}"
+    nbformat.write(nb, str(temporary))
+    os.replace(temporary, EXECUTED / path.name)
+
+
+def default_settings():
+    """Whether the run uses the course's default seed and target (the site shows those)."""
+    return not os.environ.keys() & {"BRIAN_LABS_SEED", "BRIAN_LABS_TARGET"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_passes_and_modelling_checks_fail_on_blank_and_wrong_models(path):
     nb = nbformat.read(str(path), as_version=4)
     exercises = modelling_exercises(nb)
     before_solution = {
@@ -154,12 +227,6 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
         resources={"metadata": {"path": str(path.parent)}},
     )
     problems = []
-
-    def run(source, index):
-        cell = nbformat.v4.new_code_cell(source)
-        client.execute_cell(cell, index)
-        return error_of(cell)
-
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -167,18 +234,21 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
             if index in before_solution:
                 ident, check = before_solution[index]
                 check_source = nb.cells[check].source
-                blank = run(check_source, index)
-                if blank is None or "not answered yet" not in blank[1]:
-                    problems.append(f"{ident}: with the placeholders the check gave {blank}")
-                for wrong in wrong_models(ident):
-                    error = run(wrong_model_code(wrong, cell.source), index)
+                models = wrong_models(ident)
+                blank, *wrong = trial(
+                    client,
+                    index,
+                    [[check_source]]
+                    + [[wrong_model_code(m, cell.source), check_source] for m in models],
+                )
+                if blank[0] is None or "not answered yet" not in blank[0][1]:
+                    problems.append(f"{ident}: with the placeholders the check gave {blank[0]}")
+                for model, (error, verdict) in zip(models, wrong, strict=True):
                     if error is not None:
-                        problems.append(f"{ident}: wrong model {wrong.name} itself raised {error}")
-                        continue
-                    verdict = run(check_source, index)
-                    if verdict is None or verdict[0] != "ExerciseError":
+                        problems.append(f"{ident}: wrong model {model.name} itself raised {error}")
+                    elif verdict is None or verdict[0] != "ExerciseError":
                         problems.append(
-                            f"{ident}: the check accepted or crashed on {wrong.name}: {verdict}"
+                            f"{ident}: the check accepted or crashed on {model.name}: {verdict}"
                         )
             client.execute_cell(cell, index)
             error = error_of(cell)
@@ -189,3 +259,5 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
             if must_raise and not error:
                 problems.append(f"cell {index} (tag raises-exception) raised nothing")
     assert not problems, "\n".join(problems)
+    if default_settings() and hasattr(os, "fork"):
+        keep_for_the_site(path, nb)

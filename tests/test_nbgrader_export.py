@@ -1,8 +1,7 @@
 """The nbgrader export: cell metadata, solution regions, hidden tests, grading.
 
 nbgrader's cell metadata (schema version 3) on the right cells, solutions in solution regions,
-give-away checks as hidden tests; and the grading round trip when nbgrader is installed (it is not
-in the students' environment; tools/grade_check.py runs all notebooks).
+give-away checks as hidden tests. The grading round trip itself is tests/test_grading.py.
 """
 
 import builtins
@@ -96,7 +95,8 @@ def test_think_answers_are_manually_graded_answer_cells(course, path):
         meta = cells[answer["id"]]["metadata"]["nbgrader"]
         assert (meta["grade"], meta["solution"], meta["locked"]) == (True, True, False)
         assert meta["points"] == part["points"] == open_answers.points_of(answer)
-        assert cells[answer["id"]]["source"] == answer["source"]  # the release gets the text stub
+        # the prompt stays; the student's answer goes in the solution region below it
+        assert "".join(cells[answer["id"]]["source"]).startswith("".join(answer["source"]))
         for k in [*part["model"], part["rubric"]]:  # model answer and rubric stay out
             assert original[k]["id"] not in cells
             assert not any(
@@ -130,11 +130,6 @@ def test_a_missing_nbgrader_ends_in_one_line(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_nbgrader)
     with pytest.raises(SystemExit, match=r"^nbgrader is not installed in this Python: install it"):
         grade_check.main(["00"])
-
-
-def test_solutions_score_full_marks_and_the_blank_release_zero(tmp_path):
-    pytest.importorskip("nbgrader", reason="nbgrader is not installed (instructors' environment)")
-    assert grade_check.main(["--out", str(tmp_path), "00"]) == 0
 
 
 def exercise_groups(cells):

@@ -43,11 +43,14 @@ def test_the_course_asks_eleven_think_questions_worth_25_points():
 def test_the_student_edition_keeps_the_answer_cell_and_drops_model_answer_and_rubric(path):
     cells = cells_of(path)
     student = student_edition.student_notebook({"cells": cells}, "99_test.ipynb")["cells"]
+    by_id = {c["id"]: c for c in student}
     for part in open_answers.open_answers(cells):
         answer = cells[part["answer"]]
-        assert answer in student
+        # the student's cell keeps the prompt (nbgrader's solution region for the answer follows)
+        assert "".join(by_id[answer["id"]]["source"]).startswith("".join(answer["source"]))
         for k in [*part["model"], part["rubric"]]:
-            assert cells[k] not in student
+            assert cells[k]["id"] not in by_id
+            assert not any("".join(cells[k]["source"]) in "".join(c["source"]) for c in student)
 
 
 def answer_cell(points=2, text=None):

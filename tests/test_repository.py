@@ -71,6 +71,7 @@ def test_markers_select_by_folder(marker, path):
                 "-q",
                 "-p",
                 "no:cacheprovider",
+                "--cells-only",  # a notebook's own cells (nbval), not every test of it
                 "-m",
                 expression,
                 path,

@@ -6,20 +6,20 @@ plus the science suite, and writes a pass/fail table.
 
     python3 course.py matrix              # full: notebooks x 10 seeds x {numpy, cython} + science
     python3 course.py matrix --quick      # quick slice (~2 min): every notebook on numpy with seed
-                                          # 1, and one small notebook on cython (CI runs it for 00
-                                          # and 01: the modelling-exercise harness already runs
-                                          # 01-10 under seed 1)
+                                          # 1, and one small notebook on cython (CI runs it: the
+                                          # test run executes every notebook with the default seed)
     python3 course.py matrix --targets numpy --seeds 2718,1,2 notebooks/03_*.ipynb  # any slice
     python3 course.py matrix --targets numpy --seeds 1-100 --no-science --jobs 2 --reuse  # sweep
 
-Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider` with
-BRIAN_LABS_SEED and BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax
---nbval-current-env). Cells run in a fixed order (target, then seed, then notebook: an interrupted
-run still covers every notebook; the first Cython seed compiles each notebook's models into
-Brian2's Cython cache and later seeds reuse it). Results go to <out>/matrix.json and
-<out>/matrix.md (default out: output/matrix, git-ignored); for every failure the notebook, seed,
-target, failing cell (its first source line) and the exception message are listed.
-Exit status: 0 if every cell passed, 1 otherwise, 2 for bad arguments.
+Each cell of the matrix is one process: `python -m pytest <notebook> -p no:cacheprovider
+--cells-only` (the notebook's cells under nbval, conftest.py) with BRIAN_LABS_SEED and
+BRIAN_LABS_TARGET set (pyproject's addopts add --nbval-lax --nbval-current-env). Cells run in a
+fixed order (target, then seed, then notebook: an interrupted run still covers every notebook; the
+first Cython seed compiles each notebook's models into Brian2's Cython cache and later seeds reuse
+it). Results go to <out>/matrix.json and <out>/matrix.md (default out: output/matrix, git-ignored);
+for every failure the notebook, seed, target, failing cell (its first source line) and the
+exception message are listed. Exit status: 0 if every cell passed, 1 otherwise, 2 for bad
+arguments.
 """
 
 import argparse
@@ -227,6 +227,7 @@ def run_job(job, python, timeout):
             "-p",
             "no:cacheprovider",
             "-q",
+            "--cells-only",  # the notebook's cells under nbval, not every test of it (conftest.py)
             f"--junitxml={junit}",
         ] + ([] if inside else ["-c", str(ROOT / "pyproject.toml")])
         if job["kind"] == "notebook":

@@ -3,16 +3,23 @@
 
 One path a line.
 
-    python3 course.py other-pythons      # .ci/run runs the course's slice on each of them
+    python3 course.py other-pythons            # list them
+    python3 course.py other-pythons --install  # first install each tested minor version (3.11,
+                                               # 3.12, 3.13) that is missing, with uv (.ci/run)
 
 Looks at `python3`, `python3.X` on PATH, Debian's /usr/bin/python3* and pyenv's versions; each
 interpreter is listed once per distinct version (x.y.z), and not at all if it cannot create a venv.
+With ``--install``, a tested minor version that neither this Python nor any found one has is
+installed with the uv the course's lock pins (``python -m uv python install 3.X``, into uv's own
+folder) and listed too, so CI runs the course on every tested version instead of silently
+skipping one; an installation that fails ends the command with an error.
 """
 
 import argparse
 import glob
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,13 +49,61 @@ def other_pythons():
     return result
 
 
-def main(argv=None):
-    """Print the paths of the other supported Pythons, one a line; the exit status."""
+def missing_minors(current, found):
+    """Tested minor versions (course.TESTED) that neither ``current`` nor any of ``found`` has.
+
+    ``current`` and each of ``found`` are version tuples (3, 12, 1); the result is sorted.
+    """
+    have = {tuple(v[:2]) for v in [current, *found]}
+    return [minor for minor in sorted(course.TESTED) if minor not in have]
+
+
+def uv_install(minor, run=subprocess.run):
+    """Install CPython ``minor`` (e.g. (3, 12)) with uv; the path of its interpreter.
+
+    Uses this Python's uv (``python -m uv``, pinned by the lock). Exits with uv's message if the
+    installation fails.
+    """
+    text = course.version_text(minor)
+    uv = [sys.executable, "-m", "uv", "python"]
+    installed = run([*uv, "install", text], capture_output=True, text=True)
+    if installed.returncode != 0:
+        raise SystemExit(
+            f"other_pythons: Python {text} is missing and `uv python install {text}` "
+            f"failed:\n{installed.stderr.strip()}"
+        )
+    found = run(
+        [*uv, "find", "--system", "--managed-python", text], capture_output=True, text=True
+    )
+    if found.returncode != 0 or not found.stdout.strip():
+        raise SystemExit(
+            f"other_pythons: uv installed Python {text} but cannot find it:\n{found.stderr}"
+        )
+    return found.stdout.strip().splitlines()[-1]
+
+
+def main(argv=None, install=uv_install):
+    """Print the other supported Pythons, installing missing tested ones if asked; exit status."""
     parser = argparse.ArgumentParser(
         prog="python3 course.py other-pythons", description=__doc__.split("\n")[0]
     )
-    parser.parse_args(argv)
-    for path, _version in other_pythons():
+    parser.add_argument(
+        "--install",
+        action="store_true",
+        help="install each missing tested minor version with uv before listing",
+    )
+    args = parser.parse_args(argv)
+    pythons = other_pythons()
+    if args.install:
+        current = tuple(sys.version_info[:3])
+        for minor in missing_minors(current, [version for _path, version in pythons]):
+            print(
+                f"other_pythons: installing Python {course.version_text(minor)} with uv",
+                file=sys.stderr,
+                flush=True,
+            )
+            pythons.append((install(minor), minor))
+    for path, _version in pythons:
         print(path)
     return 0
 
