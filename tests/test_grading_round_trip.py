@@ -1,8 +1,9 @@
 """Grading: nbgrader's round trip of each notebook, as an instructor runs it.
 
 The solutions score full marks and the untouched release scores zero (tools/grade_check.py). It
-runs through ``python3 course.py grade check NN``, in the instructors' environment (.venv-instructor,
-installed on first use): nbgrader is not in the test environment, whose packages students share.
+runs through ``python3 course.py grade check NN``, in the instructors' environment
+(.venv-instructor, installed on first use): nbgrader is not in the test environment, whose
+packages students share.
 """
 
 import subprocess
