@@ -98,7 +98,7 @@ def one_course(root, path):
 def main(argv=None):
     """Run the nbgrader round trip on the chosen notebooks; the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python3 course.py grade", description=__doc__.split("\n")[0]
+        prog="python3 course.py grade check", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--out", help="course folder (default: a temporary one)")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
@@ -143,6 +143,3 @@ def main(argv=None):
         return 1
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

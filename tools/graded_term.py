@@ -348,6 +348,3 @@ def main(argv=None):
     print(f"graded term: every grade as expected, {time.perf_counter() - start:.0f} s")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

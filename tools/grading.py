@@ -497,6 +497,7 @@ def command_line():
     step = steps.add_parser("export", help="the grades as a CSV file for the LMS")
     step.add_argument("--out", help="the CSV file (default: grades.csv in the course folder)")
     step = steps.add_parser("check", help="round trip: solutions full marks, blank zero")
+    step.add_argument("--out", help="course folder for the check (default: a temporary one)")
     step.add_argument("notebooks", nargs="*")
     step = steps.add_parser("term", help="the scripted term (tools/graded_term.py)")
     step.add_argument("--out", help="folder for the term (default: a temporary one)")
@@ -513,7 +514,7 @@ def main(argv=None):
     if args.step == "check":
         from tools import grade_check
 
-        return grade_check.main(args.notebooks)
+        return grade_check.main([*(["--out", args.out] if args.out else []), *args.notebooks])
     if args.step == "term":
         from tools import graded_term
 
