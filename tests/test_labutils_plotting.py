@@ -289,7 +289,7 @@ def test_update_trace_autoscale_follows_the_data_in_1_2_5_steps(run):
 
 def test_update_trace_needs_the_trace_plot_trace_drew(run):
     state = run["state"]
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     with pytest.raises(ValueError, match="ax has 0 traces of 'v' drawn by plot_trace"):
         lu.update_trace(ax, state)
     lu.plot_trace(state, ax=ax)
