@@ -135,6 +135,28 @@ class SliderSpec:
         )
 
 
+def _fallback_note(simulate):
+    """One line for a student whose explorer runs a model on the fallback; '' otherwise.
+
+    The fallback (no C++ compiler, or ``BRIAN_LABS_FAST=off``) runs the same model on Brian2's
+    numpy target, which interprets each of the model's few code blocks at every time step: the
+    simulation, not the drawing, is what takes the time.
+    """
+    from .fast import StandaloneModel
+
+    try:
+        names = inspect.getclosurevars(simulate)
+    except (TypeError, ValueError):  # a builtin or a callable object: nothing to say
+        return ""
+    models = [*names.globals.values(), *names.nonlocals.values()]
+    if any(isinstance(m, StandaloneModel) and not m.standalone for m in models):
+        return (
+            "No C++ compiler found, so Brian2 simulates this model with its slower numpy code: "
+            "the same results, but each slider move waits for the simulation."
+        )
+    return ""
+
+
 def _show(spec):
     return "(" + ", ".join(show(x) for x in spec) + ")"
 
@@ -178,6 +200,7 @@ class Explorer:
             [self.image, widgets.HBox([widgets.VBox(list(self.sliders.values())), self.status])]
         )
         self.result, self.png, self.last_error, self.timings = None, b"", None, []
+        self.fallback_note = _fallback_note(simulate)
         self.update(raise_errors=True)
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
@@ -258,6 +281,7 @@ class Explorer:
             f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
             f"drawn in {1000 * timing['draw_s']:.0f} ms"
             f"<br><span class='brian-labs-shown'>{html.escape(self._describe())}</span>"
+            + (f"<br><i>{html.escape(self.fallback_note)}</i>" if self.fallback_note else "")
         )
 
     def _describe(self):

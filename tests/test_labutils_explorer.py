@@ -392,3 +392,26 @@ def test_after_an_error_the_next_update_draws_the_figure_afresh():
     explorer.sliders["E_L"].value = -60
     assert explorer.last_error is None and explorer.renders == 2
     assert len(explorer.figure.axes) == 1
+
+
+def test_an_explorer_on_the_fallback_says_so_in_one_line(monkeypatch, tmp_path):
+    """Without a compiler (BRIAN_LABS_FAST=off) the status tells the student why it is slower."""
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = lu.StandaloneModel("fallback_note_test", duration=2 * ms, directory=tmp_path)
+    with model.build():
+        group = NeuronGroup(1, "dv/dt = (v0 - v) / (5*ms) : 1\nv0 : 1 (shared, constant)")
+        monitor = StateMonitor(group, "v", record=0)
+
+    def simulate(v0=0.5):
+        model.run(run_args={group.v0: v0})
+        return monitor
+
+    def plot(monitor, fig):
+        fig.add_subplot().plot(monitor.t / ms, monitor.v[0])
+
+    explorer = lu.explore(simulate, plot, v0=(0.0, 1.0, 0.1))
+    assert not model.standalone
+    assert "No C++ compiler found" in explorer.status.value
+    assert explorer.status.value.count("<br>") == 2  # timings, values shown, the one-line note
+    plain = lu.explore(lambda x=1.0: x, lambda x, fig: None, x=(0.0, 2.0, 0.5))
+    assert "compiler" not in plain.status.value
