@@ -91,6 +91,17 @@ def _nice_ceiling(value):
     return next(step * exponent for step in (1, 2, 5, 10) if step * exponent >= value * 0.9999)
 
 
+def _steady_top(current, peak):
+    """An axis top for data peaking at ``peak`` (> 0).
+
+    ``current`` while the data fill at least a quarter of it, else the 1, 2, 5 x 10^k step just
+    above the peak (so a range moves rarely).
+    """
+    if 0 < peak <= current <= 4 * peak:
+        return current
+    return _nice_ceiling(peak * 1.05)
+
+
 def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -259,9 +270,10 @@ def update_trace(ax, state_monitor, variable="v", neuron=0, spike_monitor=None, 
 
     Changes the line's data (and the spike ticks, if ``spike_monitor`` is given) instead of drawing
     new ones; the axis ranges stay, so an explorer redraws only these artists. ``autoscale=True``
-    lets the y range follow the data in steps of 1, 2, 5 x 10^k from 0 (for a conductance: it
-    changes only when the data cross a step, so most redraws still keep the axes). Returns the
-    artists changed (a list: the line, then the spike ticks if any), as an explorer's update needs.
+    lets the y range follow the data (for a conductance) rarely: it stays while the data fill at
+    least a quarter of it, else moves to the 1, 2, 5 x 10^k step above the peak (below the
+    minimum for negative data), so most redraws still keep the axes. Returns the artists changed
+    (a list: the line, then the spike ticks if any), as an explorer's update needs.
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
@@ -272,9 +284,10 @@ def update_trace(ax, state_monitor, variable="v", neuron=0, spike_monitor=None, 
     shown = _envelope(t, y)
     line.set_data(t[shown], y[shown])
     if autoscale and len(y):
-        top = _nice_ceiling(max(float(y.max()), 0.0) * 1.05 or 1.0)
-        bottom = -_nice_ceiling(-float(y.min()) * 1.05) if y.min() < 0 else 0.0
-        if not np.allclose(ax.get_ylim(), (bottom, top)):
+        low, high = ax.get_ylim()
+        top = _steady_top(high, float(y.max())) if y.max() > 0 else high
+        bottom = -_steady_top(-low, -float(y.min())) if y.min() < 0 else min(low, 0.0)
+        if (bottom, top) != (low, high):
             ax.set_ylim(bottom, top)
     changed = [line]
     if spike_monitor is not None:
@@ -293,8 +306,8 @@ def update_v_histogram(ax, state_monitor, variable="v", neuron=0, start=0 * ms):
 
     The bins stay those of the first histogram (give ``plot_v_histogram`` fixed ``bins``, e.g.
     ``np.arange(-80, -49, 1)`` in mV, to cover every run); samples outside them are left out. The
-    density axis follows the data in steps of 1, 2, 5 x 10^k, so it changes only when the peak
-    crosses a step. Returns the changed artists (a list: the histogram's polygon).
+    density axis stays while the peak fills at least a quarter of it, else moves to the 1, 2, 5 x
+    10^k step above the peak. Returns the changed artists (a list: the histogram's polygon).
     """
     require_monitor(state_monitor, StateMonitor, "state_monitor")
     require_recorded(state_monitor, variable)
@@ -315,7 +328,7 @@ def update_v_histogram(ax, state_monitor, variable="v", neuron=0, start=0 * ms):
     steps = np.repeat(density, 2)  # a step outline, as hist(histtype="stepfilled") draws it
     x = np.repeat(edges, 2)[1:-1]
     patch.set_xy(np.column_stack([np.r_[x, x[::-1]], np.r_[steps, np.zeros_like(steps)]]))
-    top = _nice_ceiling(max(float(density.max()), 1e-12) * 1.05)
-    if not np.isclose(ax.get_ylim()[1], top):
+    top = _steady_top(ax.get_ylim()[1], float(density.max())) if density.max() > 0 else None
+    if top is not None and top != ax.get_ylim()[1]:
         ax.set_ylim(0, top)
     return [patch]

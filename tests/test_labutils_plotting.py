@@ -274,13 +274,17 @@ def test_update_trace_adds_spike_ticks_when_the_first_run_had_none(run):
     assert line_with_label(ax, "spikes") == [ticks] and len(ticks.get_xdata()) > 0
 
 
-def test_update_trace_autoscale_follows_the_data_in_1_2_5_steps(run):
+def test_update_trace_autoscale_follows_the_data_rarely_in_1_2_5_steps(run):
     state = run["state"]
     twin = lu.plot_conductance(state, ax=lu.plot_trace(state))
+    twin.set_ylim(0, 1)
     lu.update_trace(twin, state, "g_e", autoscale=True)
     assert twin.get_ylim() == (0, 5)  # g_e peaks at 2 nS: 2.1 with the 5 % margin -> 5
     lu.update_trace(twin, state, "g_e", autoscale=True)
-    assert twin.get_ylim() == (0, 5)  # unchanged while the data stay within the step
+    assert twin.get_ylim() == (0, 5)  # unchanged while the data fill a quarter of it
+    twin.set_ylim(0, 100)
+    lu.update_trace(twin, state, "g_e", autoscale=True)
+    assert twin.get_ylim() == (0, 5)  # far too large for the data: down to the step
     fixed = lu.plot_conductance(state, ax=lu.plot_trace(state))
     limits = fixed.get_ylim()
     lu.update_trace(fixed, state, "g_e")
@@ -315,7 +319,7 @@ def test_update_v_histogram_keeps_the_bins_and_redraws_the_density(run):
     assert np.allclose(np.unique(x), bins)
     assert np.allclose(sorted(set(y) - {0.0}), sorted(set(expected) - {0.0}))
     top = ax.get_ylim()[1]
-    assert expected.max() <= top < 2.5 * 1.05 * expected.max()  # a 1-2-5 step above the peak
+    assert expected.max() <= top <= 4 * expected.max()  # the peak fills a quarter or more
     with pytest.raises(ValueError, match="ax has 0 histograms"):
         lu.update_v_histogram(lu.plot_trace(state), state)
     plt.close("all")
