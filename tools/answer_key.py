@@ -26,15 +26,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from labutils.exercises import RECORD_VARIABLE, _digest
+from tools import student_edition  # one notebook selector for every tool
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ANSWERS = ROOT / "labutils" / "answers"
-sys.path.insert(0, str(ROOT))
-
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402  (one notebook selector for every tool)
-
-from labutils.exercises import RECORD_VARIABLE, _digest  # noqa: E402
 
 
 def assigned_names(source):
