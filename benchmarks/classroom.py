@@ -18,7 +18,7 @@ of their own and all at once:
    with its outputs;
 4. moves the explorer's sliders as the browser does: a widget `comm_msg` with
    `{"method": "update", "state": {"value": ...}}` to the slider model found in the kernel's
-   `comm_open` messages, and waits for the Image model's `update` carrying the new PNG. First
+   `comm_open` messages, and waits for the Image model's `update` carrying the new image. First
    `--moves` moves in "lab" mode (random think-time, each student on their own), then
    `--demo-moves` in "live demo" mode (all students release a slider at the same moment).
 
@@ -75,6 +75,7 @@ NOTEBOOKS = {"03": "notebooks/03_poisson_excitatory.ipynb", "05": "notebooks/05_
 COURSE_DIR = hub_links.TARGET  # nbgitpuller's targetpath in each home
 LOCALHOST = "127.0.0.1"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+IMAGE_MAGIC = (PNG_MAGIC, b"\xff\xd8\xff")  # the explorer's live frames are JPEG (a PNG before)
 # The prebuilt cache's fixed path, as in the image (deploy/Dockerfile). Brian2's makefiles name the
 # cache by its absolute path, so a copy elsewhere would recompile; each student's server runs in a
 # private mount namespace (as a container would) where their own copy is bind-mounted here.
@@ -663,8 +664,8 @@ class Student:
                 and content.get("comm_id") == image
                 and content.get("data", {}).get("method") == "update"
             ):
-                if not msg.get("buffers") or msg["buffers"][0][:8] != PNG_MAGIC:
-                    raise RuntimeError("the figure update carried no PNG")
+                if not msg.get("buffers") or not msg["buffers"][0].startswith(IMAGE_MAGIC):
+                    raise RuntimeError("the figure update carried no image")
                 return now() - start
             if msg["msg_type"] == "comm_msg" and "color:#D55E00" in json.dumps(content):
                 raise RuntimeError(f"the explorer reported an error: {content['data']['state']}")

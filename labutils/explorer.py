@@ -165,7 +165,9 @@ class Explorer:
     """Sliders, a figure and a status line around ``simulate`` and ``plot``.
 
     Attributes useful in tests and benchmarks: ``sliders`` (name -> ipywidgets slider),
-    ``result`` (what simulate last returned), ``png`` (the figure last drawn, PNG bytes),
+    ``result`` (what simulate last returned), ``frame`` (the figure last drawn as the widget
+    shows it, JPEG bytes), ``png`` (the same figure as a PNG still, encoded when first asked for:
+    what a page without widgets shows),
     ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``, and ``blit``:
     whether only the changed artists were drawn), ``renders`` (full renders of the figure so far)
     and ``last_error``.
@@ -194,12 +196,15 @@ class Explorer:
         self._moving = []  # the artists update changes: drawn over the saved background
         self._background, self._limits_drawn = None, None
         self.renders = 0
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # Live frames are JPEG: encoding one takes a few ms where a PNG takes several times more
+        # (more than the blitted drawing); quality 90 without chroma subsampling keeps lines sharp.
+        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="100%"))
         self.status = widgets.HTML()
         self.widget = widgets.VBox(
             [self.image, widgets.HBox([widgets.VBox(list(self.sliders.values())), self.status])]
         )
-        self.result, self.png, self.last_error, self.timings = None, b"", None, []
+        self.result, self.frame, self.last_error, self.timings = None, b"", None, []
+        self._png = b""
         self.fallback_note = _fallback_note(simulate)
         self.update(raise_errors=True)
         for slider in self.sliders.values():
@@ -261,8 +266,8 @@ class Explorer:
             self.result = self.simulate(**values)
             simulated = time.perf_counter()
             blit = self._draw(self.result)
-            self.png = self._encode()
-            self.image.value = self.png
+            self.frame, self._png = self._encode("jpeg"), b""
+            self.image.value = self.frame
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
             self.last_error = error
             self._redraw = None  # plot draws afresh next time: the figure may be half updated
@@ -348,15 +353,25 @@ class Explorer:
         self.canvas.draw()
         self.renders += 1
 
-    def _encode(self):
-        """PNG bytes of what the canvas holds now (zlib level 1: fast, the image is small)."""
+    def _encode(self, image_format):
+        """The canvas as it is now, JPEG (quality 90, no chroma subsampling) or PNG bytes."""
         width, height = self.canvas.get_width_height()
         rgba = Image.frombuffer(
             "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
         )
         buffer = io.BytesIO()
-        rgba.convert("RGB").save(buffer, format="png", compress_level=1)
+        if image_format == "jpeg":
+            rgba.convert("RGB").save(buffer, format="jpeg", quality=90, subsampling=0)
+        else:
+            rgba.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+    @property
+    def png(self):
+        """The figure last drawn as PNG bytes (b"" before the first), encoded once per update."""
+        if self.frame and not self._png:
+            self._png = self._encode("png")
+        return self._png
 
     def _on_change(self, change):
         self.update()
@@ -365,7 +380,7 @@ class Explorer:
         # The widget view, and a still of the figure for wherever widgets cannot render (the
         # course site, a notebook viewer): a front end shows the richest type it supports.
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        if self.png:
+        if self.frame:
             bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
         return bundle
 

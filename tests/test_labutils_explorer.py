@@ -13,6 +13,7 @@ import labutils as lu
 from labutils.explorer import Explorer, SliderSpec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 class Recorder:
@@ -66,7 +67,8 @@ def test_construction_runs_simulate_once_with_the_signature_defaults(explorer):
     assert get_dimensions(call["E_L"]) is get_dimensions(mV) and np.isclose(call["E_L"] / mV, -70)
     assert call["n_inputs"] == 3 and isinstance(call["n_inputs"], int)
     assert explorer.sliders["nu_e"].value == 10 and explorer.sliders["E_L"].value == -70
-    assert explorer.png.startswith(PNG_MAGIC) and explorer.image.value == explorer.png
+    assert explorer.frame.startswith(JPEG_MAGIC) and explorer.image.value == explorer.frame
+    assert explorer.png.startswith(PNG_MAGIC)  # the still, for pages without widgets
     assert explorer.last_error is None and explorer.result is not None
 
 
@@ -330,7 +332,7 @@ def test_a_plot_that_returns_update_is_drawn_once_then_only_its_artists_are_redr
     assert [t["blit"] for t in explorer.timings[1:]] == [True, True, True]
     assert explorer.renders == 1  # no full render of the figure after the first
     assert list(explorer.figure.axes) == figure_axes  # the same figure and axes, kept
-    assert len(shown) == 3 and shown[-1] == explorer.png  # exactly one image per update
+    assert len(shown) == 3 and shown[-1] == explorer.frame  # exactly one image per update
     # what a blit update shows is what a fresh explorer draws at the same value (z-order aside)
     fresh = lu.Explorer(Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV)))
     fresh.sliders["E_L"].value = -65
@@ -415,3 +417,20 @@ def test_an_explorer_on_the_fallback_says_so_in_one_line(monkeypatch, tmp_path):
     assert explorer.status.value.count("<br>") == 2  # timings, values shown, the one-line note
     plain = lu.explore(lambda x=1.0: x, lambda x, fig: None, x=(0.0, 2.0, 0.5))
     assert "compiler" not in plain.status.value
+
+
+def test_the_still_is_encoded_once_when_shown_not_on_every_update():
+    explorer = lu.Explorer(
+        Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV))
+    )
+    encoded = []
+    encode = explorer._encode
+    explorer._encode = lambda image_format: encoded.append(image_format) or encode(image_format)
+    for value in (-75, -60, -65):
+        explorer.sliders["E_L"].value = value
+    assert encoded == ["jpeg"] * 3  # one live frame per update, no still
+    explorer._repr_mimebundle_()
+    explorer._repr_mimebundle_()
+    assert encoded == ["jpeg"] * 3 + ["png"]  # the still: once, for what is shown now
+    still, frame = pixels(explorer.png), pixels(explorer.frame)
+    assert np.abs(still - frame).mean() < 2  # the same figure (JPEG differs by a few levels)
