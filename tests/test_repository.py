@@ -183,53 +183,81 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
     """benchmarks/results.json covers every notebook and every explorer.
 
     It (issue 4's shape) has a cold Run All time for every notebook and, for every notebook that
-    builds an explorer, its fast median with numpy and Cython baselines: a new notebook or explorer
-    must be benchmarked before it lands.
+    builds an explorer, its fast median (with its simulate and draw parts) and its numpy and
+    Cython baselines (None when not measured): a new notebook or explorer must be benchmarked
+    before it lands. When the run was made and how loaded the machine was are recorded with it.
     """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    assert set(results) == {"explorers", "notebooks"}
+    assert set(results) == {"measured", "explorers", "notebooks", "browser"}
+    assert set(results["measured"]) == {"date", "load_average", "cores"}
     for path in NOTEBOOKS:
         assert results["notebooks"][path.name]["cold_s"] > 0, path.name
         if "lu.explore(" in path.read_text():
             rows = {k: v for k, v in results["explorers"].items() if k.split(":")[0] == path.stem}
             assert rows, f"{path.name} has an explorer but no benchmark row"
             for name, row in rows.items():
-                assert set(row) == {"median_ms", "numpy_ms", "cython_ms"}, name
-                assert all(isinstance(row[k], float) and row[k] > 0 for k in row), (name, row)
+                keys = {"median_ms", "simulate_ms", "draw_ms", "numpy_ms", "cython_ms"}
+                assert set(row) == keys, name
+                measured = {k: v for k, v in row.items() if k != "cython_ms" or v is not None}
+                assert all(isinstance(v, float) and v > 0 for v in measured.values()), (name, row)
+            assert path.stem in results["browser"], f"{path.name}: no browser measurement"
 
 
-def test_readme_speed_figures_match_the_benchmark_results():
-    """The README's "Speed" paragraph quotes benchmarks/results.json.
+def test_readme_and_guide_speed_figures_are_the_latest_benchmark_results():
+    """The README's and the guide's speed figures are the latest benchmark results.
 
-    Re-benchmarking must update it.
+    They are generated from benchmarks/results.json (benchmarks/speed_docs.py): re-benchmarking
+    must update them.
     """
-    text = (ROOT / "README.md").read_text()
-    results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    low, high, izhikevich = map(
-        int,
-        re.search(
-            r'"Run All" takes (\d+)–(\d+) s per notebook \((\d+) s for the Izhikevich', text
-        ).groups(),
+    from benchmarks import speed_docs
+
+    results = json.loads(speed_docs.RESULTS.read_text())
+    assert speed_docs.stale_documents(results) == [], "python3 benchmarks/speed_docs.py"
+    readme = (ROOT / "README.md").read_text()
+    figures = speed_docs.figures(results)
+    assert f"shows a new figure {figures['update']} ms" in " ".join(readme.split())
+    # the check fails when a quoted figure and the results disagree
+    changed = json.loads(json.dumps(results))
+    next(iter(changed["explorers"].values()))["median_ms"] *= 3
+    assert speed_docs.stale_documents(changed) != []
+
+
+def test_speed_figures_are_the_ranges_of_the_results():
+    """Each quoted figure is the range over the course's explorers (02-06) or notebooks."""
+    from benchmarks import speed_docs
+
+    results = dict(
+        measured=dict(date="2026-12-06", load_average=1.26, cores=2),
+        notebooks={
+            "02_a.ipynb": dict(cold_s=3.4),
+            "03_b.ipynb": dict(cold_s=8.6),
+            "06_izhikevich.ipynb": dict(cold_s=16.2),
+            "example_explorer.ipynb": dict(cold_s=99.0),
+        },
+        explorers={
+            "02_a:explorer": dict(median_ms=31.0, draw_ms=9.6, numpy_ms=150.0),
+            "03_b:explorer": dict(median_ms=60.4, draw_ms=12.0, numpy_ms=600.0),
+            "example_explorer:explorer": dict(median_ms=500.0, draw_ms=400.0, numpy_ms=1.0),
+        },
+        browser={
+            "02_a": dict(median_release_to_image_ms=61.0, drag_fps=24.4, load_average=1.0),
+            "03_b": dict(median_release_to_image_ms=95.2, drag_fps=11.0, load_average=2.0),
+        },
     )
-    cold = {
-        name: row["cold_s"]
-        for name, row in results["notebooks"].items()
-        if name in {p.name for p in NOTEBOOKS}
-    }
-    others = [s for name, s in cold.items() if "izhikevich" not in name]
-    assert low <= round(min(others)) and round(max(others)) <= high, (low, high, cold)
-    assert round(cold["06_izhikevich.ipynb"]) == izhikevich, cold
-    fastest, slowest = map(int, re.search(r"redraws (\d+)–(\d+) ms", text).groups())
-    course = {
-        k: v
-        for k, v in results["explorers"].items()
-        if k.split(":")[0] in {p.stem for p in NOTEBOOKS}
-    }
-    medians = [row["median_ms"] for row in course.values()]
-    assert fastest <= min(medians) and max(medians) <= slowest, medians
-    least, most = map(float, re.search(r"(\d+\.\d)–(\d+\.\d)× faster", text).groups())
-    ratios = [row["numpy_ms"] / row["median_ms"] for row in course.values()]
-    assert (least, most) == (round(min(ratios), 1), round(max(ratios), 1)), ratios
+    f = speed_docs.figures(results)
+    assert (f["run_all"], f["izhikevich"], f["update"], f["draw"]) == (
+        "3–9",
+        "16",
+        "31–60",
+        "10–12",
+    )
+    assert (f["ratio"], f["numpy"], f["press"], f["fps"]) == (
+        "4.8–9.9",
+        "150–600",
+        "61–95",
+        "11–24",
+    )
+    assert (f["load"], f["browser_load"], f["cores"], f["busy"]) == ("1.3", "2.0", "2", "")
 
 
 def stated_minutes():
