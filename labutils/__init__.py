@@ -15,6 +15,8 @@ from .plotting import (
     plot_raster,
     plot_trace,
     plot_v_histogram,
+    update_trace,
+    update_v_histogram,
 )
 from .settings import about, course_settings, prepare_session, use_projector_style
 from .theory import shot_noise_stats
@@ -50,5 +52,7 @@ __all__ = [
     "require_answer",
     "require_answers",
     "shot_noise_stats",
+    "update_trace",
+    "update_v_histogram",
     "use_projector_style",
 ]

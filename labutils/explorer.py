@@ -2,10 +2,22 @@
 
 The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) and
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
-both when a slider is released (``continuous_update=False``), so one release means one redraw.
+both whenever a slider moves: a key press or a release is one redraw, and a dragged slider is
+followed live. While the kernel draws, ipywidgets holds back the slider's newer values and then
+sends only the latest one ("Jupyter Widgets message throttle", ipywidgets 7 and 8: one message in
+flight per widget), so a drag never queues stale frames and its last value is always drawn.
+
+Drawing at the floor: if ``plot`` returns a function ``update(result)``, the explorer keeps the
+figure and, for each later run, calls only ``update``, which changes the data of the artists
+``plot`` made (``line.set_data``, ``text.set_text``) and returns them. Those artists are then
+drawn over a saved image of the rest of the figure (axes, ticks, labels: matplotlib's "blitting"),
+unless ``update`` changed an axis range, which redraws the whole figure once. Either way each
+update renders exactly one image, which is both the widget's picture and the still that a static
+page shows.
 """
 
 import base64
+import collections.abc
 import gc
 import html
 import inspect
@@ -20,6 +32,7 @@ from brian2 import Quantity, get_dimensions
 from brian2.units.fundamentalunits import DIMENSIONLESS
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from ._validate import show
 
@@ -95,7 +108,7 @@ class SliderSpec:
         label = f"{self.name} ({self.unit_name})" if self.unit_name else self.name
         common = dict(
             description=label,
-            continuous_update=False,
+            continuous_update=True,  # follow a drag; ipywidgets sends only the latest value
             style={"description_width": "8em"},
             layout=widgets.Layout(width="26em"),
         )
@@ -122,6 +135,28 @@ class SliderSpec:
         )
 
 
+def _fallback_note(simulate):
+    """One line for a student whose explorer runs a model on the fallback; '' otherwise.
+
+    The fallback (no C++ compiler, or ``BRIAN_LABS_FAST=off``) runs the same model on Brian2's
+    numpy target, which interprets each of the model's few code blocks at every time step: the
+    simulation, not the drawing, is what takes the time.
+    """
+    from .fast import StandaloneModel
+
+    try:
+        names = inspect.getclosurevars(simulate)
+    except (TypeError, ValueError):  # a builtin or a callable object: nothing to say
+        return ""
+    models = [*names.globals.values(), *names.nonlocals.values()]
+    if any(isinstance(m, StandaloneModel) and not m.standalone for m in models):
+        return (
+            "No C++ compiler found, so Brian2 simulates this model with its slower numpy code: "
+            "the same results, but each slider move waits for the simulation."
+        )
+    return ""
+
+
 def _show(spec):
     return "(" + ", ".join(show(x) for x in spec) + ")"
 
@@ -130,8 +165,12 @@ class Explorer:
     """Sliders, a figure and a status line around ``simulate`` and ``plot``.
 
     Attributes useful in tests and benchmarks: ``sliders`` (name -> ipywidgets slider),
-    ``result`` (what simulate last returned), ``png`` (the figure last drawn, PNG bytes),
-    ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``) and ``last_error``.
+    ``result`` (what simulate last returned), ``frame`` (the figure last drawn as the widget
+    shows it, JPEG bytes), ``png`` (the same figure as a PNG still, encoded when first asked for:
+    what a page without widgets shows),
+    ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``, and ``blit``:
+    whether only the changed artists were drawn), ``renders`` (full renders of the figure so far)
+    and ``last_error``.
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
@@ -152,13 +191,21 @@ class Explorer:
         self.specs = self._specs(simulate, ranges)
         self.sliders = {name: spec.make_slider() for name, spec in self.specs.items()}
         self.figure = Figure(figsize=figsize, dpi=dpi)
-        FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._redraw = None  # update(result) returned by plot, once plot has drawn the figure
+        self._moving = []  # the artists update changes: drawn over the saved background
+        self._background, self._limits_drawn = None, None
+        self.renders = 0
+        # Live frames are JPEG: encoding one takes a few ms where a PNG takes several times more
+        # (more than the blitted drawing); quality 90 without chroma subsampling keeps lines sharp.
+        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="100%"))
         self.status = widgets.HTML()
         self.widget = widgets.VBox(
             [self.image, widgets.HBox([widgets.VBox(list(self.sliders.values())), self.status])]
         )
-        self.result, self.png, self.last_error, self.timings = None, b"", None, []
+        self.result, self.frame, self.last_error, self.timings = None, b"", None, []
+        self._png = b""
+        self.fallback_note = _fallback_note(simulate)
         self.update(raise_errors=True)
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
@@ -214,19 +261,16 @@ class Explorer:
 
     def _update(self, raise_errors):
         start = time.perf_counter()
+        values = self.values()
         try:
-            self.result = self.simulate(**self.values())
+            self.result = self.simulate(**values)
             simulated = time.perf_counter()
-            self.figure.clear()
-            self.plot(self.result, self.figure)
-            buffer = io.BytesIO()
-            self.figure.savefig(
-                buffer, format="png", pil_kwargs={"compress_level": 1}
-            )  # fast zlib level
-            self.png = buffer.getvalue()
-            self.image.value = self.png
+            blit = self._draw(self.result)
+            self.frame, self._png = self._encode("jpeg"), b""
+            self.image.value = self.frame
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
             self.last_error = error
+            self._redraw = None  # plot draws afresh next time: the figure may be half updated
             message = html.escape(f"{type(error).__name__}: {error}")
             self.status.value = f"<b style='color:#D55E00'>{message}</b>"
             if raise_errors:
@@ -234,12 +278,100 @@ class Explorer:
             return
         done = time.perf_counter()
         self.last_error = None
-        timing = dict(simulate_s=simulated - start, draw_s=done - simulated, total_s=done - start)
+        timing = dict(
+            simulate_s=simulated - start, draw_s=done - simulated, total_s=done - start, blit=blit
+        )
         self.timings.append(timing)
         self.status.value = (
             f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
             f"drawn in {1000 * timing['draw_s']:.0f} ms"
+            f"<br><span class='brian-labs-shown'>{html.escape(self._describe())}</span>"
+            + (f"<br><i>{html.escape(self.fallback_note)}</i>" if self.fallback_note else "")
         )
+
+    def _describe(self):
+        """The slider values the figure shows, as the sliders print them ('E_L = -70 mV, ...')."""
+        parts = []
+        for name, slider in self.sliders.items():
+            number = format(slider.value, getattr(slider, "readout_format", "d"))
+            unit = self.specs[name].unit_name
+            parts.append(f"{name} = {number}" + (f" {unit}" if unit else ""))
+        return ", ".join(parts)
+
+    def _draw(self, result):
+        """Draw ``result`` into the figure; True if only the changed artists were drawn."""
+        if self._redraw is None:
+            self.figure.clear()
+            self._moving, self._background = [], None
+            returned = self.plot(result, self.figure)
+            if returned is not None and not callable(returned):
+                raise TypeError(
+                    "plot must return None or a function update(result) that returns the "
+                    f"artists it changed, got {type(returned).__name__}"
+                )
+            if returned is None:
+                self._render()
+                return False
+            self._redraw = returned
+        moving = self._artists(self._redraw(result))
+        limits = self._limits()
+        if self._background is None or moving != self._moving or limits != self._limits_drawn:
+            for artist in self._moving:
+                artist.set_animated(False)
+            for artist in moving:
+                artist.set_animated(True)  # left out of the background
+            self._moving, self._limits_drawn = moving, limits
+            self._render()
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            blit = False
+        else:
+            self.canvas.restore_region(self._background)
+            blit = True
+        renderer = self.canvas.get_renderer()
+        for artist in moving:
+            artist.draw(renderer)
+        return blit
+
+    @staticmethod
+    def _artists(returned):
+        if isinstance(returned, collections.abc.Iterable) and not isinstance(returned, str):
+            artists = list(returned)
+        else:
+            artists = [returned]
+        bad = [a for a in artists if not hasattr(a, "set_animated")]
+        if bad:
+            raise TypeError(
+                "update(result) must return the matplotlib artists it changed (e.g. "
+                f"[line, ax.title]), got {bad[0]!r}"
+            )
+        return artists
+
+    def _limits(self):
+        return [(ax.get_position().bounds, ax.viewLim.bounds) for ax in self.figure.axes]
+
+    def _render(self):
+        self.canvas.draw()
+        self.renders += 1
+
+    def _encode(self, image_format):
+        """The canvas as it is now, JPEG (quality 90, no chroma subsampling) or PNG bytes."""
+        width, height = self.canvas.get_width_height()
+        rgba = Image.frombuffer(
+            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
+        buffer = io.BytesIO()
+        if image_format == "jpeg":
+            rgba.convert("RGB").save(buffer, format="jpeg", quality=90, subsampling=0)
+        else:
+            rgba.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    @property
+    def png(self):
+        """The figure last drawn as PNG bytes (b"" before the first), encoded once per update."""
+        if self.frame and not self._png:
+            self._png = self._encode("png")
+        return self._png
 
     def _on_change(self, change):
         self.update()
@@ -248,7 +380,7 @@ class Explorer:
         # The widget view, and a still of the figure for wherever widgets cannot render (the
         # course site, a notebook viewer): a front end shows the richest type it supports.
         bundle = _widget_bundle(self.widget, **kwargs)
-        if self.png:
+        if self.frame:
             bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
         return bundle
 
@@ -269,11 +401,14 @@ def explore(simulate, plot, /, **ranges):
     """Build an :class:`Explorer`: one unit-aware slider per keyword range.
 
     ``simulate(**values)`` runs the model and returns whatever ``plot(result, fig)`` needs to draw
-    on the matplotlib Figure ``fig`` (cleared before each call). Each range is
+    on the matplotlib Figure ``fig`` (cleared before each call). ``plot`` may instead return a
+    function ``update(result)`` that shows a later result in the same figure by changing its
+    artists' data, and returns those artists: then plot runs once and each slider move calls only
+    update, which is several times faster (fixed axis ranges keep it so). Each range is
     ``(low, high, step)`` in one unit, e.g. ``nu_e=(1*Hz, 50*Hz, 1*Hz)``,
     ``E_L=(-80*mV, -50*mV, 1*mV)`` or ``w_e=(0.0, 0.5, 0.01)`` for a dimensionless weight; a slider
     starts at simulate's default for that parameter, else at ``low``. Displaying the returned
-    object shows the widget; a slider release re-runs simulate and plot once.
+    object shows the widget; each slider move re-runs simulate and draws once.
 
     Every keyword is a slider, whatever its name (``simulate`` and ``plot`` are positional-only);
     the figure's size is an option of :class:`Explorer`: ``Explorer(simulate, plot, ranges,

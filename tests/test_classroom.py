@@ -361,7 +361,7 @@ def test_a_move_releases_a_slider_at_a_new_value_and_times_the_new_figure():
         assert value != before.get(comm_id, model["value"])  # a release that changes something
         assert isinstance(value, int) == (comm_id == "n")
     scripted.channel.figure = b"not a png"
-    with pytest.raises(RuntimeError, match="no PNG"):
+    with pytest.raises(RuntimeError, match="no image"):
         scripted.move(sliders, image)
 
 

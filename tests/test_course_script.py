@@ -302,3 +302,32 @@ def test_tests_run_on_every_core_unless_the_caller_says_otherwise():
     assert course.parallel_test_options(["notebooks/03_x.ipynb", "-q"])[:2] == ["-n", "auto"]
     for own in (["-n", "1"], ["-n2"], ["--numprocesses=3"], ["-p", "no:xdist"]):
         assert course.parallel_test_options(own) == []
+
+
+def test_installed_environment_has_bytecode_of_every_module_a_kernel_imports():
+    """course.py compiles at install: with PYTHONDONTWRITEBYTECODE nothing else would cache it."""
+    import importlib.util
+
+    import brian2
+    import matplotlib
+    import sympy
+
+    if not (Path(sys.prefix) / course.LOCK_RECORD).exists():
+        pytest.skip("environment not made by course.py")
+    missing = []
+    for package in (brian2, sympy, matplotlib):
+        sources = sorted(Path(package.__file__).parent.rglob("*.py"))
+        assert sources, package.__name__
+        for source in sources:
+            compiled = Path(importlib.util.cache_from_source(str(source)))
+            if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+                missing.append(str(source))
+    assert not missing, f"{len(missing)} modules without current bytecode, e.g. {missing[:3]}"
+
+
+def test_every_environment_the_course_makes_compiles_bytecode_at_install():
+    """course.py's stamp covers the compile step; Binder and the hub image compile too."""
+    assert "compileall" in course.COMPILE_BYTECODE
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "python -m compileall" in post_build  # deploy/Dockerfile runs binder/postBuild
+    assert "./binder/postBuild" in (ROOT / "deploy" / "Dockerfile").read_text()

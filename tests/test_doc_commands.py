@@ -89,9 +89,9 @@ def check_course_command(words, capsys):
         assert hub_links.main(rest) == 0
         assert "/hub/user-redirect/git-pull?" in capsys.readouterr().out
     elif command == "classroom":
-        source = (ROOT / "benchmarks" / "classroom.py").read_text()
+        source = (ROOT / "benchmarks" / "classroom" / "cli.py").read_text()
         for option in [w.split("=")[0] for w in rest if w.startswith("--")]:
-            assert f'"{option}"' in source, f"benchmarks/classroom.py has no {option}"
+            assert f'"{option}"' in source, f"benchmarks/classroom/cli.py has no {option}"
     elif command == "python" and rest[:1] == ["-m"]:
         assert (ROOT / (rest[1].replace(".", "/") + ".py")).exists(), rest[1]
 

@@ -33,20 +33,35 @@ def results(cold, explorers):
     }
 
 
-def test_readme_speed_quotes_the_ranges_of_the_course_notebooks_only():
-    cold = {"00_a.ipynb": 2.4, "01_b.ipynb": 9.4, "06_izhikevich.ipynb": 21.6}
-    explorers = {
-        "01_b:explorer": (67.4, 134.8),
-        "06_izhikevich:explorer": (129.6, 1166.4),
-        "example_explorer:explorer": (5.0, 500.0),  # not a course notebook
+def test_speed_sections_quote_the_course_explorers_and_change_with_the_results():
+    measured = {
+        "measured": {"date": "2026-12-06", "load_average": 0.4, "cores": 2},
+        "notebooks": {"02_a.ipynb": {"cold_s": 2.4}, "06_izhikevich.ipynb": {"cold_s": 21.6}},
+        "explorers": {
+            "02_a:explorer": {"median_ms": 67.4, "draw_ms": 20.0, "numpy_ms": 134.8},
+            "example_explorer:explorer": {"median_ms": 5.0, "draw_ms": 1.0, "numpy_ms": 500.0},
+        },
+        "browser": {},
     }
-    text = docs.readme_speed(results(cold, explorers), list(cold))
-    assert '"Run All" takes 2–9 s per notebook (22 s for the Izhikevich network)' in text
-    assert "redraws 67–130 ms" in text and "2.0–9.0× faster" in text
+    text = docs.readme_speed(measured)
     start, end = docs.markers_of("SPEED")
     assert text.startswith(start) and text.endswith(end)
-    with pytest.raises(ValueError, match="no Run All time"):
-        docs.readme_speed(results(cold, explorers), [*cold, "02_new.ipynb"])
+    flat = " ".join(text.split())
+    assert "shows a new figure 67 ms after a slider moves" in flat  # example_explorer left out
+    assert "2.0× faster" in flat
+    guide = docs.guide_speed(measured)
+    assert guide.startswith(docs.markers_of("GUIDE-SPEED")[0]) and "update 67 ms" in guide
+    measured["explorers"]["02_a:explorer"]["median_ms"] = 200.0
+    assert "200 ms after a slider" in " ".join(docs.readme_speed(measured).split())
+
+
+def test_explorer_table_says_when_cython_was_not_measured():
+    timings = results(
+        {"04_poisson_inhibitory.ipynb": 6.6}, {"04_poisson_inhibitory:explorer": (90.5, 810.5)}
+    )
+    timings["explorers"]["04_poisson_inhibitory:explorer"]["cython_ms"] = None
+    table = docs.explorer_table(timings, ["04_poisson_inhibitory.ipynb"])
+    assert "| 91 ms | 811 ms | not measured | 9.0× |" in table
 
 
 def notebook(tmp_path, name, header):

@@ -13,6 +13,7 @@ import labutils as lu
 from labutils.explorer import Explorer, SliderSpec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 class Recorder:
@@ -66,16 +67,18 @@ def test_construction_runs_simulate_once_with_the_signature_defaults(explorer):
     assert get_dimensions(call["E_L"]) is get_dimensions(mV) and np.isclose(call["E_L"] / mV, -70)
     assert call["n_inputs"] == 3 and isinstance(call["n_inputs"], int)
     assert explorer.sliders["nu_e"].value == 10 and explorer.sliders["E_L"].value == -70
-    assert explorer.png.startswith(PNG_MAGIC) and explorer.image.value == explorer.png
+    assert explorer.frame.startswith(JPEG_MAGIC) and explorer.image.value == explorer.frame
+    assert explorer.png.startswith(PNG_MAGIC)  # the still, for pages without widgets
     assert explorer.last_error is None and explorer.result is not None
 
 
-def test_sliders_show_units_update_on_release_and_integer_ranges_give_int_sliders(explorer):
+def test_sliders_show_units_follow_a_drag_and_integer_ranges_give_int_sliders(explorer):
     sliders = explorer.sliders
     assert sliders["nu_e"].description == "nu_e (Hz)"
     assert sliders["E_L"].description == "E_L (mV)"
     assert sliders["w_e"].description == "w_e"
-    assert all(s.continuous_update is False for s in sliders.values())
+    # a drag is followed live; ipywidgets' message throttle sends only the latest value
+    assert all(s.continuous_update is True for s in sliders.values())
     assert isinstance(sliders["n_inputs"], widgets.IntSlider)
     assert all(isinstance(sliders[k], widgets.FloatSlider) for k in ("w_e", "nu_e", "E_L"))
     assert (sliders["E_L"].min, sliders["E_L"].max, sliders["E_L"].step) == (-80, -50, 1)
@@ -103,7 +106,7 @@ def test_every_update_records_its_timings(explorer):
     explorer.sliders["w_e"].value = 0.3
     assert len(explorer.timings) == 2
     for timing in explorer.timings:
-        assert set(timing) == {"simulate_s", "draw_s", "total_s"}
+        assert set(timing) == {"simulate_s", "draw_s", "total_s", "blit"}
         assert timing["simulate_s"] > 0 and timing["draw_s"] > 0
         assert timing["total_s"] == pytest.approx(timing["simulate_s"] + timing["draw_s"])
     assert explorer.status.value.startswith("simulated in")
@@ -294,3 +297,140 @@ def test_explorer_output_carries_a_still_beside_the_widget():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]) == explorer.png
     assert explorer.png.startswith(b"\x89PNG")
+
+
+def trace_plot_with_update(monitor, fig):
+    """plot(result, fig) in the fast form: draws once, returns update(result)."""
+    ax = fig.add_subplot()
+    lu.plot_trace(monitor, ax=ax)
+    ax.set_ylim(-80, -40)
+
+    def update(monitor):
+        return [*lu.update_trace(ax, monitor), ax.set_title(f"{monitor.v[0][-1] / mV:.2f} mV")]
+
+    return update
+
+
+def pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+
+def test_a_plot_that_returns_update_is_drawn_once_then_only_its_artists_are_redrawn():
+    explorer = lu.Explorer(
+        Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV))
+    )
+    assert explorer.renders == 1 and explorer.timings[0]["blit"] is False
+    figure_axes = list(explorer.figure.axes)
+    shown = []
+    explorer.image.observe(lambda change: shown.append(change["new"]), names="value")
+    for value in (-75, -60, -65):
+        explorer.sliders["E_L"].value = value
+    assert [t["blit"] for t in explorer.timings[1:]] == [True, True, True]
+    assert explorer.renders == 1  # no full render of the figure after the first
+    assert list(explorer.figure.axes) == figure_axes  # the same figure and axes, kept
+    assert len(shown) == 3 and shown[-1] == explorer.frame  # exactly one image per update
+    # what a blit update shows is what a fresh explorer draws at the same value (z-order aside)
+    fresh = lu.Explorer(Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV)))
+    fresh.sliders["E_L"].value = -65
+    differs = np.any(pixels(explorer.png) != pixels(fresh.png), axis=2)
+    assert differs.mean() < 0.002, f"{differs.mean():.2%} of the pixels differ"
+    assert "E_L = -65 mV" in explorer.status.value  # the values the figure shows
+
+
+def test_an_update_that_changes_an_axis_range_redraws_the_whole_figure_once():
+    def plot(monitor, fig):
+        ax = fig.add_subplot()
+        lu.plot_trace(monitor, ax=ax)
+
+        def update(monitor):
+            low = float(np.min(monitor.v[0] / mV))
+            ax.set_ylim(np.floor(low / 5) * 5, -40)  # changes when the trace moves far
+            return lu.update_trace(ax, monitor)
+
+        return update
+
+    explorer = lu.Explorer(Recorder(), plot, dict(E_L=(-80 * mV, -56 * mV, 1 * mV)))
+    explorer.sliders["E_L"].value = -71  # same 5 mV band as -70: the axes stay
+    assert explorer.timings[-1]["blit"] is True and explorer.renders == 1
+    explorer.sliders["E_L"].value = -79  # the trace goes below -75 mV: a new y range
+    assert explorer.timings[-1]["blit"] is False and explorer.renders == 2
+    assert explorer.figure.axes[0].get_ylim() == (-80, -40)
+    explorer.sliders["E_L"].value = -78
+    assert explorer.timings[-1]["blit"] is True and explorer.renders == 2
+
+
+def test_a_plot_without_update_redraws_everything_once_per_update(explorer):
+    assert explorer.renders == 1
+    explorer.sliders["w_e"].value = 0.2
+    assert explorer.renders == 2 and explorer.timings[-1]["blit"] is False
+    assert len(explorer.figure.axes) == 1  # cleared, then drawn again
+
+
+def test_plot_and_update_must_return_what_the_explorer_can_draw():
+    def returns_axes(monitor, fig):
+        return fig.add_subplot()
+
+    with pytest.raises(TypeError, match="plot must return None or a function update"):
+        lu.Explorer(Recorder(), returns_axes, dict(w_e=(0.0, 0.5, 0.01)))
+
+    def update_returns_numbers(monitor, fig):
+        fig.add_subplot()
+        return lambda monitor: [1.0]
+
+    with pytest.raises(TypeError, match="must return the matplotlib artists it changed"):
+        lu.Explorer(Recorder(), update_returns_numbers, dict(w_e=(0.0, 0.5, 0.01)))
+
+
+def test_after_an_error_the_next_update_draws_the_figure_afresh():
+    explorer = lu.Explorer(
+        Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -50 * mV, 1 * mV))
+    )
+    explorer.sliders["E_L"].value = -52  # simulate fails
+    assert explorer.last_error is not None and explorer.renders == 1
+    explorer.sliders["E_L"].value = -60
+    assert explorer.last_error is None and explorer.renders == 2
+    assert len(explorer.figure.axes) == 1
+
+
+def test_an_explorer_on_the_fallback_says_so_in_one_line(monkeypatch, tmp_path):
+    """Without a compiler (BRIAN_LABS_FAST=off) the status tells the student why it is slower."""
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = lu.StandaloneModel("fallback_note_test", duration=2 * ms, directory=tmp_path)
+    with model.build():
+        group = NeuronGroup(1, "dv/dt = (v0 - v) / (5*ms) : 1\nv0 : 1 (shared, constant)")
+        monitor = StateMonitor(group, "v", record=0)
+
+    def simulate(v0=0.5):
+        model.run(run_args={group.v0: v0})
+        return monitor
+
+    def plot(monitor, fig):
+        fig.add_subplot().plot(monitor.t / ms, monitor.v[0])
+
+    explorer = lu.explore(simulate, plot, v0=(0.0, 1.0, 0.1))
+    assert not model.standalone
+    assert "No C++ compiler found" in explorer.status.value
+    assert explorer.status.value.count("<br>") == 2  # timings, values shown, the one-line note
+    plain = lu.explore(lambda x=1.0: x, lambda x, fig: None, x=(0.0, 2.0, 0.5))
+    assert "compiler" not in plain.status.value
+
+
+def test_the_still_is_encoded_once_when_shown_not_on_every_update():
+    explorer = lu.Explorer(
+        Recorder(), trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV))
+    )
+    encoded = []
+    encode = explorer._encode
+    explorer._encode = lambda image_format: encoded.append(image_format) or encode(image_format)
+    for value in (-75, -60, -65):
+        explorer.sliders["E_L"].value = value
+    assert encoded == ["jpeg"] * 3  # one live frame per update, no still
+    explorer._repr_mimebundle_()
+    explorer._repr_mimebundle_()
+    assert encoded == ["jpeg"] * 3 + ["png"]  # the still: once, for what is shown now
+    still, frame = pixels(explorer.png), pixels(explorer.frame)
+    assert np.abs(still - frame).mean() < 2  # the same figure (JPEG differs by a few levels)

@@ -250,3 +250,76 @@ def test_long_traces_are_drawn_as_their_min_max_envelope():
         assert start + part.argmin() in keep and start + part.argmax() in keep
     short = np.arange(50.0)
     assert np.array_equal(_envelope(short, short), np.arange(50))
+
+
+def test_update_trace_moves_the_same_line_and_spike_ticks_to_a_new_run(run):
+    state, spikes = run["state"], run["spikes"]
+    ax = lu.plot_trace(state, neuron=0, spike_monitor=spikes, threshold=V_T)
+    ax.set_ylim(-80, -40)
+    lines_before = list(ax.get_lines())
+    changed = lu.update_trace(ax, state, neuron=1, spike_monitor=spikes)
+    assert list(ax.get_lines()) == lines_before  # no new artist: the same ones, new data
+    trace, ticks = changed
+    assert np.allclose(trace.get_ydata(), state.v[1] / mV)
+    assert np.allclose(ticks.get_xdata(), spikes.t[spikes.i == 1] / ms)
+    assert np.all(ticks.get_ydata() == -40)  # at the top of the (unchanged) y range
+    assert ax.get_ylim() == (-80, -40)
+
+
+def test_update_trace_adds_spike_ticks_when_the_first_run_had_none(run):
+    state, spikes = run["state"], run["spikes"]
+    ax = lu.plot_trace(state, "g_i")
+    assert not line_with_label(ax, "spikes")
+    _, ticks = lu.update_trace(ax, state, "g_i", spike_monitor=spikes)
+    assert line_with_label(ax, "spikes") == [ticks] and len(ticks.get_xdata()) > 0
+
+
+def test_update_trace_autoscale_follows_the_data_rarely_in_1_2_5_steps(run):
+    state = run["state"]
+    twin = lu.plot_conductance(state, ax=lu.plot_trace(state))
+    twin.set_ylim(0, 1)
+    lu.update_trace(twin, state, "g_e", autoscale=True)
+    assert twin.get_ylim() == (0, 5)  # g_e peaks at 2 nS: 2.1 with the 5 % margin -> 5
+    lu.update_trace(twin, state, "g_e", autoscale=True)
+    assert twin.get_ylim() == (0, 5)  # unchanged while the data fill a quarter of it
+    twin.set_ylim(0, 100)
+    lu.update_trace(twin, state, "g_e", autoscale=True)
+    assert twin.get_ylim() == (0, 5)  # far too large for the data: down to the step
+    fixed = lu.plot_conductance(state, ax=lu.plot_trace(state))
+    limits = fixed.get_ylim()
+    lu.update_trace(fixed, state, "g_e")
+    assert fixed.get_ylim() == limits
+
+
+def test_update_trace_needs_the_trace_plot_trace_drew(run):
+    state = run["state"]
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="ax has 0 traces of 'v' drawn by plot_trace"):
+        lu.update_trace(ax, state)
+    lu.plot_trace(state, ax=ax)
+    lu.plot_trace(state, neuron=1, ax=ax)
+    with pytest.raises(ValueError, match="ax has 2 traces of 'v'"):
+        lu.update_trace(ax, state)
+    with pytest.raises(ValueError, match="did not record 'u'"):
+        lu.update_trace(lu.plot_trace(state), state, "u")
+    plt.close("all")
+
+
+def test_update_v_histogram_keeps_the_bins_and_redraws_the_density(run):
+    state = run["state"]
+    bins = np.linspace(-72, -48, 25)
+    ax = lu.plot_v_histogram(state, neuron=0, bins=bins, start=10 * ms)
+    (patch,) = ax.patches
+    (changed,) = lu.update_v_histogram(ax, state, neuron=1, start=10 * ms)
+    assert changed is patch and list(ax.patches) == [patch]
+    x, y = patch.get_xy().T
+    assert 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) == pytest.approx(1)
+    after = np.asarray(state.v[1][state.t >= 10 * ms] / mV)
+    expected, _ = np.histogram(after, bins=bins, density=True)
+    assert np.allclose(np.unique(x), bins)
+    assert np.allclose(sorted(set(y) - {0.0}), sorted(set(expected) - {0.0}))
+    top = ax.get_ylim()[1]
+    assert expected.max() <= top <= 4 * expected.max()  # the peak fills a quarter or more
+    with pytest.raises(ValueError, match="ax has 0 histograms"):
+        lu.update_v_histogram(lu.plot_trace(state), state)
+    plt.close("all")

@@ -188,16 +188,59 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
     """benchmarks/results.json covers every notebook and every explorer.
 
     It (issue 4's shape) has a cold Run All time for every notebook and, for every notebook that
-    builds an explorer, its fast median with numpy and Cython baselines: a new notebook or explorer
-    must be benchmarked before it lands.
+    builds an explorer, its fast median (with its simulate and draw parts) and its numpy and
+    Cython baselines (None when not measured): a new notebook or explorer must be benchmarked
+    before it lands. When the run was made and how loaded the machine was are recorded with it.
     """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    assert set(results) == {"explorers", "notebooks"}
+    assert set(results) == {"measured", "explorers", "notebooks", "browser"}
+    assert set(results["measured"]) == {"date", "load_average", "cores"}
     for path in NOTEBOOKS:
         assert results["notebooks"][path.name]["cold_s"] > 0, path.name
         if "lu.explore(" in path.read_text():
             rows = {k: v for k, v in results["explorers"].items() if k.split(":")[0] == path.stem}
             assert rows, f"{path.name} has an explorer but no benchmark row"
             for name, row in rows.items():
-                assert set(row) == {"median_ms", "numpy_ms", "cython_ms"}, name
-                assert all(isinstance(row[k], float) and row[k] > 0 for k in row), (name, row)
+                keys = {"median_ms", "simulate_ms", "draw_ms", "numpy_ms", "cython_ms"}
+                assert set(row) == keys, name
+                measured = {k: v for k, v in row.items() if k != "cython_ms" or v is not None}
+                assert all(isinstance(v, float) and v > 0 for v in measured.values()), (name, row)
+            assert path.stem in results["browser"], f"{path.name}: no browser measurement"
+
+
+def test_speed_figures_are_the_ranges_of_the_results():
+    """Each quoted figure is the range over the course's explorers (02-06) or notebooks."""
+    from benchmarks import speed_docs
+
+    results = dict(
+        measured=dict(date="2026-12-06", load_average=1.26, cores=2),
+        notebooks={
+            "02_a.ipynb": dict(cold_s=3.4),
+            "03_b.ipynb": dict(cold_s=8.6),
+            "06_izhikevich.ipynb": dict(cold_s=16.2),
+            "example_explorer.ipynb": dict(cold_s=99.0),
+        },
+        explorers={
+            "02_a:explorer": dict(median_ms=31.0, draw_ms=9.6, numpy_ms=150.0),
+            "03_b:explorer": dict(median_ms=60.4, draw_ms=12.0, numpy_ms=600.0),
+            "example_explorer:explorer": dict(median_ms=500.0, draw_ms=400.0, numpy_ms=1.0),
+        },
+        browser={
+            "02_a": dict(median_release_to_image_ms=61.0, drag_fps=24.4, load_average=1.0),
+            "03_b": dict(median_release_to_image_ms=95.2, drag_fps=11.0, load_average=2.0),
+        },
+    )
+    f = speed_docs.figures(results)
+    assert (f["run_all"], f["izhikevich"], f["update"], f["draw"]) == (
+        "3–9",
+        "16",
+        "31–60",
+        "10–12",
+    )
+    assert (f["ratio"], f["numpy"], f["press"], f["fps"]) == (
+        "4.8–9.9",
+        "150–600",
+        "61–95",
+        "11–24",
+    )
+    assert (f["load"], f["browser_load"], f["cores"], f["busy"]) == ("1.3", "2.0", "2", "")

@@ -53,7 +53,7 @@ if "google.colab" in sys.modules or (
     from importlib import metadata
 
     start = time.perf_counter()
-    installed = {{}}  # name -> version of what Python imports (the first on sys.path)
+    installed = {{}}  # name -> version of what Python imports (the first one Python finds)
     for dist in metadata.distributions():
         if dist.name:
             installed.setdefault(dist.name.lower(), dist.version)

@@ -26,6 +26,7 @@ import re
 import sys
 from pathlib import Path
 
+from benchmarks import speed_docs
 from tools import markers, nbgrader_export, seed_sweep, sizing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,41 +59,22 @@ def whole(value):
 # README.md: the speed figures
 
 
-def readme_speed(results, notebooks):
-    """The README's "Speed" paragraph, from benchmarks/results.json's figures.
-
-    ``results`` is the parsed results.json; ``notebooks`` the course's notebook file names (the
-    benchmark also times example explorers, which the course does not ship).
-    """
-    stems = {Path(name).stem for name in notebooks}
-    cold = {name: row["cold_s"] for name, row in results["notebooks"].items() if name in notebooks}
-    if set(cold) != set(notebooks):
-        raise ValueError(
-            f"results.json has no Run All time for {sorted(set(notebooks) - set(cold))}"
-        )
-    network = [name for name in cold if "izhikevich" in name]
-    others = [s for name, s in cold.items() if name not in network]
-    explorers = [row for key, row in results["explorers"].items() if key.split(":")[0] in stems]
-    if not network or not others or not explorers:
-        raise ValueError("results.json lacks the Izhikevich network, other notebooks or explorers")
-    medians = [row["median_ms"] for row in explorers]
-    ratios = [row["numpy_ms"] / row["median_ms"] for row in explorers]
+def readme_speed(results):
+    """The README's "Speed" paragraph (benchmarks/speed_docs.py), from results.json's figures."""
     return section(
         "SPEED",
         [
-            "Measured on a 2-core machine with empty caches (`python3 course.py bench`, table in",
-            f'`benchmarks/results.json`): "Run All" takes {whole(min(others))}–'
-            f"{whole(max(others))} s per notebook ({whole(cold[network[0]])} s for the Izhikevich "
-            "network), and",
-            f"an explorer redraws {whole(min(medians))}–{whole(max(medians))} ms after a slider "
-            f"is released, {min(ratios):.1f}–{max(ratios):.1f}× faster than re-running the same "
-            "model",
-            "on Brian2's numpy target, because explorers compile their model once "
-            "(`lu.StandaloneModel`). How and",
-            'why: `CONTRIBUTING.md`, "Fast explorers" and "Run All speed".',
+            speed_docs.readme_section(results),
+            "",
+            'How and why: `CONTRIBUTING.md`, "Fast explorers" and "Run All speed".',
             "",
         ],
     )
+
+
+def guide_speed(results):
+    """The instructor's guide's sentence on Run All and explorer times, from results.json."""
+    return section("GUIDE-SPEED", [speed_docs.guide_section(results), ""])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,9 +103,10 @@ def explorer_table(results, notebooks):
     ]
     for key in keys:
         row = results["explorers"][key]
+        cython = "not measured" if row["cython_ms"] is None else f"{whole(row['cython_ms'])} ms"
         lines.append(
             f"| {EXPLORERS[key]} | {whole(row['median_ms'])} ms | {whole(row['numpy_ms'])} ms "
-            f"| {whole(row['cython_ms'])} ms | {row['numpy_ms'] / row['median_ms']:.1f}× |"
+            f"| {cython} | {row['numpy_ms'] / row['median_ms']:.1f}× |"
         )
     return section("EXPLORER-TIMES", [*lines, ""])
 
@@ -278,13 +261,14 @@ def sections():
     guide = ROOT / "docs" / "instructor-guide.md"
     names = [p.name for p in paths]
     made = [
-        (ROOT / "README.md", "SPEED", readme_speed(results, names)),
+        (ROOT / "README.md", "SPEED", readme_speed(results)),
         (ROOT / "CONTRIBUTING.md", "EXPLORER-TIMES", explorer_table(results, names)),
         (ROOT / "CONTRIBUTING.md", "COLD-RUN-ALL", cold_run_all(results, names)),
         (guide, "LAB-PLAN", lab_plan(minutes)),
         (guide, "EXTENSIONS", extension_plan(minutes)),
         (guide, "TERM-PLAN", term_plan(minutes)),
         (guide, "POINTS", grading_points(paths)),
+        (guide, "GUIDE-SPEED", guide_speed(results)),
     ]
     found = [(page, *markers_of(name), text) for page, name, text in made]
     found.append(

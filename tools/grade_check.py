@@ -142,4 +142,3 @@ def main(argv=None):
         )
         return 1
     return 0
-

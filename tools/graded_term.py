@@ -347,4 +347,3 @@ def main(argv=None):
     csv.writer(sys.stdout).writerows(table)  # as in grades.csv
     print(f"graded term: every grade as expected, {time.perf_counter() - start:.0f} s")
     return 0
-

@@ -506,19 +506,18 @@ def command_line():
 
 def main(argv=None):
     """Run one step of the graded term; the exit status."""
-    args = command_line().parse_args(argv)
+    return run(command_line().parse_args(argv))
+
+
+def run(args):
+    """Run the step that ``args`` (parsed by ``command_line``) names; the exit status.
+
+    `check` and `term` are tools/grade.py's: they build on this module.
+    """
     try:
         import nbgrader  # noqa: F401
     except ImportError:
         fail("nbgrader is not installed in this Python: run it as python3 course.py grade ...")
-    if args.step == "check":
-        from tools import grade_check
-
-        return grade_check.main([*(["--out", args.out] if args.out else []), *args.notebooks])
-    if args.step == "term":
-        from tools import graded_term
-
-        return graded_term.main([] if args.out is None else ["--out", args.out])
     course = Path(args.course).resolve()
     if getattr(args, "assignment", None):
         args.assignment = assignment_name(args.assignment)
@@ -538,7 +537,3 @@ def main(argv=None):
     elif args.step == "export":
         export(course, Path(args.out) if args.out else course / "grades.csv")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -29,7 +29,7 @@ import json
 import sys
 from pathlib import Path
 
-from tools import colab_cells, open_answers
+from tools import colab_cells, course_notebooks, open_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
@@ -349,9 +349,7 @@ def release_notebook(source_nb):
 
 def export(out_dir, paths, log=print):
     """Write the course folder; returns {assignment: points}."""
-    from tools import student_edition  # it builds on this module
-
-    out_dir = student_edition.check_out_dir(out_dir)
+    out_dir = course_notebooks.check_out_dir(out_dir)
     (out_dir / "source").mkdir(parents=True, exist_ok=True)
     (out_dir / "course_config.py").write_text(COURSE_CONFIG)
     if not (out_dir / "nbgrader_config.py").exists():
@@ -362,7 +360,7 @@ def export(out_dir, paths, log=print):
         nb, points = nbgrader_notebook(original, path.stem)
         folder = out_dir / "source" / path.stem
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / path.name).write_text(student_edition.notebook_text(nb), encoding="utf-8")
+        (folder / path.name).write_text(course_notebooks.notebook_text(nb), encoding="utf-8")
         totals[path.stem] = points
         by_hand = open_answers.total_points(original)
         log(
@@ -416,9 +414,7 @@ def main(argv=None):
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="course folder")
     parser.add_argument("notebooks", nargs="*", help="notebook names, e.g. 03 (default: all)")
     args = parser.parse_args(argv)
-    from tools import student_edition
-
-    export(Path(args.out), student_edition.select(args.notebooks))
+    export(Path(args.out), course_notebooks.select(args.notebooks))
     return 0
 
 

@@ -17,7 +17,7 @@ of their own and all at once:
    with its outputs;
 4. moves the explorer's sliders as the browser does: a widget `comm_msg` with
    `{"method": "update", "state": {"value": ...}}` to the slider model found in the kernel's
-   `comm_open` messages, and waits for the Image model's `update` carrying the new PNG. First
+   `comm_open` messages, and waits for the Image model's `update` carrying the new image. First
    `--moves` moves in "lab" mode (random think-time, each student on their own), then
    `--demo-moves` in "live demo" mode (all students release a slider at the same moment).
 

@@ -23,6 +23,7 @@ from tools import hub_links
 
 COURSE_DIR = hub_links.TARGET  # nbgitpuller's targetpath in each home
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+IMAGE_MAGIC = (PNG_MAGIC, b"\xff\xd8\xff")  # the explorer's live frames are JPEG (a PNG before)
 PULL_TIMEOUT_S = 180
 CELL_TIMEOUT_S = 600  # the whole Run All of one notebook
 MOVE_TIMEOUT_S = 60  # one slider release -> new figure
@@ -329,8 +330,8 @@ class Student:
                 and content.get("comm_id") == image
                 and content.get("data", {}).get("method") == "update"
             ):
-                if not msg.get("buffers") or msg["buffers"][0][:8] != PNG_MAGIC:
-                    raise RuntimeError("the figure update carried no PNG")
+                if not msg.get("buffers") or not msg["buffers"][0].startswith(IMAGE_MAGIC):
+                    raise RuntimeError("the figure update carried no image")
                 return now() - start
             if msg["msg_type"] == "comm_msg" and "color:#D55E00" in json.dumps(content):
                 raise RuntimeError(f"the explorer reported an error: {content['data']['state']}")
