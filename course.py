@@ -363,16 +363,25 @@ def run(args):
 
 COMMANDS = {  # command: (profile, what to run after the environment's python)
     "test": ("dev", ["-m", "pytest"]),
-    "matrix": ("dev", ["tools/matrix.py"]),
-    "site": ("dev", ["site/build.py"]),
-    "bench": ("dev", ["benchmarks/run.py"]),
-    "lock": ("dev", ["tools/lock.py"]),
     "lint": ("dev", ["-m", "ruff", "check"]),
     "python": ("dev", []),
-    "student": ("runtime", ["tools/student_edition.py"]),
-    "grade": ("instructor", ["tools/grade_check.py"]),
-    "hub-links": ("runtime", ["tools/hub_links.py"]),
+    "site": ("dev", ["site/build.py"]),
+    "bench": ("dev", ["benchmarks/run.py"]),
     "classroom": ("instructor", ["benchmarks/classroom.py"]),
+    # the maintainers' tools (tools/), each a module run from the course folder
+    "student": ("runtime", ["-m", "tools.student_edition"]),
+    "grade": ("instructor", ["-m", "tools.grade_check"]),
+    "nbgrader-export": ("runtime", ["-m", "tools.nbgrader_export"]),
+    "hub-links": ("runtime", ["-m", "tools.hub_links"]),
+    "answer-key": ("dev", ["-m", "tools.answer_key"]),
+    "clean-notebooks": ("dev", ["-m", "tools.clean_notebooks"]),
+    "matrix": ("dev", ["-m", "tools.matrix"]),
+    "seed-sweep": ("dev", ["-m", "tools.seed_sweep"]),
+    "sizing": ("dev", ["-m", "tools.sizing"]),
+    "lock": ("dev", ["-m", "tools.lock"]),
+    "dockerfile": ("dev", ["-m", "tools.deploy"]),
+    "lab-settings": ("runtime", ["-m", "tools.lab_settings"]),
+    "other-pythons": ("dev", ["-m", "tools.other_pythons"]),
 }
 
 
@@ -430,7 +439,7 @@ def main(argv, windows=os.name == "nt"):
             rest.remove("--instructor")
             first = FIRST_NOTEBOOK
         else:
-            status = run([python, "tools/student_edition.py"])
+            status = run([python, "-m", "tools.student_edition"])
             if status != 0:
                 return status
             print(

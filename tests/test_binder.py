@@ -15,12 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402
+import course
+from tools import lockfiles
 
-sys.path.insert(0, str(ROOT / "tools"))
-import lock  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def repo2docker_executable():
@@ -45,7 +43,7 @@ def repo2docker_output(tmp_path_factory):
 
 
 def test_repo2docker_uses_the_binder_python_from_runtime_txt(repo2docker_output):
-    python = lock.BINDER_PYTHON
+    python = lockfiles.BINDER_PYTHON
     assert f"Building conda environment for python={python}" in repo2docker_output, (
         repo2docker_output[:2000]
     )
@@ -77,7 +75,7 @@ def test_repo2docker_installs_the_binder_pins_then_runs_post_build(repo2docker_o
 
 def test_binder_files_are_what_repo2docker_reads():
     binder = ROOT / "binder"
-    assert (binder / "runtime.txt").read_text().strip() == f"python-{lock.BINDER_PYTHON}"
+    assert (binder / "runtime.txt").read_text().strip() == f"python-{lockfiles.BINDER_PYTHON}"
     assert (binder / "postBuild").read_text().startswith("#!/usr/bin/env bash")
     assert (binder / "postBuild").stat().st_mode & 0o111, "postBuild should be executable"
 
@@ -101,7 +99,7 @@ def test_readme_binder_badge_opens_the_student_edition_and_a_link_the_instructor
     assert instructor in readme
     assert (ROOT / course.FIRST_NOTEBOOK).exists()
     # Binder builds the student edition, whose first notebook the badge opens
-    assert "tools/student_edition.py" in (ROOT / "binder" / "postBuild").read_text()
+    assert "python -m tools.student_edition" in (ROOT / "binder" / "postBuild").read_text()
 
 
 def test_site_launch_buttons_point_at_the_badge_repository():

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+import course
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import course  # noqa: E402
 
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
 
@@ -183,7 +183,7 @@ def test_jupyterlab_overrides_turn_off_the_news_prompt_locally_and_on_binder():
     overrides = json.loads(course.LAB_OVERRIDES.read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert "tools/lab_settings.py" in post_build
+    assert "python -m tools.lab_settings" in post_build
 
 
 def test_installed_environment_has_the_course_settings_and_lock_record():
@@ -200,7 +200,7 @@ def test_lab_opens_the_student_edition_and_instructor_flag_the_full_one(monkeypa
     monkeypatch.setattr(course, "ensure_environment", lambda profile, windows: Path("/py"))
     monkeypatch.setattr(course, "run", lambda args: calls.append([str(a) for a in args]) or 0)
     assert course.main(["lab", "--no-browser"]) == 0
-    assert calls[0] == ["/py", "tools/student_edition.py"]
+    assert calls[0] == ["/py", "-m", "tools.student_edition"]
     assert calls[1][:4] == ["/py", "-m", "jupyterlab", "student/00_units.ipynb"]
     assert "--no-browser" in calls[1]
     calls.clear()

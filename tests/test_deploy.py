@@ -7,7 +7,6 @@ work when the course is updated (nbgitpuller).
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,12 +14,9 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import hub_links  # noqa: E402
-import lock  # noqa: E402
+from tools import deploy, hub_links, lockfiles
 
-import deploy  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 EDITION_FOLDERS = [
     ROOT / folder for folder in hub_links.EDITIONS.values() if (ROOT / folder).is_dir()
@@ -65,7 +61,7 @@ def test_render_dockerfile_follows_the_lock_and_the_python_version(tmp_path):
     assert "FROM python:3.12-slim-bookworm" in text
     assert "COPY requirements/py3.12/runtime.txt " in text
     hub = [
-        f"{name}=={lock.pins(lock.lock_path('3.12', 'instructor'))[name]}"
+        f"{name}=={lockfiles.pins(lockfiles.lock_path('3.12', 'instructor'))[name]}"
         for name in ("jupyterhub", "nbgitpuller")
     ]
     assert " ".join(hub) in text
@@ -179,7 +175,7 @@ def test_z2jh_values_follow_the_links_and_the_measurements():
     assert megabytes(singleuser["memory"]["guarantee"]) >= max(server_and_kernel)
     assert megabytes(singleuser["memory"]["limit"]) >= 2 * max(with_compiler)
     assert singleuser["cpu"]["limit"] >= 1, "a slider release needs a whole core for ~0.1 s"
-    import sizing
+    from tools import sizing
 
     results = json.loads(sizing.RESULTS.read_text())
     for cache in ("cold", "prebuilt"):

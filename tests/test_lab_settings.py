@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jsonschema
 
+from tools import lab_settings
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import lab_settings  # noqa: E402
 
 
 def test_the_news_prompt_is_off_and_valid_for_jupyterlab():

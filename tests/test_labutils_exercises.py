@@ -1,12 +1,10 @@
-"""Unit tests for labutils.check_answer and require_answer.
+"""Unit tests for labutils.exercises (the exercise checks) and tools/answer_key's recorder.
 
 Right answers pass in any equivalent form, wrong or missing ones fail in one line with a hint and
 never show the expected value, and the answer key stores no value in readable form.
 """
 
 import json
-import sys
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -15,9 +13,7 @@ from brian2 import DimensionMismatchError, Hz, ms, mV, nS, pA
 
 import labutils as lu
 from labutils import exercises
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import answer_key
+from tools import answer_key
 
 
 @pytest.fixture

@@ -11,26 +11,24 @@ from pathlib import Path
 
 import pytest
 
+import course
+from tools import lock, lockfiles
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT))
-import lock  # noqa: E402
 
-import course  # noqa: E402
-
-LOCKS = [(python, profile) for python in lock.PYTHONS for profile in lock.PROFILES]
+LOCKS = [(python, profile) for python in lockfiles.PYTHONS for profile in lockfiles.PROFILES]
 
 
 def test_course_py_and_the_lock_tool_support_the_same_pythons():
-    assert [f"{major}.{minor}" for major, minor in course.SUPPORTED] == list(lock.PYTHONS)
+    assert [f"{major}.{minor}" for major, minor in course.SUPPORTED] == list(lockfiles.PYTHONS)
     assert set(course.TESTED) <= set(course.SUPPORTED)
 
 
 @pytest.mark.parametrize("python,profile", LOCKS, ids=[f"{p}-{q}" for p, q in LOCKS])
 def test_lock_was_made_from_the_current_sources(python, profile):
-    path = lock.lock_path(python, profile)
+    path = lockfiles.lock_path(python, profile)
     assert path.exists(), f"{path} is missing: run python3 course.py lock"
-    assert lock.recorded_digest(path) == lock.sources_digest(profile), (
+    assert lockfiles.recorded_digest(path) == lockfiles.sources_digest(profile), (
         f"requirements/{profile}.in (or a file it includes) changed since {path.name} was made: "
         "run python3 course.py lock"
     )
@@ -38,27 +36,27 @@ def test_lock_was_made_from_the_current_sources(python, profile):
 
 @pytest.mark.parametrize("python,profile", LOCKS, ids=[f"{p}-{q}" for p, q in LOCKS])
 def test_every_lock_line_is_an_exact_pin(python, profile):
-    for line in lock.requirement_lines(lock.lock_path(python, profile)):
+    for line in lockfiles.requirement_lines(lockfiles.lock_path(python, profile)):
         assert re.match(r"^[A-Za-z0-9_.\-]+==[^\s;]+( ; .+)?$", line), line
 
 
-@pytest.mark.parametrize("python", lock.PYTHONS)
+@pytest.mark.parametrize("python", lockfiles.PYTHONS)
 def test_profiles_of_one_python_pin_the_same_versions(python):
-    runtime = lock.pins(lock.lock_path(python, "runtime"))
+    runtime = lockfiles.pins(lockfiles.lock_path(python, "runtime"))
     for profile in ("dev", "instructor"):
-        other = lock.pins(lock.lock_path(python, profile))
+        other = lockfiles.pins(lockfiles.lock_path(python, profile))
         assert set(runtime) <= set(other), profile
         assert {name: other[name] for name in runtime} == runtime, profile
-    assert "nbgrader" not in lock.pins(lock.lock_path(python, "dev")), (
+    assert "nbgrader" not in lockfiles.pins(lockfiles.lock_path(python, "dev")), (
         "nbgrader is instructor-only"
     )
-    assert "nbgrader" in lock.pins(lock.lock_path(python, "instructor"))
+    assert "nbgrader" in lockfiles.pins(lockfiles.lock_path(python, "instructor"))
 
 
 def brian2_pins(python):
     """{version: marker} of every brian2 line of a runtime lock."""
     found = {}
-    for line in lock.requirement_lines(lock.lock_path(python, "runtime")):
+    for line in lockfiles.requirement_lines(lockfiles.lock_path(python, "runtime")):
         match = re.match(r"^brian2==(\S+?)(?: ; (.+))?$", line)
         if match:
             found[match[1]] = match[2]
@@ -84,11 +82,11 @@ def test_each_python_gets_the_newest_brian2_it_supports(python, brian2):
 def test_python_311_lock_keeps_numpy_below_2_4_and_installs_on_early_patch_releases():
     from packaging.markers import Marker
 
-    text = lock.lock_path("3.11", "runtime").read_text()
+    text = lockfiles.lock_path("3.11", "runtime").read_text()
     numpy = re.findall(r"^numpy==(\S+)", text, re.M)
     assert numpy and all(tuple(map(int, v.split(".")[:2])) < (2, 4) for v in numpy), numpy
     # every pin must be installable on 3.11.0 (Debian 12 has 3.11.2): soupsieve 4.1 needs 3.11.5
-    for line in lock.requirement_lines(lock.lock_path("3.11", "runtime")):
+    for line in lockfiles.requirement_lines(lockfiles.lock_path("3.11", "runtime")):
         name = line.split("==")[0]
         if name == "soupsieve" and " ; " in line:
             marker = Marker(line.split(" ; ")[1])
@@ -105,11 +103,11 @@ def test_derived_files_are_up_to_date():
 
 
 def test_binder_and_conda_carry_the_binder_python_lock():
-    expected = lock.pins(lock.lock_path(lock.BINDER_PYTHON, "runtime"))
-    assert lock.pins(ROOT / "binder" / "requirements.txt") == expected
-    assert f"python={lock.BINDER_PYTHON}" in (ROOT / "environment.yml").read_text()
+    expected = lockfiles.pins(lockfiles.lock_path(lockfiles.BINDER_PYTHON, "runtime"))
+    assert lockfiles.pins(ROOT / "binder" / "requirements.txt") == expected
+    assert f"python={lockfiles.BINDER_PYTHON}" in (ROOT / "environment.yml").read_text()
     conda_pins = {
-        lock.normalise(m[1]): m[2]
+        lockfiles.normalise(m[1]): m[2]
         for m in re.finditer(
             r"^      - ([A-Za-z0-9_.\-]+)==([^\s;]+)", (ROOT / "environment.yml").read_text(), re.M
         )
@@ -132,7 +130,7 @@ def test_installed_stack_matches_its_lock():
     path = installed_lock()
     if path is None:
         pytest.skip("environment not made by course.py (no lock record)")
-    pinned = lock.pins(path)
+    pinned = lockfiles.pins(path)
     for name in ("brian2", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "cython", "pytest"):
         assert version(name) == pinned[name], name
     assert path.parent.name == "py{}.{}".format(*sys.version_info[:2])

@@ -17,18 +17,17 @@ second-seed run of notebooks 01-10 (``.ci/run`` runs the matrix's quick slice fo
 """
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+
+from tools.matrix import QUICK_SEED
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
-sys.path.insert(0, str(ROOT / "tools"))
-from matrix import QUICK_SEED  # noqa: E402
 
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 

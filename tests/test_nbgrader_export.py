@@ -7,16 +7,14 @@ in the students' environment; tools/grade_check.py runs all notebooks).
 
 import builtins
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import grade_check, nbgrader_export
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-sys.path.insert(0, str(ROOT / "tools"))
-import grade_check  # noqa: E402
-import nbgrader_export  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,13 @@ notebook changed without the edition being regenerated.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import student_edition
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 EDITION = ROOT / "student"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tools import clean_notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-sys.path.insert(0, str(ROOT / "tools"))
-import clean_notebooks  # noqa: E402
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -129,7 +129,7 @@ def test_every_exercise_has_a_solution_and_a_check(path):
 
 
 def test_student_edition_drops_solutions_and_keeps_exercises_and_checks(tmp_path):
-    import student_edition
+    from tools import student_edition
 
     assert student_edition.main(["--out", str(tmp_path)]) == 0
     for path in NOTEBOOKS:

@@ -1,14 +1,13 @@
 """docs/seed-sweep.md is generated from the recorded sweeps, which cover what the page claims."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import seed_sweep
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import seed_sweep  # noqa: E402
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CLAIMED_SEEDS = {"numpy": range(1, 101), "cython": range(1, 21)}  # the page's title and README

@@ -2,21 +2,21 @@
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import markers, sizing
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import sizing  # noqa: E402
 
 RESULTS = json.loads(sizing.RESULTS.read_text())
 
 
 def test_the_documents_section_is_what_the_json_gives():
     assert (
-        sizing.rewrite(sizing.DOC.read_text(), sizing.render(RESULTS)) == sizing.DOC.read_text()
+        markers.rewrite(sizing.DOC.read_text(), sizing.render(RESULTS), sizing.START, sizing.END)
+        == sizing.DOC.read_text()
     ), "run python3 tools/sizing.py"
 
 
@@ -81,12 +81,3 @@ def test_sizing_grows_with_the_class(cache):
         assert values == sorted(values) and values[0] < values[-1], (key, values)
     text = sizing.DOC.read_text()
     assert re.search(rf"\*\*Sizing, {cache} cache\*\*", text)
-
-
-def test_rewrite_replaces_the_section_between_any_markers():
-    page = "intro\n<!-- A -->\nold\n<!-- B -->\nend\n"
-    assert sizing.rewrite(page, "<!-- A -->\nnew\n<!-- B -->", "<!-- A -->", "<!-- B -->") == (
-        "intro\n<!-- A -->\nnew\n<!-- B -->\nend\n"
-    )
-    with pytest.raises(ValueError, match="no <!-- A -->"):
-        sizing.rewrite("a page without markers", "section", "<!-- A -->", "<!-- B -->")

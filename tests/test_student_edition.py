@@ -8,15 +8,14 @@ import ast
 import itertools
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import student_edition
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402
 
 # Answers that the exercise text itself gives as data (the question is about something else).
 GIVEN_IN_QUESTION = {

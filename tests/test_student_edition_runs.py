@@ -6,19 +6,18 @@ nbval run).
 """
 
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools import student_edition
+
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402
 
 
 def tags(cell):

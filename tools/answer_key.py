@@ -28,16 +28,13 @@ import nbformat
 import numpy as np
 from nbclient import NotebookClient
 
+from labutils import exercises
+from labutils.exercises import _canonical, _digest
+from tools import student_edition  # one notebook selector for every tool
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ANSWERS = ROOT / "labutils" / "answers"
-sys.path.insert(0, str(ROOT))
-
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402  (one notebook selector for every tool)
-
-from labutils import exercises  # noqa: E402
-from labutils.exercises import _canonical, _digest  # noqa: E402
 
 
 def record_answer(path, name, answer, sig, recompute):

@@ -15,13 +15,12 @@ import re
 import sys
 from pathlib import Path
 
+from tools import lockfiles
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-sys.path.insert(0, str(ROOT / "tools"))
-import lock  # noqa: E402
-
-DEFAULT_PYTHON = lock.BINDER_PYTHON
-DEFAULT_LOCK = lock.lock_path(DEFAULT_PYTHON, "runtime")
+DEFAULT_PYTHON = lockfiles.BINDER_PYTHON
+DEFAULT_LOCK = lockfiles.lock_path(DEFAULT_PYTHON, "runtime")
 # The hub's packages, pinned as in the instructors' lock (JupyterHub's major version must match
 # the hub's: docs/serving-a-class.md).
 HUB_PACKAGES = ("jupyterhub", "nbgitpuller")
@@ -32,7 +31,7 @@ def hub_requirements(python_version):
 
     As ``["jupyterhub==X", "nbgitpuller==Y"]``; ``python_version`` as in ``"3.12"``.
     """
-    pinned = lock.pins(lock.lock_path(python_version, "instructor"))
+    pinned = lockfiles.pins(lockfiles.lock_path(python_version, "instructor"))
     return [f"{name}=={pinned[name]}" for name in HUB_PACKAGES]
 
 

@@ -23,10 +23,9 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from tools import nbgrader_export, student_edition
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import nbgrader_export  # noqa: E402
-import student_edition  # noqa: E402
 
 
 def nbgrader_api(course):

@@ -22,10 +22,9 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import student_edition  # noqa: E402
+from tools import student_edition
 
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "_build" / "nbgrader"
 CONFIG = """# Written by tools/nbgrader_export.py
 c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
@@ -33,11 +32,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 900
 """
-
-
-def tags_of(cell):
-    """The cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def source(cell):
@@ -99,7 +93,7 @@ def nbgrader_notebook(nb, stem):
     pending = None  # an exercise cell waiting for its solution
     walkthrough = False  # inside an instructor's walkthrough (see below)
     for cell in cells:
-        tags = tags_of(cell)
+        tags = student_edition.tags_of(cell)
         meta = cell.setdefault("metadata", {})
         if walkthrough and "solution" in tags and cell["cell_type"] == "code":
             continue

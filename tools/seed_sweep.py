@@ -15,10 +15,9 @@ import json
 import sys
 from pathlib import Path
 
+from tools import markers, matrix
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import matrix  # noqa: E402
-import sizing  # noqa: E402  (its generated-section rewrite)
 
 DOC = ROOT / "docs" / "seed-sweep.md"
 RESULTS = ROOT / "benchmarks"
@@ -80,7 +79,7 @@ def main(argv):
         for out in argv[1:]:
             print(record(out).relative_to(ROOT))
     page = DOC.read_text(encoding="utf-8")
-    updated = sizing.rewrite(page, render(), START, END)
+    updated = markers.rewrite(page, render(), START, END)
     if argv == ["--check"]:
         if updated != page:
             print(f"{DOC.relative_to(ROOT)} is out of date: run python3 tools/seed_sweep.py")

@@ -16,6 +16,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from tools import markers
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "classroom.json"
 DOC = ROOT / "docs" / "serving-a-class.md"
@@ -236,22 +238,11 @@ def render(results):
     return "\n".join(lines)
 
 
-def rewrite(doc_text, section, start=START, end=END):
-    """``doc_text`` with its generated section (``start`` to ``end``) replaced by ``section``.
-
-    ``section`` starts with the ``start`` marker and ends with the ``end`` one.
-    """
-    if start not in doc_text or end not in doc_text:
-        raise ValueError(f"the page has no {start} ... {end} section")
-    head, rest = doc_text.split(start, 1)
-    return head + section + rest.split(end, 1)[1]
-
-
 def main(argv):
     """Rewrite the sizing tables, or with ``--check`` report whether they are up to date."""
     section = render(json.loads(RESULTS.read_text()))
     text = DOC.read_text()
-    updated = rewrite(text, section)
+    updated = markers.rewrite(text, section, START, END)
     if "--check" in argv:
         if updated != text:
             print(f"{DOC.relative_to(ROOT)} is out of date: run python3 tools/sizing.py")

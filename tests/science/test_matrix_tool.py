@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tools import matrix
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import matrix  # noqa: E402
 
 NBVAL_FAILURE = """<testcase classname="notebooks/05_x.ipynb" name="Cell 7" time="0.1">\
 <failure message="x">\
