@@ -177,7 +177,12 @@ def simulating(what):
         raise
     except Exception as error:
         inner = _innermost(error)
-        if isinstance(inner, TypeError) and "'connect'" in str(inner):
+        if type(inner).__name__ == "UnsupportedEquationsException":
+            message = (
+                f"Brian2 cannot integrate the equations with the method given ({_cause(error)}); "
+                "method='euler' integrates any of the course's equations"
+            )
+        elif isinstance(inner, TypeError) and "'connect'" in str(inner):
             message = "Synapses without connect(): call .connect() before run()"
         elif isinstance(inner, DimensionMismatchError):
             message = f"the units do not match ({_cause(error)})"
