@@ -1,22 +1,35 @@
-"""Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model.
+"""Every exercise's check judges the answer: blank, wrong and right ones, one kernel per notebook.
 
-A modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
-exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":
-"modelling"``), the worked solution (tag ``solution``) and the check (tag ``check``). Plausible
-wrong models live in ``tests/wrong_models/``: ``<id>*.edit`` (differences from the solution) or
-``<id>*.py`` (a whole replacement of the solution cell).
+An exercise is an exercise cell (tag ``exercise``, placeholders ``...``) under a ``## Exercise N``
+heading, its worked solution (the next cell tagged ``solution``) and its check (the next cell
+tagged ``check`` after the solution that calls ``lu.check_answer``, ``lu.require_answer(s)`` or
+``lu.passed``). Its misconception catalogue holds the answers a student is
+likely to give:
 
-Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell
-the check cell is run three ways: with the placeholders (it must fail with "not answered yet"),
-after each wrong model (it must fail with an ExerciseError, i.e. a hint, not a crash), and then the
-notebook goes on with the solution, whose check must pass.
+- ``tests/misconceptions/NN.py``: ``CASES = {"Exercise N": [(verdict, label, code, hint), ...]}``,
+  ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
+  of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
+  one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
+  right answer's check must pass.
+- ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
+  with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
+  replacement; each must make the check fail with a one-line WrongAnswer.
+
+Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell,
+the check is run with the placeholders (it must say "not answered yet"), then after each case (the
+case's code, then the given cells between solution and check, then the check); then the notebook
+goes on with the solution, whose check must pass. A check cell must show no value (no stray
+``True``), and no given or check cell may print a Brian2 warning. Trying many answers in one
+kernel costs a few simulations each instead of one notebook execution per answer.
 
 The run uses the matrix's quick seed (``BRIAN_LABS_SEED=1``, not nbval's default 2718), and every
 other cell must pass too (a ``raises-exception`` cell must raise): so this execution is also CI's
-second-seed run of notebooks 01-10 (``.ci/run`` runs the matrix's quick slice for the rest).
+second-seed run of the notebooks.
 """
 
 import json
+import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -28,6 +41,9 @@ pytestmark = pytest.mark.notebooks  # executes notebooks
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
+CATALOGUE = ROOT / "tests" / "misconceptions"
+HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
+JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
 
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 
@@ -42,27 +58,24 @@ def apply_edits(solution, edits):
     """
     result = solution if solution.endswith("\n") else solution + "\n"
     lines, k = edits.splitlines(keepends=True), 0
+    pairs = []
     while k < len(lines):
         if lines[k].rstrip("\n") != REPLACE:
             k += 1
             continue
         w = next(j for j in range(k, len(lines)) if lines[j].rstrip("\n") == WITH)
         e = next(j for j in range(w, len(lines)) if lines[j].rstrip("\n") == END)
-        old, new = "".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])
-        assert result.count(old) == 1, f"the text to replace occurs {result.count(old)} times"
-        result = result.replace(old, new)
+        pairs.append(("".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])))
         k = e + 1
-    return result
+    return replace_once(result, pairs)
 
 
-def wrong_models(ident):
-    """The wrong models of an exercise: whole replacements (.py) and edits (.edit)."""
-    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
-
-
-def wrong_model_code(path, solution):
-    text = path.read_text(encoding="utf-8")
-    return apply_edits(solution, text) if path.suffix == ".edit" else text
+def replace_once(source, pairs):
+    """``source`` with each ``(old, new)`` applied; each old text must occur exactly once."""
+    for old, new in pairs:
+        assert source.count(old) == 1, f"the text to replace occurs {source.count(old)} times"
+        source = source.replace(old, new)
+    return source
 
 
 def test_apply_edits_replaces_each_block_once():
@@ -75,77 +88,139 @@ def test_apply_edits_replaces_each_block_once():
         apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
 
 
-def exercise_id(cell):
-    return cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
+def wrong_models(ident):
+    """The wrong models of a modelling exercise: whole replacements (.py) and edits (.edit)."""
+    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
 
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 
 
-def modelling_exercises(nb):
-    """``{id: (exercise, solution, check) cell indices}`` of the notebook's modelling exercises."""
-    found = {}
-    for index, cell in enumerate(nb["cells"]):
-        ident = exercise_id(cell)
-        if ident is None:
+def source(cell):
+    text = cell["source"]
+    return text if isinstance(text, str) else "".join(text)
+
+
+def exercises_of(nb):
+    """``{"Exercise N": {"exercise": k, "solution": k, "check": k, "id": id or None}}``."""
+    cells, found, heading = nb["cells"], {}, None
+    for k, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and HEADING.search(source(cell)):
+            heading = f"Exercise {HEADING.search(source(cell)).group(1)}"
+        if cell["cell_type"] != "code" or "exercise" not in tags(cell):
             continue
-        role = next((t for t in ("exercise", "solution", "check") if t in tags(cell)), None)
-        assert role, f"cell {index} has exercise id {ident!r} but no exercise/solution/check tag"
-        found.setdefault(ident, {})[role] = index
-    result = {}
-    for ident, roles in found.items():
-        assert set(roles) == {"exercise", "solution", "check"}, (ident, roles)
-        assert roles["exercise"] < roles["solution"] < roles["check"], (ident, roles)
-        kind = nb["cells"][roles["exercise"]]["metadata"]["brian_labs"].get("kind")
-        if kind == "modelling":
-            result[ident] = (roles["exercise"], roles["solution"], roles["check"])
-    return result
+        assert heading and heading not in found, f"exercise cell {k} has no heading of its own"
+        solution = next(j for j in range(k + 1, len(cells)) if "solution" in tags(cells[j]))
+        check = next(
+            j
+            for j in range(solution + 1, len(cells))
+            if cells[j]["cell_type"] == "code"
+            and "check" in tags(cells[j])
+            and JUDGES.search(source(cells[j]))
+        )
+        ident = cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
+        found[heading] = {"exercise": k, "solution": solution, "check": check, "id": ident}
+    return found
 
 
 def load(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_every_notebook_from_01_has_a_modelling_exercise_with_a_wrong_model():
+def catalogue(path):
+    """The notebook's catalogue file: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
+    file = CATALOGUE / f"{path.name[:2]}.py"
+    return runpy.run_path(str(file))["CASES"] if file.exists() else {}
+
+
+def cases_of(path, nb):
+    """Every case of every exercise: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
+    cases = {heading: list(found) for heading, found in catalogue(path).items()}
+    for heading, exercise in exercises_of(nb).items():
+        solution = source(nb["cells"][exercise["solution"]])
+        for wrong in wrong_models(exercise["id"]) if exercise["id"] else []:
+            text = wrong.read_text(encoding="utf-8")
+            code = apply_edits(solution, text) if wrong.suffix == ".edit" else text
+            cases.setdefault(heading, []).append(("wrong", wrong.name, code, None))
+    return cases
+
+
+def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
     missing = []
     for path in NOTEBOOKS:
-        if path.name.startswith("00_"):
-            continue
-        exercises = modelling_exercises(load(path))
-        if not exercises:
-            missing.append(f"{path.name}: no modelling exercise")
-        for ident in exercises:
-            if not wrong_models(ident):
-                missing.append(f"{path.name}: {ident} has no wrong model in tests/wrong_models/")
+        nb = load(path)
+        exercises, cases = exercises_of(nb), cases_of(path, nb)
+        assert set(cases) <= set(exercises), f"{path.name}: cases for no exercise: {set(cases)}"
+        for heading in exercises:
+            verdicts = {verdict for verdict, *_ in cases.get(heading, [])}
+            if verdicts != {"wrong", "right"}:
+                missing.append(f"{path.name} {heading}: needs wrong and right answers")
+            for verdict, label, code, _hint in cases.get(heading, []):
+                assert verdict in ("wrong", "right"), (path.name, heading, label)
+                assert isinstance(code, (str, list)), (path.name, heading, label)
     assert not missing, "\n".join(missing)
 
 
 def error_of(cell):
-    """``(ename, evalue)`` of the first error a cell raised, or None."""
+    """The first error output of an executed cell, or None."""
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+
+
+def shown_value(cell):
+    return next(
+        (o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"), None
+    )
+
+
+def brian2_warning(cell):
+    """The first Brian2 warning an executed cell printed, or None."""
     for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return output["ename"], output["evalue"]
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
+            if found:
+                return " ".join(found.group(0).split())[:300]
     return None
 
 
-def with_exercises():
-    return [path for path in NOTEBOOKS if modelling_exercises(load(path))]
+def judge(verdict, hint, error):
+    """What is wrong with a check's outcome for a case, or None."""
+    if verdict == "right":
+        return (
+            None
+            if error is None
+            else f"a right answer failed: {error['ename']}: {error['evalue']}"
+        )
+    if error is None:
+        return "a wrong answer passed"
+    if error["ename"] not in ("WrongAnswer", "NotAnswered") or len(error["traceback"]) != 1:
+        return f"not a one-line hint: {error['ename']}: {error['evalue']}"
+    if hint is not None and hint not in error["evalue"]:
+        return f"the message does not say {hint!r}: {error['evalue']}"
+    return None
 
 
-@pytest.mark.parametrize("path", with_exercises(), ids=lambda p: p.stem)
-def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solution(
-    path, monkeypatch
-):
+def counts():
+    """Catalogue cases per notebook (wrong, right), for the report."""
+    result = {}
+    for path in NOTEBOOKS:
+        cases = [c for found in cases_of(path, load(path)).values() for c in found]
+        result[path.stem] = (
+            sum(v == "wrong" for v, *_ in cases),
+            sum(v == "right" for v, *_ in cases),
+        )
+    return result
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_checks_judge_blank_wrong_and_right_answers(path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
     monkeypatch.setenv("BRIAN_LABS_SEED", str(QUICK_SEED))
     nb = nbformat.read(str(path), as_version=4)
-    exercises = modelling_exercises(nb)
-    before_solution = {
-        solution: (ident, check) for ident, (_, solution, check) in exercises.items()
-    }
+    exercises, cases = exercises_of(nb), cases_of(path, nb)
+    at_solution = {found["solution"]: heading for heading, found in exercises.items()}
     client = NotebookClient(
         nb,
         kernel_name="python3",
@@ -155,37 +230,55 @@ def test_modelling_checks_fail_on_blank_and_wrong_models_and_pass_on_the_solutio
     )
     problems = []
 
-    def run(source, index):
-        cell = nbformat.v4.new_code_cell(source)
+    def run(code, index):
+        cell = nbformat.v4.new_code_cell(code)
         client.execute_cell(cell, index)
-        return error_of(cell)
+        return cell
 
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            if index in before_solution:
-                ident, check = before_solution[index]
-                check_source = nb.cells[check].source
-                blank = run(check_source, index)
-                if blank is None or "not answered yet" not in blank[1]:
-                    problems.append(f"{ident}: with the placeholders the check gave {blank}")
-                for wrong in wrong_models(ident):
-                    error = run(wrong_model_code(wrong, cell.source), index)
-                    if error is not None:
-                        problems.append(f"{ident}: wrong model {wrong.name} itself raised {error}")
-                        continue
-                    verdict = run(check_source, index)
-                    if verdict is None or verdict[0] != "ExerciseError":
-                        problems.append(
-                            f"{ident}: the check accepted or crashed on {wrong.name}: {verdict}"
+            if index in at_solution:
+                heading = at_solution[index]
+                found = exercises[heading]
+                check = source(nb.cells[found["check"]])
+                between = [
+                    source(c)
+                    for c in nb.cells[found["solution"] + 1 : found["check"]]
+                    if c.cell_type == "code"
+                ]
+                if "..." in source(nb.cells[found["exercise"]]):
+                    blank = error_of(run(check, index))
+                    if blank is None or "not answered yet" not in blank["evalue"]:
+                        problems.append(f"{heading}: with the placeholders the check gave {blank}")
+                for verdict, label, code, hint in cases.get(heading, []):
+                    answer = replace_once(cell.source, code) if isinstance(code, list) else code
+                    # a wrong answer may fail here, as the student's cell would; a right one not
+                    answered = error_of(run(answer, index))
+                    for given in between:
+                        run(given, index)
+                    outcome = run(check, index)
+                    problem = judge(verdict, hint, error_of(outcome))
+                    if verdict == "right" and answered:
+                        problem = (
+                            f"the answer itself raised {answered['ename']}: {answered['evalue']}"
                         )
+                    if problem is None and verdict == "right" and shown_value(outcome):
+                        problem = "the check showed a value"
+                    if problem:
+                        problems.append(f"{heading} [{verdict}] {label}: {problem}")
             client.execute_cell(cell, index)
             error = error_of(cell)
             must_raise = "raises-exception" in cell.metadata.get("tags", [])
             if error and not must_raise:
-                problems.append(f"cell {index} raised {error}")
+                problems.append(f"cell {index} raised {error['ename']}: {error['evalue']}")
                 break
             if must_raise and not error:
                 problems.append(f"cell {index} (tag raises-exception) raised nothing")
+            warning = brian2_warning(cell)
+            if warning and "raises-exception" not in tags(cell):
+                problems.append(f"cell {index} printed a Brian2 warning: {warning}")
+            if "check" in tags(cell) and shown_value(cell):
+                problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)
