@@ -101,13 +101,15 @@ def require_answers(**answers):
             "require_answers needs the answers to check, e.g. require_answers(w_e=w_e)"
         )
     missing = [name for name, value in answers.items() if _unanswered(value)]
+    given = {name: value for name, value in answers.items() if name not in missing}
+    _diagnose_synapses(given)  # first: an error there stops the cell before later answers
     if missing:
         raise _not_answered(missing)
-    _diagnose_brian_objects(answers)
+    _diagnose_runs(given)
 
 
-def _diagnose_brian_objects(answers):
-    from brian2 import NeuronGroup, StateMonitor, Synapses
+def _diagnose_synapses(answers):
+    from brian2 import Synapses
 
     for name, value in answers.items():
         if isinstance(value, Synapses) and len(value) == 0:
@@ -115,6 +117,11 @@ def _diagnose_brian_objects(answers):
                 f"{name} has no synapses: call {name}.connect() (e.g. {name}.connect() for all "
                 "pairs) before run()"
             )
+
+
+def _diagnose_runs(answers):
+    from brian2 import NeuronGroup, StateMonitor
+
     silent = [n for n, v in answers.items() if isinstance(v, StateMonitor) and len(v.t) == 0]
     if not silent:
         return

@@ -349,3 +349,13 @@ def test_a_set_is_the_same_answer_as_a_sorted_list(key):
     key({"picked": ([2, 5], None, False)})
     lu.check_answer("picked", {5, 2})
     lu.check_answer("picked", (2, 5))
+
+
+def test_unconnected_synapses_are_named_before_the_answers_their_error_left_blank():
+    from brian2 import NeuronGroup, SpikeGeneratorGroup, Synapses, start_scope
+
+    start_scope()
+    target = NeuronGroup(1, "dv/dt = -v / (10*ms) : volt", method="exact")
+    syn = Synapses(SpikeGeneratorGroup(1, [0], [1] * ms), target, on_pre="v_post += 1*mV")
+    with pytest.raises(lu.WrongAnswer, match=r"^syn has no synapses"):
+        lu.require_answers(syn=syn, monitor=...)  # the cell stopped before the monitor
