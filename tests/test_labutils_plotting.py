@@ -143,6 +143,7 @@ def test_plot_conductance_legend_names_both_axes_lines_below_the_axes(run):
     twin.figure.canvas.draw()  # below the axes: it covers no data
     box = legend.get_window_extent()
     assert box.y1 < ax.get_window_extent().y0
+    assert not box.overlaps(ax.xaxis.label.get_window_extent())
 
 
 def test_plot_conductance_dimensionless_shows_plain_values(run):
