@@ -183,19 +183,22 @@ def simulating(what):
     except ExerciseError:
         raise
     except Exception as error:
-        inner = _innermost(error)
-        if type(inner).__name__ == "UnsupportedEquationsException":
-            message = (
-                f"Brian2 cannot integrate the equations with the method given ({_cause(error)}); "
-                "method='euler' integrates any of the course's equations"
-            )
-        elif isinstance(inner, TypeError) and "'connect'" in str(inner):
-            message = "Synapses without connect(): call .connect() before run()"
-        elif isinstance(inner, DimensionMismatchError):
-            message = f"the units do not match ({_cause(error)})"
-        else:
-            message = f"Brian2 could not run it ({_cause(error)})"
-        raise WrongAnswer(f"{what}: {message}") from None
+        raise WrongAnswer(f"{what}: {_rephrased(error)}") from None
+
+
+def _rephrased(error):
+    """One line naming the cause of an error raised by the student's model."""
+    inner = _innermost(error)
+    if type(inner).__name__ == "UnsupportedEquationsException":
+        return (
+            f"Brian2 cannot integrate the equations with the method given ({_cause(error)}); "
+            "method='euler' integrates any of the course's equations"
+        )
+    if isinstance(inner, TypeError) and "'connect'" in str(inner):
+        return "Synapses without connect(): call .connect() before run()"
+    if isinstance(inner, DimensionMismatchError):
+        return f"the units do not match ({_cause(error)})"
+    return f"Brian2 could not run it ({_cause(error)})"
 
 
 def expect(condition, hint):

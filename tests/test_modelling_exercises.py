@@ -52,6 +52,11 @@ WARNING_SHOWN = {
     },
 }
 
+# IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
+COLLECT = """import gc, sys
+sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
+gc.collect()"""
+
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 
 
@@ -275,6 +280,9 @@ def test_checks_judge_blank_wrong_and_right_answers(path, monkeypatch):
                         problem = "the check showed a value"
                     if problem:
                         problems.append(f"{heading} [{verdict}] {label}: {problem}")
+                    # Brian2 warns when it collects the objects a failed answer left unused: the
+                    # answer caused that warning, so let it show here, not in the next given cell
+                    run(COLLECT, index)
             client.execute_cell(cell, index)
             error = error_of(cell)
             must_raise = "raises-exception" in cell.metadata.get("tags", [])
