@@ -5,8 +5,18 @@ The Brian2 models live in the notebooks; this package holds only what would dist
 
 from .analysis import fano_factor, firing_rates, isi_cv, membrane_stats, psp_amplitude
 from .bands import binomial_count_band, critical_z, normal_band, poisson_count_band
-from .checks import ExerciseError, expect, passed, require_answers
-from .exercises import NotAnswered, WrongAnswer, check_answer, require_answer
+from .exercises import (
+    ExerciseError,
+    NotAnswered,
+    WrongAnswer,
+    check_answer,
+    chosen_among,
+    expect,
+    passed,
+    require_answer,
+    require_answers,
+    simulating,
+)
 from .explorer import Explorer, explore
 from .fast import StandaloneModel
 from .plotting import (
@@ -31,6 +41,7 @@ __all__ = [
     "about",
     "binomial_count_band",
     "check_answer",
+    "chosen_among",
     "course_settings",
     "critical_z",
     "expect",
@@ -52,6 +63,7 @@ __all__ = [
     "require_answer",
     "require_answers",
     "shot_noise_stats",
+    "simulating",
     "update_trace",
     "update_v_histogram",
     "use_projector_style",

@@ -1,13 +1,23 @@
-"""Answer checks for exercise cells.
+"""Exercise checks: one module, one error style, one line per failure.
 
-A one-line message for a missing, mis-dimensioned or wrong answer, and an answer key that keeps the
-expected values out of the notebooks.
+Every failure is an :class:`ExerciseError` that IPython shows as one line (``NotAnswered: ...`` or
+``WrongAnswer: ...``), without a traceback through labutils or Brian2; nbval and nbgrader count it
+as a failed cell. A check cell uses:
 
-The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``, which
-runs the instructor's notebook and records what each solution assigns. For a number it stores a
-salted SHA-256 digest of the value rounded to the precision the exercise states, never the value
-itself. That hides the answer from someone reading the notebook or the file, but it is not secret:
-a rounded number has few possible values, so a determined student can find it by trying them all.
+- :func:`check_answer` for a value: against the course's answer key, or against a value the check
+  computes itself;
+- :func:`require_answers` / :func:`require_answer` first, for the names the exercise asks for
+  ("not answered yet" while a placeholder ``...`` is left; Brian2 objects are also looked at: a
+  group whose integration method cannot solve its equations, ``Synapses`` without ``connect()``, a
+  monitor that never ran);
+- :func:`expect` for what the student's model does, :func:`simulating` around code that runs the
+  student's model (a Brian2 error becomes one line naming the cause), :func:`passed` at the end.
+
+The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``. For a
+number it stores a salted SHA-256 digest of the value rounded to the precision the exercise states,
+never the value itself. That hides the answer from someone reading the notebook or the file, but it
+is not secret: a rounded number has few possible values, so a determined student can find it by
+trying them all.
 """
 
 import base64
@@ -16,7 +26,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -26,25 +35,29 @@ from brian2.units.fundamentalunits import DIMENSIONLESS, get_unit
 from ._validate import _dims, describe_units
 
 ANSWER_DIR = Path(__file__).with_name("answers")
-RECORD_VARIABLE = "BRIAN_LABS_RECORD_ANSWERS"  # set by tools/answer_key.py while it records
 
 
-class _BriefError(AssertionError):
-    """An AssertionError that IPython shows as one line instead of a traceback."""
+class ExerciseError(AssertionError):
+    """A missing or wrong exercise answer; shown in a notebook as one line without a traceback."""
 
-    def _render_traceback_(self):  # IPython's hook for exceptions that render themselves
+    def _render_traceback_(self):  # IPython calls this instead of printing the traceback
         return [f"{type(self).__name__}: {self}"]
 
 
-class NotAnswered(_BriefError):
+class NotAnswered(ExerciseError):
     """The exercise cell still holds its ``...`` placeholder."""
 
 
-class WrongAnswer(_BriefError):
-    """The answer does not match; the message gives a hint, never the expected value."""
+class WrongAnswer(ExerciseError):
+    """The answer is wrong; the message says what to look at, never the expected value."""
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
 
 
 def _unanswered(value):
+    """The one definition of "unanswered": ``...`` or None, also inside a dict, list or tuple."""
     if value is Ellipsis or value is None:
         return True
     if isinstance(value, dict):
@@ -54,23 +67,212 @@ def _unanswered(value):
     return False
 
 
-def require_answer(name, answer):
-    """Raise NotAnswered (one line: "fill in ``name`` first") while ``answer`` is ``...`` or None.
+def _not_answered(names):
+    names = ", ".join(names)
+    return NotAnswered(
+        f"{names}: not answered yet -- fill in {names} in the exercise cell "
+        "(replace the ...), run it, then run this check"
+    )
 
-    Dicts, lists and tuples count as unanswered while any entry is. Returns ``answer``.
+
+def require_answer(name, answer):
+    """Raise NotAnswered (one line: "fill in ``name`` first") while ``answer`` is unanswered.
+
+    ``...`` or None, also as an entry of a dict, list or tuple, is unanswered. Returns ``answer``.
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be the variable's name as a string, got {name!r}")
     if _unanswered(answer):
-        raise NotAnswered(
-            f"{name}: not answered yet -- fill in {name} in the exercise cell "
-            "(replace the ...), run it, then run this check"
-        )
+        raise _not_answered([name])
     return answer
+
+
+def require_answers(**answers):
+    """Raise NotAnswered naming every answer still unanswered, then look at the Brian2 objects.
+
+    Call it first in a check cell with the names the exercise asks for, e.g.
+    ``require_answers(inh_synapses=inh_synapses, neuron=neuron)``. A Brian2 object among the
+    answers that cannot have worked raises WrongAnswer naming the cause: a group whose ``method``
+    cannot integrate its equations, ``Synapses`` that never called ``connect()``, a
+    ``StateMonitor`` that recorded nothing (no ``run()``). Returns None.
+    """
+    if not answers:
+        raise TypeError(
+            "require_answers needs the answers to check, e.g. require_answers(w_e=w_e)"
+        )
+    missing = [name for name, value in answers.items() if _unanswered(value)]
+    given = {name: value for name, value in answers.items() if name not in missing}
+    _diagnose_synapses(given)  # first: an error there stops the cell before later answers
+    if missing:
+        raise _not_answered(missing)
+    _diagnose_runs(given)
+
+
+def _diagnose_synapses(answers):
+    from brian2 import Synapses
+
+    for name, value in answers.items():
+        if isinstance(value, Synapses) and len(value) == 0:
+            raise WrongAnswer(
+                f"{name} has no synapses: call {name}.connect() (e.g. {name}.connect() for all "
+                "pairs) before run()"
+            )
+
+
+def _diagnose_runs(answers):
+    from brian2 import NeuronGroup, StateMonitor
+
+    silent = [n for n, v in answers.items() if isinstance(v, StateMonitor) and len(v.t) == 0]
+    if not silent:
+        return
+    for name, value in answers.items():
+        if isinstance(value, NeuronGroup):
+            problem = _integration_problem(value)
+            if problem:
+                raise WrongAnswer(f"{name}: {problem}")
+    raise WrongAnswer(
+        f"{silent[0]} recorded nothing: call run(...) after creating it (did run() fail or was "
+        "it left out?)"
+    )
+
+
+def _integration_problem(group):
+    """A one-line reason why Brian2 cannot integrate ``group``'s equations, or None."""
+    from brian2.stateupdaters.base import StateUpdateMethod
+
+    method = group.method_choice
+    try:
+        StateUpdateMethod.apply_stateupdater(
+            group.equations, group.variables, method, group_name=group.name
+        )
+    except Exception as error:
+        return (
+            f"Brian2 cannot integrate its equations with method={method!r} ({_cause(error)}); "
+            "method='euler' integrates any of the course's equations"
+        )
+    return None
+
+
+def _innermost(error):
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+def _cause(error):
+    """The first line of the innermost error Brian2 raised, e.g. "TypeError: ... 'connect'"."""
+    inner = _innermost(error)
+    text = str(inner).strip().splitlines()
+    first = text[0] if text else ""
+    return _one_line(f"{type(inner).__name__}: {first}")
+
+
+@contextlib.contextmanager
+def simulating(what):
+    """Turn an error raised while a check builds or runs the student's model into one line.
+
+    ``what`` (a str) names the answer being simulated, e.g. ``"my_inhibition"``. Use as
+    ``with lu.simulating("my_inhibition"): ...`` around the check's own simulation: any error
+    (a Brian2 error from the student's equations or ``on_pre`` code, a unit mismatch) becomes a
+    WrongAnswer naming its cause; an ExerciseError passes through unchanged.
+    """
+    if not isinstance(what, str) or not what:
+        raise TypeError("simulating needs the answer's name, e.g. simulating('my_inhibition')")
+    try:
+        yield
+    except ExerciseError:
+        raise
+    except Exception as error:
+        raise WrongAnswer(f"{what}: {_rephrased(error)}") from None
+
+
+def _rephrased(error):
+    """One line naming the cause of an error raised by the student's model."""
+    inner = _innermost(error)
+    if type(inner).__name__ == "UnsupportedEquationsException":
+        return (
+            f"Brian2 cannot integrate the equations with the method given ({_cause(error)}); "
+            "method='euler' integrates any of the course's equations"
+        )
+    if isinstance(inner, TypeError) and "'connect'" in str(inner):
+        return "Synapses without connect(): call .connect() before run()"
+    if isinstance(inner, DimensionMismatchError):
+        return f"the units do not match ({_cause(error)})"
+    return f"Brian2 could not run it ({_cause(error)})"
+
+
+def expect(condition, hint):
+    """Raise :class:`WrongAnswer` with ``hint`` unless ``condition`` holds.
+
+    ``condition`` may be a bool, a numpy bool or an array (then every element must be true); an
+    empty array does not count as true. ``hint`` (a non-empty, one-line str) says what is wrong and
+    what to look at, never the expected value.
+    """
+    if not isinstance(hint, str) or not hint or "\n" in hint:
+        raise TypeError("expect needs a hint (a non-empty, one-line str) saying what to look at")
+    values = np.asarray(condition)
+    if values.dtype == object or values.size == 0:
+        raise TypeError(
+            f"expect needs a bool or an array of bools, got {type(condition).__name__}"
+        )
+    if not np.all(values):
+        raise WrongAnswer(hint)
+
+
+def passed(name):
+    """Print a one-line confirmation that the exercise ``name`` (a str) is solved."""
+    if not isinstance(name, str) or not name:
+        raise TypeError("passed needs the exercise's name, e.g. passed('Exercise 2')")
+    print(f"{name}: your model behaves as it should")
+
+
+def chosen_among(name, answer, candidates, rtol=1e-6):
+    """Which of ``candidates`` the answer ``answer`` (the variable ``name``) holds: bools.
+
+    ``answer`` is a collection of numbers (list, tuple, set or array; numpy float32, ints and
+    computed values alike) picked from ``candidates`` (a list of plain numbers). A value matches
+    a candidate within the relative precision ``rtol``; the result has one bool per candidate, so
+    a check judges every candidate the exercise offers. Raises NotAnswered while unanswered, and
+    WrongAnswer when ``answer`` is not a collection of numbers or holds a value that is not a
+    candidate.
+    """
+    require_answer(name, answer)
+    offered = np.asarray(candidates, dtype=float)
+    collection = isinstance(answer, (set, frozenset)) or (
+        isinstance(answer, (list, tuple, np.ndarray)) and np.ndim(answer) >= 1
+    )
+    if not collection:
+        raise WrongAnswer(
+            f"{name}: the answer is a list of the candidates that qualify "
+            f"(an empty list [] if none), got {type(answer).__name__} {answer!r}"
+        )
+    try:
+        values = np.asarray(list(answer), dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise WrongAnswer(
+            f"{name}: the answer is a list of numbers taken from candidates, got {answer!r}"
+        ) from None
+    matches = np.isclose(values[:, None], offered[None, :], rtol=rtol, atol=0)
+    strangers = values[~matches.any(axis=1)]
+    if strangers.size:
+        raise WrongAnswer(
+            f"{name}: {strangers[0]:g} is not one of the candidates: pick values from candidates"
+        )
+    return matches.any(axis=0)
 
 
 def _wrong(name, text, hint):
     return WrongAnswer(f"{name}: {text}" + (f" Hint: {hint}" if hint else ""))
+
+
+def _as_values(answer):
+    """A set, frozenset or list/tuple of numbers as a numpy array (sets sorted); else unchanged."""
+    if isinstance(answer, (set, frozenset)):
+        try:
+            return np.sort(np.asarray(list(answer), dtype=float))
+        except (TypeError, ValueError):
+            return answer
+    return answer
 
 
 def _canonical(name, answer, sig, hint):
@@ -85,6 +287,7 @@ def _canonical(name, answer, sig, hint):
             for key in sorted(answer, key=str)
         ]
         return "mapping", None, None, "mapping:" + ";".join(parts)
+    answer = _as_values(answer)
     dims = _dims(answer)
     if dims is None:
         raise _wrong(
@@ -132,28 +335,24 @@ def _answer_key():
     return key
 
 
-def _record(name, answer, kind, unit, shape, text, sig, recompute):
-    """Tools/answer_key.py's recording mode: store the normalised solution, do not check it."""
-    if kind == "number" and sig is not None and not recompute:
-        for nudge in (1 - 1e-6, 1 + 1e-6):  # a value on a rounding edge would reject right answers
-            nudged = _canonical(name, np.asarray(answer, dtype=float) * nudge, sig, None)[3]
-            if nudged.split(":", 1)[1] != text.split(":", 1)[1]:
-                raise ValueError(
-                    f"{name} = {answer!r} lies on a rounding edge at sig={sig}: "
-                    "ask for another number of significant figures"
-                )
-    path = Path(os.environ[RECORD_VARIABLE])
-    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    records[name] = {
-        "kind": "recompute" if recompute else kind,
-        "unit": unit,
-        "shape": shape,
-        "sig": sig,
-        "text": text,
-    }
-    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
-    print(f"{name}: recorded")
-    return True
+def _key_entry(name, sig):
+    """The answer key's record for ``name``: the one place a check reads the key.
+
+    Raises LookupError when the key has no record (the author's error: record the key) and
+    ValueError when the record was made with another precision than ``sig``.
+    """
+    try:
+        record = _answer_key()[name]
+    except KeyError:
+        raise LookupError(
+            f"no answer key for {name!r}: run python3 course.py answer-key for its notebook"
+        ) from None
+    if "sig" in record and record["sig"] != sig:  # (a record withheld for grading has none)
+        raise ValueError(
+            f"the answer key for {name!r} was recorded with sig={record['sig']}, "
+            f"this check asks for sig={sig}: run python3 course.py answer-key again"
+        )
+    return record
 
 
 def _recomputed(name, record, namespace):
@@ -162,7 +361,7 @@ def _recomputed(name, record, namespace):
     if not code:
         raise LookupError(
             f"the answer key for {name!r} holds no solution code; "
-            "run tools/answer_key.py for its notebook"
+            "run python3 course.py answer-key for its notebook"
         )
     scratch = dict(namespace)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -171,22 +370,11 @@ def _recomputed(name, record, namespace):
 
 
 def _check_against_key(name, answer, sig, hint, namespace):
+    """Judge ``answer`` against the key (tools/answer_key.py swaps this for its recorder)."""
     kind, unit, shape, text = _canonical(name, answer, sig, hint)
-    if os.environ.get(RECORD_VARIABLE):
-        return _record(name, answer, kind, unit, shape, text, sig, namespace is not None)
-    try:
-        record = _answer_key()[name]
-    except KeyError:
-        raise LookupError(
-            f"no answer key for {name!r}: run tools/answer_key.py for its notebook"
-        ) from None
+    record = _key_entry(name, sig)
     if _withheld_for_grading(name, record):
-        return True
-    if record["sig"] != sig:
-        raise ValueError(
-            f"the answer key for {name!r} was recorded with sig={record['sig']}, "
-            f"this check asks for sig={sig}: run tools/answer_key.py again"
-        )
+        return
     if record["kind"] == "recompute":
         if namespace is None:
             raise ValueError(
@@ -219,7 +407,6 @@ def _check_against_key(name, answer, sig, hint, namespace):
         precision = f" (checked to {sig} significant figures)" if sig else ""
         raise _wrong(name, f"not right yet{precision}.", hint)
     print(f"{name}: correct")
-    return True
 
 
 # A graded term -------------------------------------------------------------------------------
@@ -249,6 +436,7 @@ def _compare(name, answer, expected, rtol, atol, hint):
         raise DimensionMismatchError(
             f"atol must have the units of expected ({describe_units(expected)}), got {atol!s}"
         )
+    answer = _as_values(answer)
     if _dims(answer) is None:
         raise _wrong(
             name,
@@ -269,7 +457,6 @@ def _compare(name, answer, expected, rtol, atol, hint):
     if not np.allclose(a, e, rtol=rtol, atol=np.asarray(atol, dtype=float)):
         raise _wrong(name, "not right yet.", hint)
     print(f"{name}: correct")
-    return True
 
 
 def check_answer(
@@ -279,14 +466,15 @@ def check_answer(
 
     Unanswered (``...`` or None, also inside a dict or list): raises NotAnswered. Wrong: raises
     WrongAnswer with ``hint``; neither message shows the expected value, and IPython shows both
-    as one line.
+    as one line. Returns None (a check cell shows no value).
 
     Without ``expected`` the answer is compared with the course's answer key:
     numbers, arrays and Quantities rounded to ``sig`` significant figures (``sig=None``: whole
-    numbers, compared exactly; units must match, an array and a list are the same answer), True
-    or False (``numpy.bool_`` too), text (case and spacing ignored) and dicts of these.
-    ``namespace=globals()`` marks an answer computed from the notebook's own random data: it is
-    compared, to ``sig`` significant figures, with the stored solution run on that data.
+    numbers, compared exactly; units must match; a list, tuple, array and set are the same answer,
+    a set taken in increasing order), True or False (``numpy.bool_`` too), text (case and spacing
+    ignored) and dicts of these. ``namespace=globals()`` marks an answer computed from the
+    notebook's own random data: it is compared, to ``sig`` significant figures, with the stored
+    solution run on that data.
 
     With ``expected`` (a value the check itself computes, e.g. from a simulation of the student's
     model) the answer must match it within ``rtol`` (relative) and ``atol`` (in the units of

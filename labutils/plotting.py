@@ -167,10 +167,14 @@ def plot_trace(
     return ax
 
 
-def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kwargs):
+def plot_conductance(
+    state_monitor, variable="g_e", neuron=0, ax=None, legend=False, **line_kwargs
+):
     """A conductance (or any second variable) of one neuron against time (ms) on a twin y-axis.
 
-    The twin is of ``ax``; returns the twin Axes.
+    The twin is of ``ax``; returns the twin Axes. The line is labelled with ``variable``;
+    ``legend=True`` draws one legend for the labelled lines of both axes (e.g. ``V`` and ``g_i``),
+    below the axes, where it covers no data.
 
     Dimensionless conductances (in units of g_L) are shown as they are; siemens as nS, volts as mV.
     ``neuron`` is the neuron's index in its group (it must be among those recorded).
@@ -183,12 +187,28 @@ def plot_conductance(state_monitor, variable="g_e", neuron=0, ax=None, **line_kw
     unit, unit_name = _display_unit(values)
     line_kwargs.setdefault("color", "#009E73")
     line_kwargs.setdefault("ls", "--")
+    line_kwargs.setdefault("label", variable)
     t, y = np.asarray(state_monitor.t / ms), np.asarray(values / unit)
     shown = _envelope(t, y)
     twin.plot(t[shown], y[shown], gid=_TRACE + variable, **line_kwargs)
     twin.set_ylabel(_label(variable, unit_name), color=line_kwargs["color"])
     twin.grid(False)
     twin.spines["right"].set_visible(True)
+    if legend:
+        lines = [
+            line
+            for a in (ax, twin)
+            for line in a.get_lines()
+            if not line.get_label().startswith("_")
+        ]
+        twin.legend(
+            lines,
+            [line.get_label() for line in lines],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncol=len(lines),
+            frameon=False,
+        )
     return twin
 
 

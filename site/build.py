@@ -4,7 +4,7 @@
     python3 course.py site --check    # only check an existing _build/html
 
 Notebooks that `python3 course.py test` has just executed are rendered from that run
-(_build/executed/, written with nbformat by tests/test_modelling_exercises.py), so CI executes
+(_build/executed/, written with nbformat by tests/test_notebook_runs.py), so CI executes
 each notebook once for the tests and the site; any other is executed by Sphinx + MyST-NB with
 the kernel of this Python (the course's .venv); a cell error fails the build, except in cells
 tagged raises-exception. The sources are staged in _build/site-src/ (site/index.md,
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 STAGE = ROOT / "_build" / "site-src"
 HTML = ROOT / "_build" / "html"
-EXECUTED = ROOT / "_build" / "executed"  # written by tests/test_modelling_exercises.py
+EXECUTED = ROOT / "_build" / "executed"  # written by tests/test_notebook_runs.py
 BINDER = "https://mybinder.org/v2/gh/"
 # The Colab link of the course's notebooks (the launch button's, and the badge cell's written by
 # tools/colab_cells.py, which tests/test_colab.py checks it against).
@@ -113,7 +113,7 @@ def stage_mathjax():
 def executed_copy(path):
     """The notebook as the test run executed it, if it is of the stored version.
 
-    tests/test_modelling_exercises.py writes it (nbformat) with the digest of the stored notebook
+    tests/test_notebook_runs.py writes it (nbformat) with the digest of the stored notebook
     it executed in ``metadata.brian_labs.source_sha256``.
     """
     copy = EXECUTED / path.name

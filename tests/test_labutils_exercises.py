@@ -1,12 +1,10 @@
-"""Unit tests for labutils.check_answer and require_answer.
+"""Unit tests for labutils.exercises (the exercise checks) and tools/answer_key's recorder.
 
 Right answers pass in any equivalent form, wrong or missing ones fail in one line with a hint and
 never show the expected value, and the answer key stores no value in readable form.
 """
 
 import json
-import sys
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -15,9 +13,7 @@ from brian2 import DimensionMismatchError, Hz, ms, mV, nS, pA
 
 import labutils as lu
 from labutils import exercises
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import answer_key
+from tools import answer_key
 
 
 @pytest.fixture
@@ -29,10 +25,8 @@ def key(tmp_path, monkeypatch):
 
     def make(answers, solution_cells=()):
         record_file = tmp_path / "records.json"
-        monkeypatch.setenv(exercises.RECORD_VARIABLE, str(record_file))
         for name, (value, sig, recompute) in answers.items():
-            lu.check_answer(name, value, sig=sig, namespace={} if recompute else None)
-        monkeypatch.delenv(exercises.RECORD_VARIABLE)
+            answer_key.record_answer(record_file, name, value, sig, recompute)
         nb = {
             "cells": [
                 {"cell_type": "code", "source": s, "metadata": {"tags": ["solution"]}}
@@ -71,14 +65,14 @@ def test_equivalent_forms_of_a_right_answer_pass(key, capsys):
     )
     capsys.readouterr()
     for form in (np.sqrt(2), 1.41, 1.414, np.float32(1.4142), np.array([1.41])):
-        assert lu.check_answer("factor_rate", form, sig=3)
-    assert lu.check_answer("closer_needs_fewer", np.all(np.diff([9, 7, 4]) < 0))  # numpy.bool_
-    assert lu.check_answer("closer_needs_fewer", True)
-    assert lu.check_answer("n_needed", [9, 7, 4, 2])
-    assert lu.check_answer("n_needed", np.array([9.0, 7.0, 4.0, 2.0]))
-    assert lu.check_answer("nu_few", 1000 * Hz / 1000, sig=2)
-    assert lu.check_answer("prediction", " Higher ")
-    assert lu.check_answer("fires", {"b": np.bool_(False), "a": True})
+        lu.check_answer("factor_rate", form, sig=3)
+    lu.check_answer("closer_needs_fewer", np.all(np.diff([9, 7, 4]) < 0))  # numpy.bool_
+    lu.check_answer("closer_needs_fewer", True)
+    lu.check_answer("n_needed", [9, 7, 4, 2])
+    lu.check_answer("n_needed", np.array([9.0, 7.0, 4.0, 2.0]))
+    lu.check_answer("nu_few", 1000 * Hz / 1000, sig=2)
+    lu.check_answer("prediction", " Higher ")
+    lu.check_answer("fires", {"b": np.bool_(False), "a": True})
     assert capsys.readouterr().out.splitlines()[0] == "factor_rate: correct"
 
 
@@ -131,8 +125,8 @@ def test_an_answer_from_the_notebooks_own_data_is_recomputed(key):
     key({"near": ([0.5, 0.25], 2, True)}, solution_cells=[solution])
     data = np.array([[0.1, 0.9, 0.8, 0.2], [0.0, 0.0, 0.0, 0.9]])
     namespace = {"np": np, "data": data}
-    assert lu.check_answer("near", [0.5, 0.25], sig=2, namespace=namespace)
-    assert lu.check_answer("near", [0.501, 0.2499], sig=2, namespace=namespace)
+    lu.check_answer("near", [0.5, 0.25], sig=2, namespace=namespace)
+    lu.check_answer("near", [0.501, 0.2499], sig=2, namespace=namespace)
     with pytest.raises(lu.WrongAnswer, match=r"^near: not right yet"):
         lu.check_answer("near", [0.25, 0.25], sig=2, namespace=namespace)
     assert "near" not in namespace, "the solution runs on a copy of the namespace"
@@ -140,11 +134,19 @@ def test_an_answer_from_the_notebooks_own_data_is_recomputed(key):
         lu.check_answer("near", [0.5, 0.25], sig=2)
 
 
-def test_recording_refuses_a_value_on_a_rounding_edge(tmp_path, monkeypatch):
-    monkeypatch.setenv(exercises.RECORD_VARIABLE, str(tmp_path / "r.json"))
+def test_recording_refuses_a_value_on_a_rounding_edge(tmp_path):
     with pytest.raises(ValueError, match="lies on a rounding edge at sig=1"):
-        lu.check_answer("fraction", 0.25, sig=1)
-    assert lu.check_answer("fraction", 0.25, sig=2)
+        answer_key.record_answer(tmp_path / "r.json", "fraction", 0.25, 1, False)
+    answer_key.record_answer(tmp_path / "r.json", "fraction", 0.25, 2, False)
+    assert json.loads((tmp_path / "r.json").read_text())["fraction"]["sig"] == 2
+
+
+def test_start_recording_replaces_the_key_lookup_of_check_answer(tmp_path, monkeypatch):
+    monkeypatch.setattr(exercises, "_check_against_key", exercises._check_against_key)
+    answer_key.start_recording(tmp_path / "r.json")
+    lu.check_answer("made_up_name", 3 * Hz, sig=2)  # no key for it: recorded, not checked
+    record = json.loads((tmp_path / "r.json").read_text())["made_up_name"]
+    assert record["unit"] == "Hz" and record["kind"] == "number"
 
 
 def test_author_errors_are_named(key):
@@ -166,21 +168,21 @@ def test_every_answer_name_is_unique_in_the_course():
 
 
 def test_right_answers_pass_and_print_a_confirmation(capsys):
-    assert lu.check_answer("tau_m", 20 * ms, 20 * ms) is True
+    assert lu.check_answer("tau_m", 20 * ms, 20 * ms) is None  # a check cell shows no value
     assert capsys.readouterr().out == "tau_m: correct\n"
-    assert lu.check_answer("rates", [10, 20, 30] * Hz, [10, 20, 30] * Hz)
-    assert lu.check_answer("ratio", 0.5, 0.5)
-    assert lu.check_answer("count", np.int64(3), 3)
+    lu.check_answer("rates", [10, 20, 30] * Hz, [10, 20, 30] * Hz)
+    lu.check_answer("ratio", 0.5, 0.5)
+    lu.check_answer("count", np.int64(3), 3)
 
 
 def test_tolerances():
-    assert lu.check_answer("v", -50.04 * mV, -50 * mV)  # within the default rtol of 1e-3
+    lu.check_answer("v", -50.04 * mV, -50 * mV)  # within the default rtol of 1e-3
     with pytest.raises(lu.WrongAnswer, match=r"^v: not right yet.$"):
         lu.check_answer("v", -50.1 * mV, -50 * mV)
-    assert lu.check_answer("v", -51 * mV, -50 * mV, rtol=0, atol=1.5 * mV)
+    lu.check_answer("v", -51 * mV, -50 * mV, rtol=0, atol=1.5 * mV)
     with pytest.raises(AssertionError, match=r"not right yet. Hint: look at E_L"):
         lu.check_answer("v", -52 * mV, -50 * mV, rtol=0, atol=1.5 * mV, hint="look at E_L")
-    assert lu.check_answer("fraction", 0.6, 0.5, rtol=0, atol=0.15)
+    lu.check_answer("fraction", 0.6, 0.5, rtol=0, atol=0.15)
 
 
 def test_wrong_units_are_named():
@@ -230,3 +232,130 @@ def test_bad_tolerance_units_are_the_author_s_error():
         DimensionMismatchError, match=r"atol must have the units of expected.*got 0.001"
     ):
         lu.check_answer("tau_m", 20 * ms, 20 * ms, atol=0.001)
+
+
+# Behavioural checks of modelling exercises: require_answers, expect, simulating, passed
+
+
+def test_require_answers_names_every_missing_answer():
+    with pytest.raises(
+        lu.NotAnswered, match=r"^neuron, w_i: not answered yet -- fill in neuron, w_i"
+    ):
+        lu.require_answers(neuron=..., w_i=None, tau=3)
+    assert lu.require_answers(neuron=object(), w_i=0) is None  # 0 is an answer
+    with pytest.raises(lu.NotAnswered, match=r"^weights: not answered yet"):
+        lu.require_answers(weights=[0.1, ...])  # the same "unanswered" as check_answer's
+    with pytest.raises(TypeError, match="needs the answers"):
+        lu.require_answers()
+
+
+def test_every_failure_is_an_exercise_error_shown_as_one_line():
+    for error in (lu.NotAnswered("a: not answered yet"), lu.WrongAnswer("look at g_i")):
+        assert isinstance(error, lu.ExerciseError) and isinstance(error, AssertionError)
+        assert error._render_traceback_() == [f"{type(error).__name__}: {error}"]
+
+
+def test_expect_accepts_numpy_bools_and_arrays():
+    assert lu.expect(np.bool_(True), "x") is None
+    assert lu.expect(np.array([True, True]), "x") is None
+    with pytest.raises(lu.WrongAnswer, match=r"^look at g_i$"):
+        lu.expect(np.array([True, False]), "look at g_i")
+    with pytest.raises(lu.WrongAnswer):
+        lu.expect(False, "look at g_i")
+
+
+def test_expect_rejects_what_is_not_a_condition():
+    for hint in ("", "two\nlines"):
+        with pytest.raises(TypeError, match="hint"):
+            lu.expect(True, hint)
+    with pytest.raises(TypeError, match="array of bools"):
+        lu.expect(np.array([]), "empty")
+    with pytest.raises(TypeError, match="array of bools"):
+        lu.expect(object(), "an object")
+
+
+def test_passed_prints_one_line(capsys):
+    lu.passed("Exercise 2")
+    assert capsys.readouterr().out == "Exercise 2: your model behaves as it should\n"
+    with pytest.raises(TypeError):
+        lu.passed("")
+
+
+def test_require_answers_names_why_a_brian2_model_cannot_have_run():
+    from brian2 import NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, start_scope
+
+    start_scope()
+    linear = NeuronGroup(1, "dv/dt = -v / (10*ms) : volt", method="exact")
+    nonlinear = NeuronGroup(
+        1,
+        "dv/dt = (-v + g*(-80*mV - v)) / (10*ms) : volt\ndg/dt = -g / (5*ms) : 1",
+        method="exact",
+    )
+    unconnected = Synapses(SpikeGeneratorGroup(1, [0], [1] * ms), linear, on_pre="v_post += 1*mV")
+    with pytest.raises(lu.WrongAnswer, match=r"^syn has no synapses: call syn.connect\(\)"):
+        lu.require_answers(syn=unconnected)
+    with pytest.raises(
+        lu.WrongAnswer,
+        match=r"^neuron: Brian2 cannot integrate its equations with method='exact' "
+        r"\(UnsupportedEquationsException: .*\); method='euler'",
+    ):
+        lu.require_answers(neuron=nonlinear, mon=StateMonitor(nonlinear, "v", record=True))
+    with pytest.raises(lu.WrongAnswer, match=r"^mon recorded nothing: call run\(...\)"):
+        lu.require_answers(neuron=linear, mon=StateMonitor(linear, "v", record=True))
+
+
+def test_simulating_turns_an_error_of_the_student_model_into_one_line():
+    from brian2 import Network, NeuronGroup, SpikeGeneratorGroup, Synapses, start_scope
+
+    start_scope()
+    target = NeuronGroup(1, "dv/dt = -v / (10*ms) : volt\ng : 1", method="exact")
+    source = SpikeGeneratorGroup(1, [0], [1] * ms)
+    with pytest.raises(lu.WrongAnswer) as caught:
+        with lu.simulating("my_on_pre"):
+            syn = Synapses(source, target, on_pre="v_post += 1")  # volt += a plain number
+            syn.connect()
+            Network(source, target, syn).run(2 * ms)
+    assert str(caught.value).startswith("my_on_pre: the units do not match (")
+    assert "\n" not in str(caught.value) and caught.value.__suppress_context__
+    with pytest.raises(lu.WrongAnswer, match=r"^my_on_pre: Synapses without connect\(\)"):
+        with lu.simulating("my_on_pre"):
+            Network(source, target, Synapses(source, target, on_pre="g_post += 1")).run(2 * ms)
+    with pytest.raises(lu.WrongAnswer, match=r"^my_on_pre: Brian2 could not run it \("):
+        with lu.simulating("my_on_pre"):
+            syn = Synapses(source, target, on_pre="h_post += 1")  # no such variable
+            syn.connect()
+            Network(source, target, syn).run(2 * ms)
+    with pytest.raises(lu.WrongAnswer, match=r"^a hint$"):  # the check's own verdicts pass through
+        with lu.simulating("my_on_pre"):
+            lu.expect(False, "a hint")
+
+
+def test_chosen_among_judges_every_candidate_in_any_form():
+    candidates = [0.02, 0.05, 0.3]
+    for form in ([0.3], [np.float32(0.3)], [0.1 * 3], {0.3}, (0.3,), np.array([0.3])):
+        assert list(lu.chosen_among("p", form, candidates)) == [False, False, True], form
+    assert list(lu.chosen_among("p", [0.05, 0.3], candidates)) == [False, True, True]
+    assert list(lu.chosen_among("p", [], candidates)) == [False, False, False]
+    with pytest.raises(lu.WrongAnswer, match=r"^p: 0.1 is not one of the candidates"):
+        lu.chosen_among("p", [0.1], candidates)
+    for not_a_list in (0.3, "0.3", {"w": 0.3}):
+        with pytest.raises(lu.WrongAnswer, match=r"^p: the answer is a list of the candidates"):
+            lu.chosen_among("p", not_a_list, candidates)
+    with pytest.raises(lu.NotAnswered):
+        lu.chosen_among("p", ..., candidates)
+
+
+def test_a_set_is_the_same_answer_as_a_sorted_list(key):
+    key({"picked": ([2, 5], None, False)})
+    lu.check_answer("picked", {5, 2})
+    lu.check_answer("picked", (2, 5))
+
+
+def test_unconnected_synapses_are_named_before_the_answers_their_error_left_blank():
+    from brian2 import NeuronGroup, SpikeGeneratorGroup, Synapses, start_scope
+
+    start_scope()
+    target = NeuronGroup(1, "dv/dt = -v / (10*ms) : volt", method="exact")
+    syn = Synapses(SpikeGeneratorGroup(1, [0], [1] * ms), target, on_pre="v_post += 1*mV")
+    with pytest.raises(lu.WrongAnswer, match=r"^syn has no synapses"):
+        lu.require_answers(syn=syn, monitor=...)  # the cell stopped before the monitor

@@ -132,6 +132,20 @@ def test_plot_conductance_on_a_twin_axis(run):
     assert twin.get_ylabel() == "g_e (nS)" and ax.get_ylabel() == "v (mV)"
 
 
+def test_plot_conductance_legend_names_both_axes_lines_below_the_axes(run):
+    state = run["state"]
+    ax = lu.plot_trace(state, label="V")
+    assert lu.plot_conductance(state, "g_e", ax=ax).get_legend() is None  # only when asked
+    ax = lu.plot_trace(state, label="V")
+    twin = lu.plot_conductance(state, "g_e", ax=ax, legend=True, label="$g_e$")
+    legend = twin.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["V", "$g_e$"]
+    twin.figure.canvas.draw()  # below the axes: it covers no data
+    box = legend.get_window_extent()
+    assert box.y1 < ax.get_window_extent().y0
+    assert not box.overlaps(ax.xaxis.label.get_window_extent())
+
+
 def test_plot_conductance_dimensionless_shows_plain_values(run):
     twin = lu.plot_conductance(run["state"], "g_i", neuron=1)
     assert twin.get_ylabel() == "g_i"

@@ -1,43 +1,60 @@
-"""Each notebook's run: every cell passes, modelling checks judge models; outputs for the site.
+"""Every exercise's check judges the answer: blank, wrong and right ones, one kernel per notebook.
 
-Each notebook is executed once, in one kernel, in order, with nbclient, in the environment's
-seed and target (the default seed 2718 and numpy unless BRIAN_LABS_SEED / BRIAN_LABS_TARGET say
-otherwise). Every cell must pass, and a cell tagged ``raises-exception`` must raise: the check
-nbval makes (tools/matrix.py runs nbval for the other seeds and targets).
+An exercise is an exercise cell (tag ``exercise``, placeholders ``...``) under a ``## Exercise N``
+heading, its worked solution (the next cell tagged ``solution``) and its check (the next cell
+tagged ``check`` after the solution that calls ``lu.check_answer``, ``lu.require_answer(s)`` or
+``lu.passed``). Its misconception catalogue holds the answers a student is
+likely to give:
 
-Modelling exercises: their checks judge the model's behaviour, fail on a blank or wrong model. A
-modelling exercise is three cells that carry the same metadata ``brian_labs.exercise`` id: the
-exercise cell (tag ``exercise``, placeholders ``...``; its metadata also says ``"kind":
-"modelling"``), the worked solution (tag ``solution``) and the check (tag ``check``). Plausible
-wrong models live in ``tests/wrong_models/``: ``<id>*.edit`` (differences from the solution) or
-``<id>*.py`` (a whole replacement of the solution cell). Just before an exercise's solution cell
-the check is tried on the placeholders (it must fail with "not answered yet") and after each wrong
-model (it must fail with an ExerciseError, i.e. a hint, not a crash); then the notebook goes on
-with the solution, whose check must pass. Each trial runs in a fork of the kernel (``os.fork``:
-a copy of the kernel as it is then, discarded afterwards), so the notebook's own cells run exactly
-as in a clean run: the same names, the same random numbers, the same outputs. (Without
-``os.fork``, on Windows, the trials run in the kernel itself and the run is not kept.)
+- ``tests/misconceptions/NN.py``: ``CASES = {"Exercise N": [(verdict, label, code, hint), ...]}``,
+  ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
+  of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
+  one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
+  right answer's check must pass.
+- ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
+  with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
+  replacement; each must make the check fail with a one-line WrongAnswer.
 
-The run with every cell passing, in the default seed and target, is written to
-``_build/executed/<name>.ipynb`` (nbformat) with the digest of the stored notebook it came from:
-``python3 course.py site`` renders those copies instead of executing the notebooks again.
+Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell,
+the check is run with the placeholders (it must say "not answered yet"), then after each case (the
+case's code, then the given cells between solution and check, then the check); then the notebook
+goes on with the solution, whose check must pass. A check cell must show no value (no stray
+``True``), and no given or check cell may print a Brian2 warning. Trying many answers in one
+kernel costs a few simulations each instead of one notebook execution per answer.
+
+The run uses the environment's seed and target (the default seed 2718 unless BRIAN_LABS_SEED says
+otherwise; CI's `matrix --quick` runs every notebook under seed 1 too), and every other cell must
+pass too (a ``raises-exception`` cell must raise). The clean run that the site shows is
+tests/test_notebook_runs.py's: here the kernel has tried answers before each solution.
 """
 
-import hashlib
 import json
-import os
+import re
+import runpy
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
-EXECUTED = ROOT / "_build" / "executed"  # read by site/build.py
+CATALOGUE = ROOT / "tests" / "misconceptions"
+HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
+JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
+
+# Cells whose Brian2 warning is part of the lesson (cell id: why).
+WARNING_SHOWN = {
+    "10_troubleshooting": {
+        "e1192c07": "the buggy model of Exercise 1: the warning about 'v_post = w' is a clue",
+    },
+}
+
+# IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
+COLLECT = """import gc, sys
+sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
+gc.collect()"""
 
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 
@@ -52,27 +69,24 @@ def apply_edits(solution, edits):
     """
     result = solution if solution.endswith("\n") else solution + "\n"
     lines, k = edits.splitlines(keepends=True), 0
+    pairs = []
     while k < len(lines):
         if lines[k].rstrip("\n") != REPLACE:
             k += 1
             continue
         w = next(j for j in range(k, len(lines)) if lines[j].rstrip("\n") == WITH)
         e = next(j for j in range(w, len(lines)) if lines[j].rstrip("\n") == END)
-        old, new = "".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])
-        assert result.count(old) == 1, f"the text to replace occurs {result.count(old)} times"
-        result = result.replace(old, new)
+        pairs.append(("".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])))
         k = e + 1
-    return result
+    return replace_once(result, pairs)
 
 
-def wrong_models(ident):
-    """The wrong models of an exercise: whole replacements (.py) and edits (.edit)."""
-    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
-
-
-def wrong_model_code(path, solution):
-    text = path.read_text(encoding="utf-8")
-    return apply_edits(solution, text) if path.suffix == ".edit" else text
+def replace_once(source, pairs):
+    """``source`` with each ``(old, new)`` applied; each old text must occur exactly once."""
+    for old, new in pairs:
+        assert source.count(old) == 1, f"the text to replace occurs {source.count(old)} times"
+        source = source.replace(old, new)
+    return source
 
 
 def test_apply_edits_replaces_each_block_once():
@@ -85,140 +99,138 @@ def test_apply_edits_replaces_each_block_once():
         apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
 
 
-def exercise_id(cell):
-    return cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
+def wrong_models(ident):
+    """The wrong models of a modelling exercise: whole replacements (.py) and edits (.edit)."""
+    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
 
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 
 
-def modelling_exercises(nb):
-    """``{id: (exercise, solution, check) cell indices}`` of the notebook's modelling exercises."""
-    found = {}
-    for index, cell in enumerate(nb["cells"]):
-        ident = exercise_id(cell)
-        if ident is None:
+def source(cell):
+    text = cell["source"]
+    return text if isinstance(text, str) else "".join(text)
+
+
+def exercises_of(nb):
+    """``{"Exercise N": {"exercise": k, "solution": k, "check": k, "id": id or None}}``."""
+    cells, found, heading = nb["cells"], {}, None
+    for k, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and HEADING.search(source(cell)):
+            heading = f"Exercise {HEADING.search(source(cell)).group(1)}"
+        if cell["cell_type"] != "code" or "exercise" not in tags(cell):
             continue
-        role = next((t for t in ("exercise", "solution", "check") if t in tags(cell)), None)
-        assert role, f"cell {index} has exercise id {ident!r} but no exercise/solution/check tag"
-        found.setdefault(ident, {})[role] = index
-    result = {}
-    for ident, roles in found.items():
-        assert set(roles) == {"exercise", "solution", "check"}, (ident, roles)
-        assert roles["exercise"] < roles["solution"] < roles["check"], (ident, roles)
-        kind = nb["cells"][roles["exercise"]]["metadata"]["brian_labs"].get("kind")
-        if kind == "modelling":
-            result[ident] = (roles["exercise"], roles["solution"], roles["check"])
-    return result
+        assert heading and heading not in found, f"exercise cell {k} has no heading of its own"
+        solution = next(j for j in range(k + 1, len(cells)) if "solution" in tags(cells[j]))
+        check = next(
+            j
+            for j in range(solution + 1, len(cells))
+            if cells[j]["cell_type"] == "code"
+            and "check" in tags(cells[j])
+            and JUDGES.search(source(cells[j]))
+        )
+        ident = cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
+        found[heading] = {"exercise": k, "solution": solution, "check": check, "id": ident}
+    return found
 
 
 def load(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_every_notebook_from_01_has_a_modelling_exercise_with_a_wrong_model():
+def catalogue(path):
+    """The notebook's catalogue file: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
+    file = CATALOGUE / f"{path.name[:2]}.py"
+    return runpy.run_path(str(file))["CASES"] if file.exists() else {}
+
+
+def cases_of(path, nb):
+    """Every case of every exercise: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
+    cases = {heading: list(found) for heading, found in catalogue(path).items()}
+    for heading, exercise in exercises_of(nb).items():
+        solution = source(nb["cells"][exercise["solution"]])
+        for wrong in wrong_models(exercise["id"]) if exercise["id"] else []:
+            text = wrong.read_text(encoding="utf-8")
+            code = apply_edits(solution, text) if wrong.suffix == ".edit" else text
+            cases.setdefault(heading, []).append(("wrong", wrong.name, code, None))
+    return cases
+
+
+def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
     missing = []
     for path in NOTEBOOKS:
-        if path.name.startswith("00_"):
-            continue
-        exercises = modelling_exercises(load(path))
-        if not exercises:
-            missing.append(f"{path.name}: no modelling exercise")
-        for ident in exercises:
-            if not wrong_models(ident):
-                missing.append(f"{path.name}: {ident} has no wrong model in tests/wrong_models/")
+        nb = load(path)
+        exercises, cases = exercises_of(nb), cases_of(path, nb)
+        assert set(cases) <= set(exercises), f"{path.name}: cases for no exercise: {set(cases)}"
+        for heading in exercises:
+            verdicts = {verdict for verdict, *_ in cases.get(heading, [])}
+            if verdicts != {"wrong", "right"}:
+                missing.append(f"{path.name} {heading}: needs wrong and right answers")
+            for verdict, label, code, _hint in cases.get(heading, []):
+                assert verdict in ("wrong", "right"), (path.name, heading, label)
+                assert isinstance(code, (str, list)), (path.name, heading, label)
     assert not missing, "\n".join(missing)
 
 
 def error_of(cell):
-    """``(ename, evalue)`` of the first error a cell raised, or None."""
+    """The first error output of an executed cell, or None."""
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+
+
+def shown_value(cell):
+    return next(
+        (o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"), None
+    )
+
+
+def brian2_warning(cell):
+    """The first Brian2 warning an executed cell printed, or None."""
     for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return output["ename"], output["evalue"]
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
+            if found:
+                return " ".join(found.group(0).split())[:300]
     return None
 
 
-# Run in the kernel: each list of sources runs, in order, in a fork of the kernel (its globals as
-# they are now); the fork reports each source's error as [name, message] (None if it ran) and
-# exits. The kernel itself is left as it was, and keeps no name from this cell.
-TRIAL = """
-def _brian_labs_trial(trials):
-    import json, os, sys
-
-    def attempt(sources):
-        verdicts = []
-        for source in sources:
-            try:
-                exec(compile(source, "<trial>", "exec"), get_ipython().user_ns)
-                verdicts.append(None)
-            except Exception as error:
-                verdicts.append([type(error).__name__, str(error)])
-        return verdicts
-
-    if not hasattr(os, "fork"):
-        return [attempt(sources) for sources in trials]
-    results = []
-    for sources in trials:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the copy: quiet, no display, exits without the kernel's clean-up
-            os.close(read_end)
-            sys.stdout = sys.stderr = open(os.devnull, "w")
-            try:
-                report = json.dumps(attempt(sources))
-            except BaseException as error:
-                report = json.dumps([[type(error).__name__, str(error)]])
-            os.write(write_end, report.encode())
-            os._exit(0)
-        os.close(write_end)
-        with os.fdopen(read_end) as pipe:
-            results.append(json.loads(pipe.read() or "null"))
-        os.waitpid(pid, 0)
-    return results
-
-print(__import__("json").dumps(_brian_labs_trial(TRIALS)))
-del _brian_labs_trial
-"""
+def judge(verdict, hint, error):
+    """What is wrong with a check's outcome for a case, or None."""
+    if verdict == "right":
+        return (
+            None
+            if error is None
+            else f"a right answer failed: {error['ename']}: {error['evalue']}"
+        )
+    if error is None:
+        return "a wrong answer passed"
+    if error["ename"] not in ("WrongAnswer", "NotAnswered") or len(error["traceback"]) != 1:
+        return f"not a one-line hint: {error['ename']}: {error['evalue']}"
+    if hint is not None and hint not in error["evalue"]:
+        return f"the message does not say {hint!r}: {error['evalue']}"
+    return None
 
 
-def trial(client, index, trials):
-    """Run each list of sources in a fork of the kernel; per list, each source's error or None."""
-    code = TRIAL.replace("TRIALS", repr(trials))
-    cell = nbformat.v4.new_code_cell(code)
-    client.execute_cell(cell, index, store_history=False)
-    error = error_of(cell)
-    assert error is None, f"the trial itself failed: {error}"
-    printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    return json.loads(printed.strip().splitlines()[-1])
-
-
-def source_digest(path):
-    """sha256 of a stored notebook file, as recorded in its executed copy (site/build.py)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def keep_for_the_site(path, nb):
-    """Write the executed notebook where site/build.py looks for it, with the source's digest."""
-    nb.metadata["brian_labs"] = {"source_sha256": source_digest(path)}
-    EXECUTED.mkdir(parents=True, exist_ok=True)
-    temporary = EXECUTED / f".{path.name}.{os.getpid()}"
-    nbformat.write(nb, str(temporary))
-    os.replace(temporary, EXECUTED / path.name)
-
-
-def default_settings():
-    """Whether the run uses the course's default seed and target (the site shows those)."""
-    return not os.environ.keys() & {"BRIAN_LABS_SEED", "BRIAN_LABS_TARGET"}
+def counts():
+    """Catalogue cases per notebook (wrong, right), for the report."""
+    result = {}
+    for path in NOTEBOOKS:
+        cases = [c for found in cases_of(path, load(path)).values() for c in found]
+        result[path.stem] = (
+            sum(v == "wrong" for v, *_ in cases),
+            sum(v == "right" for v, *_ in cases),
+        )
+    return result
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_cell_passes_and_modelling_checks_fail_on_blank_and_wrong_models(path):
+def test_checks_judge_blank_wrong_and_right_answers(path):
+    import nbformat
+    from nbclient import NotebookClient
+
     nb = nbformat.read(str(path), as_version=4)
-    exercises = modelling_exercises(nb)
-    before_solution = {
-        solution: (ident, check) for ident, (_, solution, check) in exercises.items()
-    }
+    exercises, cases = exercises_of(nb), cases_of(path, nb)
+    at_solution = {found["solution"]: heading for heading, found in exercises.items()}
     client = NotebookClient(
         nb,
         kernel_name="python3",
@@ -227,37 +239,60 @@ def test_every_cell_passes_and_modelling_checks_fail_on_blank_and_wrong_models(p
         resources={"metadata": {"path": str(path.parent)}},
     )
     problems = []
+
+    def run(code, index):
+        cell = nbformat.v4.new_code_cell(code)
+        client.execute_cell(cell, index)
+        return cell
+
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            if index in before_solution:
-                ident, check = before_solution[index]
-                check_source = nb.cells[check].source
-                models = wrong_models(ident)
-                blank, *wrong = trial(
-                    client,
-                    index,
-                    [[check_source]]
-                    + [[wrong_model_code(m, cell.source), check_source] for m in models],
-                )
-                if blank[0] is None or "not answered yet" not in blank[0][1]:
-                    problems.append(f"{ident}: with the placeholders the check gave {blank[0]}")
-                for model, (error, verdict) in zip(models, wrong, strict=True):
-                    if error is not None:
-                        problems.append(f"{ident}: wrong model {model.name} itself raised {error}")
-                    elif verdict is None or verdict[0] != "ExerciseError":
-                        problems.append(
-                            f"{ident}: the check accepted or crashed on {model.name}: {verdict}"
+            if index in at_solution:
+                heading = at_solution[index]
+                found = exercises[heading]
+                check = source(nb.cells[found["check"]])
+                between = [
+                    source(c)
+                    for c in nb.cells[found["solution"] + 1 : found["check"]]
+                    if c.cell_type == "code"
+                ]
+                if "..." in source(nb.cells[found["exercise"]]):
+                    blank = error_of(run(check, index))
+                    if blank is None or "not answered yet" not in blank["evalue"]:
+                        problems.append(f"{heading}: with the placeholders the check gave {blank}")
+                for verdict, label, code, hint in cases.get(heading, []):
+                    answer = replace_once(cell.source, code) if isinstance(code, list) else code
+                    # a wrong answer may fail here, as the student's cell would; a right one not
+                    answered = error_of(run(answer, index))
+                    for given in between:
+                        run(given, index)
+                    outcome = run(check, index)
+                    problem = judge(verdict, hint, error_of(outcome))
+                    if verdict == "right" and answered:
+                        problem = (
+                            f"the answer itself raised {answered['ename']}: {answered['evalue']}"
                         )
+                    if problem is None and verdict == "right" and shown_value(outcome):
+                        problem = "the check showed a value"
+                    if problem:
+                        problems.append(f"{heading} [{verdict}] {label}: {problem}")
+                    # Brian2 warns when it collects the objects a failed answer left unused: the
+                    # answer caused that warning, so let it show here, not in the next given cell
+                    run(COLLECT, index)
             client.execute_cell(cell, index)
             error = error_of(cell)
             must_raise = "raises-exception" in cell.metadata.get("tags", [])
             if error and not must_raise:
-                problems.append(f"cell {index} raised {error}")
+                problems.append(f"cell {index} raised {error['ename']}: {error['evalue']}")
                 break
             if must_raise and not error:
                 problems.append(f"cell {index} (tag raises-exception) raised nothing")
+            warning = brian2_warning(cell)
+            shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
+            if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
+                problems.append(f"cell {index} printed a Brian2 warning: {warning}")
+            if "check" in tags(cell) and shown_value(cell):
+                problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)
-    if default_settings() and hasattr(os, "fork"):
-        keep_for_the_site(path, nb)

@@ -4,7 +4,8 @@
     python3 course.py answer-key [NOTEBOOK ...]    # names like 03 or 03_poisson_excitatory;
                                                    # default: every notebook in notebooks/
 
-Runs each notebook top to bottom (solutions included) with labutils' recording mode on: every
+Runs each notebook top to bottom (solutions included) with the recorder of this module in place of
+labutils' key lookup (a first cell calls :func:`start_recording` in the kernel): every
 ``lu.check_answer(name, value, ...)`` without an ``expected`` value stores the solution's value
 instead of checking it. The key keeps, per answer, its kind, units, shape, precision and a salted
 SHA-256 digest of the rounded value, never the value. An answer checked with
@@ -25,14 +26,57 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from nbclient import NotebookClient
 
-from labutils.exercises import RECORD_VARIABLE, _digest
+from labutils import exercises
+from labutils.exercises import _canonical, _digest
 from tools import student_edition  # one notebook selector for every tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ANSWERS = ROOT / "labutils" / "answers"
+
+
+def record_answer(path, name, answer, sig, recompute):
+    """Store the normalised solution ``answer`` of ``name`` in the JSON file ``path``.
+
+    ``recompute``: the answer comes from the notebook's random data (``namespace=globals()``), so
+    the key keeps the solution's code instead of a digest. Refuses a value on a rounding edge at
+    ``sig`` significant figures, whose check would reject right answers.
+    """
+    kind, unit, shape, text = _canonical(name, answer, sig, None)
+    if kind == "number" and sig is not None and not recompute:
+        for nudge in (1 - 1e-6, 1 + 1e-6):
+            nudged = _canonical(name, np.asarray(answer, dtype=float) * nudge, sig, None)[3]
+            if nudged.split(":", 1)[1] != text.split(":", 1)[1]:
+                raise ValueError(
+                    f"{name} = {answer!r} lies on a rounding edge at sig={sig}: "
+                    "ask for another number of significant figures"
+                )
+    path = Path(path)
+    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    records[name] = {
+        "kind": "recompute" if recompute else kind,
+        "unit": unit,
+        "shape": shape,
+        "sig": sig,
+        "text": text,
+    }
+    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    print(f"{name}: recorded")
+
+
+def start_recording(path):
+    """From now on, in this process, ``lu.check_answer`` against the key records into ``path``.
+
+    Replaces labutils' one key-lookup function; run in the kernel of the notebook being recorded.
+    """
+
+    def recorder(name, answer, sig, hint, namespace):
+        record_answer(path, name, answer, sig, namespace is not None)
+
+    exercises._check_against_key = recorder
 
 
 def assigned_names(source):
@@ -91,16 +135,17 @@ def record_notebook(path):
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
         record_file = Path(tmp) / "records.json"
-        os.environ[RECORD_VARIABLE] = str(record_file)
-        try:
-            NotebookClient(
-                nb,
-                timeout=900,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(NOTEBOOKS)}},
-            ).execute()
-        finally:
-            del os.environ[RECORD_VARIABLE]
+        recording = nbformat.v4.new_code_cell(
+            f"from tools.answer_key import start_recording\nstart_recording({str(record_file)!r})"
+        )
+        run = nbformat.from_dict(dict(nb, cells=[recording, *nb.cells]))
+        path_for_tools = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+        NotebookClient(
+            run,
+            timeout=900,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        ).execute(env={**os.environ, "PYTHONPATH": path_for_tools})
         records = json.loads(record_file.read_text()) if record_file.exists() else {}
     out = ANSWERS / f"{path.stem}.json"
     if not records:
