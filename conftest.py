@@ -6,9 +6,9 @@ cells), ``science`` (tests/science) and ``e2e`` (tests/e2e); see CONTRIBUTING.md
 One notebook's checks: when every path on the command line is a course notebook
 (``python3 course.py test notebooks/05_balanced_ei.ipynb``, globs allowed), the session collects
 ``tests/`` instead and keeps only the tests that concern those notebooks: every test
-parametrized with the notebook's path (its run, which makes nbval's check: tests/test_notebook_runs.py;
-its exercises' catalogue: tests/test_modelling_exercises.py; its student edition; its grading; its
-metadata).
+parametrized with the notebook's path (its run, which makes nbval's check:
+tests/test_notebook_runs.py; its exercises' catalogue: tests/test_modelling_exercises.py; its
+student edition; its grading; its metadata).
 ``tests/e2e`` (a built site, a browser) and ``tests/science`` (claims by seed) are not collected.
 ``--cells-only`` keeps pytest's plain meaning, the notebook's cells under nbval (tools/matrix.py
 runs notebooks so).
