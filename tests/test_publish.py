@@ -352,9 +352,16 @@ def test_the_think_answer_cells_reach_students_without_model_answer_or_rubric(pu
     for path in NOTEBOOKS:
         cells = cells_of(path)
         shipped = cells_of(out / "student" / path.name)
+        by_id = {c["id"]: c for c in shipped}
         for part in open_answers.open_answers(cells):
-            assert cells[part["answer"]] in shipped
-            assert not any(cells[k] in shipped for k in [*part["model"], part["rubric"]])
+            answer = cells[part["answer"]]
+            # the prompt stays (nbgrader's answer region follows it); model answer and rubric go
+            assert "".join(by_id[answer["id"]]["source"]).startswith("".join(answer["source"]))
+            for k in [*part["model"], part["rubric"]]:
+                assert cells[k]["id"] not in by_id
+                assert not any(
+                    "".join(cells[k]["source"]) in "".join(c["source"]) for c in shipped
+                )
 
 
 def test_hub_links_for_the_published_branch(capsys):
