@@ -54,13 +54,16 @@ MATHJAX_STAGE = STAGE / "_mathjax"  # html_static_path in site/conf.py
 def site_notebook(nb):
     """The notebook as the site shows it.
 
-    Solutions and answer paragraphs collapsed behind a toggle, check cells' code collapsed, and
-    each explorer as a still of its first figure.
+    Solutions and answer paragraphs collapsed behind a toggle, check cells' code collapsed, each
+    explorer as a still of its first figure, and no Colab badge (the page's launch button offers
+    Colab; the badge's image is Colab's, and the site works offline).
     """
     nb = json.loads(json.dumps(nb))
     cells = []
     for cell in nb["cells"]:
         tags = cell["metadata"].setdefault("tags", [])
+        if cell.get("id") == "colab-badge":
+            continue  # its image is Colab's (the site works offline); the launch button has Colab
         if "solution" in tags and cell["cell_type"] == "markdown":
             cell["source"] = (
                 '<details class="solution"><summary>Answer (click to show)</summary>'

@@ -34,7 +34,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from tools import grading, nbgrader_export, student_edition
+from tools import course_notebooks, grading, nbgrader_export, student_edition
 
 EXCHANGE_NOTEBOOK, LMS_NOTEBOOK = "00_units", "01_decay"
 STUDENTS = {  # id: (first name, last name)
@@ -213,7 +213,7 @@ def run_term(out, log=print):
     }
     edition = {
         name: student_edition.student_notebook(
-            json.loads((student_edition.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8")),
+            json.loads((course_notebooks.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8")),
             f"{name}.ipynb",
         )
         for name in points
