@@ -34,6 +34,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from _notebook_kernel import client_for, error_output, outcome_problem
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -173,11 +174,6 @@ def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
     assert not missing, "\n".join(missing)
 
 
-def error_of(cell):
-    """The first error output of an executed cell, or None."""
-    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-
-
 def shown_value(cell):
     return next(
         (o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"), None
@@ -226,18 +222,11 @@ def counts():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_checks_judge_blank_wrong_and_right_answers(path):
     import nbformat
-    from nbclient import NotebookClient
 
     nb = nbformat.read(str(path), as_version=4)
     exercises, cases = exercises_of(nb), cases_of(path, nb)
     at_solution = {found["solution"]: heading for heading, found in exercises.items()}
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=600,
-        allow_errors=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
+    client = client_for(nb, path)
     problems = []
 
     def run(code, index):
@@ -259,17 +248,17 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     if c.cell_type == "code"
                 ]
                 if "..." in source(nb.cells[found["exercise"]]):
-                    blank = error_of(run(check, index))
+                    blank = error_output(run(check, index))
                     if blank is None or "not answered yet" not in blank["evalue"]:
                         problems.append(f"{heading}: with the placeholders the check gave {blank}")
                 for verdict, label, code, hint in cases.get(heading, []):
                     answer = replace_once(cell.source, code) if isinstance(code, list) else code
                     # a wrong answer may fail here, as the student's cell would; a right one not
-                    answered = error_of(run(answer, index))
+                    answered = error_output(run(answer, index))
                     for given in between:
                         run(given, index)
                     outcome = run(check, index)
-                    problem = judge(verdict, hint, error_of(outcome))
+                    problem = judge(verdict, hint, error_output(outcome))
                     if verdict == "right" and answered:
                         problem = (
                             f"the answer itself raised {answered['ename']}: {answered['evalue']}"
@@ -282,13 +271,11 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     # answer caused that warning, so let it show here, not in the next given cell
                     run(COLLECT, index)
             client.execute_cell(cell, index)
-            error = error_of(cell)
-            must_raise = "raises-exception" in cell.metadata.get("tags", [])
-            if error and not must_raise:
-                problems.append(f"cell {index} raised {error['ename']}: {error['evalue']}")
+            problem, fatal = outcome_problem(cell, index)
+            if problem:
+                problems.append(problem)
+            if fatal:
                 break
-            if must_raise and not error:
-                problems.append(f"cell {index} (tag raises-exception) raised nothing")
             warning = brian2_warning(cell)
             shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
             if warning and not shown_on_purpose and "raises-exception" not in tags(cell):

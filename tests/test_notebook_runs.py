@@ -17,21 +17,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from _notebook_kernel import client_for, outcome_problem
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 EXECUTED = ROOT / "_build" / "executed"  # read by site/build.py
-
-
-def error_of(cell):
-    """``(ename, evalue)`` of the first error a cell raised, or None."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return output["ename"], output["evalue"]
-    return None
 
 
 def source_digest(path):
@@ -56,26 +48,30 @@ def default_settings():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_cell_passes(path):
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=600,
-        allow_errors=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
+    client = client_for(nb, path)
     problems = []
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             client.execute_cell(cell, index)
-            error = error_of(cell)
-            must_raise = "raises-exception" in cell.metadata.get("tags", [])
-            if error and not must_raise:
-                problems.append(f"cell {index} raised {error}")
+            problem, fatal = outcome_problem(cell, index)
+            if problem:
+                problems.append(problem)
+            if fatal:
                 break
-            if must_raise and not error:
-                problems.append(f"cell {index} (tag raises-exception) raised nothing")
     assert not problems, "\n".join(problems)
     if default_settings():
         keep_for_the_site(path, nb)
+
+
+def test_a_cell_is_judged_as_nbval_judges_it():
+    raised = nbformat.v4.new_code_cell("1/0")
+    raised.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="x")]
+    assert outcome_problem(raised, 3) == ("cell 3 raised ZeroDivisionError: x", True)
+    raised.metadata["tags"] = ["raises-exception"]
+    assert outcome_problem(raised, 3) == (None, False)
+    quiet = nbformat.v4.new_code_cell("1")
+    assert outcome_problem(quiet, 4) == (None, False)
+    quiet.metadata["tags"] = ["raises-exception"]
+    assert outcome_problem(quiet, 4) == ("cell 4 (tag raises-exception) raised nothing", False)
