@@ -13,7 +13,8 @@ generator function, listed in SECTIONS with its page and data source:
   ("**Time** ≈ N min"): lab_plan, extension_plan, term_plan; the points per notebook of the
   nbgrader export (grading_points);
 - docs/serving-a-class.md: the sizing tables, from benchmarks/classroom.json (tools/sizing.py);
-- docs/seed-sweep.md: the recorded seed sweeps (tools/seed_sweep.py).
+- docs/seed-sweep.md: the recorded seed sweeps (tools/seed_sweep.py), and their one-line
+  account in README.md and the instructor's guide (SWEEP-SUMMARY).
 The prose outside the sections is free to change; tests/test_docs.py checks that regenerating
 changes nothing, so a new measurement or a changed notebook time is written by this command, never
 by hand.
@@ -280,6 +281,10 @@ def sections():
         )
     )
     found.append((seed_sweep.DOC, seed_sweep.START, seed_sweep.END, seed_sweep.render()))
+    sweep_start, sweep_end = markers_of("SWEEP-SUMMARY")
+    sweep_summary = sweep_start + seed_sweep.summary() + sweep_end
+    for page in (ROOT / "README.md", guide):
+        found.append((page, sweep_start, sweep_end, sweep_summary))
     return found
 
 

@@ -123,13 +123,39 @@ NBVAL_TAGS = {"raises-exception", "nbval-raises-exception", "nbval-skip", "skip-
 
 
 def code_tokens(source):
-    """The tokens of Python source without comments and blank lines (magics kept as they are)."""
+    """The tokens of Python source without comments and blank lines (magics kept as they are).
+
+    The same on every supported Python: a token is its text (token numbers differ between
+    versions), and an f-string is one token as on 3.11 (3.12 splits it into parts, PEP 701).
+    """
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source + "\n").readline))
     except (tokenize.TokenError, SyntaxError):
         return [source]
-    drop = (tokenize.COMMENT, tokenize.NL, tokenize.ENDMARKER)
-    return [f"{t.type}:{t.string}" for t in tokens if t.type not in drop]
+    lines = (source + "\n").splitlines(keepends=True)
+    drop = {"COMMENT", "NL", "ENDMARKER"}
+    kept, fstring_start, depth = [], None, 0
+    for token in tokens:
+        kind = tokenize.tok_name[token.type]
+        if kind == "FSTRING_START":
+            depth += 1
+            fstring_start = fstring_start or token.start
+        elif kind == "FSTRING_END":
+            depth -= 1
+            if depth == 0:
+                kept.append("STRING:" + source_between(lines, fstring_start, token.end))
+                fstring_start = None
+        elif depth == 0 and kind not in drop:
+            kept.append(f"{kind}:{token.string}")
+    return kept
+
+
+def source_between(lines, start, end):
+    """The source text from ``start`` to ``end``, (row, column) positions as tokenize gives."""
+    (row0, col0), (row1, col1) = start, end
+    if row0 == row1:
+        return lines[row0 - 1][col0:col1]
+    return lines[row0 - 1][col0:] + "".join(lines[row0 : row1 - 1]) + lines[row1 - 1][:col1]
 
 
 def notebook_program(path):
@@ -151,7 +177,11 @@ def notebook_program(path):
 
 
 def python_program(path):
-    """A module's code without comments, formatting or docstrings (its ``ast.dump``)."""
+    """A module's code without comments, formatting or docstrings (its syntax tree, as text).
+
+    The same on every supported Python: fields that are empty or None are left out (3.12 added
+    ``type_params``, 3.13's ``ast.dump`` omits empty fields), positions are not written.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
@@ -163,7 +193,22 @@ def python_program(path):
             and isinstance(body[0].value.value, str)
         ):
             node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
+    return tree_text(tree)
+
+
+def tree_text(node):
+    """A syntax tree as text, without positions and without empty or None fields."""
+    if isinstance(node, ast.AST):
+        fields = (
+            f"{name}={tree_text(value)}"
+            for name, value in ast.iter_fields(node)
+            if value != []
+            and (value is not None or (name == "value" and isinstance(node, ast.Constant)))
+        )
+        return f"{type(node).__name__}({', '.join(fields)})"
+    if isinstance(node, list):
+        return "[" + ", ".join(tree_text(item) for item in node) + "]"
+    return repr(node)
 
 
 @functools.cache
