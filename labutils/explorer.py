@@ -51,10 +51,13 @@ from PIL import Image
 from ._validate import show
 
 # The fallback's first answer to a slider move: simulate at most this long (wall seconds, estimated
-# from the last whole run) so that, with the drawing, the new figure appears within ~0.3 s.
-FALLBACK_SIMULATE_S = 0.2
-# The least part of a run a first answer shows (the statistics in a title need some of it).
-FALLBACK_LEAST_PART = 0.2
+# from the last whole run) so that, with a run's fixed costs (~30 ms) and the drawing (20-70 ms),
+# the new figure appears within 0.3 s.
+FALLBACK_SIMULATE_S = 0.15
+# A first answer simulates a multiple of this part of the run, at least the least part (the
+# statistics in a title need some of it; a first answer that fails is replaced by the whole run).
+FALLBACK_PART_STEP = 0.05
+FALLBACK_LEAST_PART = 0.15
 # After a first answer, wait this long for a newer slider value before simulating the rest.
 REST_OF_RUN_DELAY_S = 0.05
 
@@ -324,7 +327,8 @@ class Explorer:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._update(raise_errors, part) and part < 1.0
+            drawn = self._update(raise_errors, part)  # the part drawn; None after an error
+            return drawn is not None and drawn < 1
         finally:
             if collecting:
                 gc.enable()
@@ -338,10 +342,11 @@ class Explorer:
         self.update()
 
     def _first_part(self):
-        """The part of a run (0.2, 0.3 ... 1) a fallback frame for the browser simulates first."""
+        """The part of a run (0.15, 0.2 ... 1) a fallback frame for the browser simulates first."""
         if not self._fallback or not self._whole_run_s:
             return 1.0
-        part = math.floor(10 * FALLBACK_SIMULATE_S / self._whole_run_s) / 10
+        steps = math.floor(FALLBACK_SIMULATE_S / self._whole_run_s / FALLBACK_PART_STEP + 1e-9)
+        part = round(steps * FALLBACK_PART_STEP, 2)
         return 1.0 if part >= 1 else max(part, FALLBACK_LEAST_PART)
 
     def _update(self, raise_errors, part):
@@ -358,13 +363,15 @@ class Explorer:
             self.frame, self._png = self._encode("jpeg"), b""
             self.image.value = self.frame
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
-            self.last_error = error
             self._redraw = None  # plot draws afresh next time: the figure may be half updated
+            if part < 1:  # e.g. a title's statistics need more of the run: show all of it
+                return self._update(raise_errors, 1.0)
+            self.last_error = error
             message = html.escape(f"{type(error).__name__}: {error}")
             self.status.value = f"<b style='color:#D55E00'>{message}</b>"
             if raise_errors:
                 raise
-            return False
+            return None
         done = time.perf_counter()
         self.last_error = None
         timing = dict(
@@ -389,7 +396,7 @@ class Explorer:
             f"<br><span class='brian-labs-shown'>{html.escape(self._describe())}</span>"
             + (f"<br><i>{html.escape(self.fallback_note)}</i>" if self.fallback_note else "")
         )
-        return True
+        return part
 
     def _describe(self):
         """The slider values the figure shows, as the sliders print them ('E_L = -70 mV, ...')."""

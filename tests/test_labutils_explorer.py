@@ -587,3 +587,26 @@ def test_on_the_fallback_a_newer_value_replaces_the_rest_of_a_run(monkeypatch, t
     from_browser(explorer.sliders["v0"], 0.4)
     loop.run()
     assert explorer.timings[-1]["part"] == 1 and len(monitor.t) == 200
+
+
+def test_a_first_answer_whose_plot_fails_on_part_of_the_run_shows_the_whole_run(
+    monkeypatch, tmp_path
+):
+    """A title that needs more of the run than the first part (data from 10 ms on) still works."""
+    explorer, _model, monitor = fallback_explorer(monkeypatch, tmp_path)
+    plot_update = explorer._redraw
+
+    def needs_10_ms(monitor):
+        if len(monitor.t) < 100:
+            raise ValueError("no samples after 10 ms")
+        return plot_update(monitor)
+
+    explorer._redraw = needs_10_ms
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S  # a first answer: 0.2 of 20 ms
+    from_browser(explorer.sliders["v0"], 0.7)
+    loop.run()
+    assert [t["part"] for t in explorer.timings[-1:]] == [1] and len(monitor.t) == 200
+    assert explorer.last_error is None and "v0 = 0.7" in explorer.status.value
+    assert not loop.pending, "the whole run is drawn: nothing left to follow"
