@@ -47,6 +47,18 @@ def figures(results):
             fps=_span([b["drag_fps"] for b in browser.values()], ".0f"),
             browser_load=format(max(b["load_average"] for b in browser.values()), ".1f"),
         )
+    fallback = [
+        r for key, r in results.get("fallback", {}).items() if key[:2] in EXPLORER_NOTEBOOKS
+    ]
+    if fallback:
+        out.update(
+            answer=_span([r["answer_ms"] for r in fallback], ".0f"),
+            answer_part=_span([r["answer_part"] for r in fallback], ".1f"),
+        )
+    kernel = results.get("kernel")
+    if kernel:
+        out.update(kernel_after=format(kernel["after_s"], ".1f"))
+        out.update(kernel_before=format(kernel["before_s"], ".1f"))
     return out
 
 
@@ -67,6 +79,19 @@ def readme_section(results):
             f" In Chromium (`tests/e2e/test_browser.py`, load average up to {f['browser_load']}) "
             f"a key press on a slider shows the new figure after {f['press']} ms (median per "
             f"explorer), and a dragged slider is followed at {f['fps']} frames per second."
+        )
+    if "answer" in f:
+        text += (
+            " Without a compiler a slider move from the browser first shows the start of the run"
+            f" (a part of {f['answer_part']}, as much as fits), after {f['answer']} ms, then all"
+            " of it."
+        )
+    if "kernel_after" in f:
+        text += (
+            " A new kernel imports Brian2 (`from brian2 import *`)"
+            f" {f['kernel_after']} s after it is started, with PYTHONDONTWRITEBYTECODE=1"
+            f" ({f['kernel_before']} s without the bytecode that the course's environments"
+            " compile at install)."
         )
     return textwrap.fill(text, 99, break_on_hyphens=False)
 

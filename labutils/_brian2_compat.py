@@ -106,6 +106,16 @@ def forget_collected_objects(device):
             del device.array_cache[variable]
 
 
+def variable_key(view):
+    """``(group name, variable name)`` of a ``VariableView`` such as ``neuron.E_L``.
+
+    A run_args key; views compare element-wise (``==`` gives an array), so they are told apart by
+    this key. Relies on ``VariableView.group_name`` and ``VariableView.name`` (the names its
+    ``repr`` and ``hash`` use).
+    """
+    return (view.group_name, view.name)
+
+
 def in_current_scope(obj):
     """True if ``run()`` here would simulate ``obj``: Brian2's ``collect`` rule.
 

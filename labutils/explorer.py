@@ -3,9 +3,21 @@
 The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) and
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both whenever a slider moves: a key press or a release is one redraw, and a dragged slider is
-followed live. While the kernel draws, ipywidgets holds back the slider's newer values and then
-sends only the latest one ("Jupyter Widgets message throttle", ipywidgets 7 and 8: one message in
-flight per widget), so a drag never queues stale frames and its last value is always drawn.
+followed live, newest value first. ipywidgets' own throttle keeps one message in flight per slider
+(the browser holds back newer values until the kernel has handled the last one and then sends only
+the latest), but several sliders, or a front end without that throttle, can still leave several
+values waiting in the kernel. So a value that comes from the browser does not redraw at once: it
+schedules one frame on the kernel's event loop, which draws whatever the sliders say when it runs.
+Values that arrive before it runs replace the pending one (no queue of stale frames), and a value
+arriving later schedules another frame (the last value is always drawn). A value set from Python
+(``explorer.sliders["w_e"].value = 0.2`` in a cell) redraws at once, so the next line sees it.
+
+On the fallback without a C++ compiler (:class:`labutils.StandaloneModel` on Brian2's numpy
+target, where each simulated time step costs ~50 µs of Python) a frame for the browser first
+simulates only the start of the run when the whole run would take longer than the budget of
+:data:`FALLBACK_SIMULATE_S`, draws it, and then, unless a newer value has arrived, goes on to the
+end of the same run (:meth:`labutils.StandaloneModel.limited`: the result equals one uninterrupted
+run) and draws the whole. The status line says which part is shown.
 
 Drawing at the floor: if ``plot`` returns a function ``update(result)``, the explorer keeps the
 figure and, for each later run, calls only ``update``, which changes the data of the artists
@@ -16,8 +28,10 @@ update renders exactly one image, which is both the widget's picture and the sti
 page shows.
 """
 
+import asyncio
 import base64
 import collections.abc
+import contextlib
 import gc
 import html
 import inspect
@@ -28,13 +42,63 @@ import time
 
 import ipywidgets as widgets
 import numpy as np
-from brian2 import Quantity, get_dimensions
+from brian2 import Quantity, get_dimensions, ms
 from brian2.units.fundamentalunits import DIMENSIONLESS
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
 from ._validate import show
+
+# The fallback's first answer to a slider move: simulate at most this long (wall seconds, estimated
+# from the last whole run) so that, with a run's fixed costs (~30 ms) and the drawing (20-70 ms),
+# the new figure appears within 0.3 s.
+FALLBACK_SIMULATE_S = 0.15
+# A first answer simulates a multiple of this part of the run, at least the least part (the
+# statistics in a title need some of it; a first answer that fails is replaced by the whole run).
+FALLBACK_PART_STEP = 0.05
+FALLBACK_LEAST_PART = 0.15
+# After a first answer, wait this long for a newer slider value before simulating the rest.
+REST_OF_RUN_DELAY_S = 0.05
+
+
+def _call_later(delay, callback):
+    """Run ``callback()`` after ``delay`` seconds on the running event loop (the kernel's).
+
+    Returns False (and does nothing) where no event loop runs: the caller then draws at once.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    loop.call_later(delay, callback)
+    return True
+
+
+class _BrowserAware:
+    """A slider that knows whether its value is being set by the browser (``from_browser``).
+
+    ipywidgets calls ``set_state`` with the state a front end sent; a value set from Python does
+    not pass through it.
+    """
+
+    from_browser = False
+
+    def set_state(self, sync_data):
+        """Apply a front end's state (ipywidgets' method), marking it as from the browser."""
+        self.from_browser = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self.from_browser = False
+
+
+class _IntSlider(_BrowserAware, widgets.IntSlider):
+    pass
+
+
+class _FloatSlider(_BrowserAware, widgets.FloatSlider):
+    pass
 
 
 class SliderSpec:
@@ -113,7 +177,7 @@ class SliderSpec:
             layout=widgets.Layout(width="26em"),
         )
         if self.integer:
-            return widgets.IntSlider(
+            return _IntSlider(
                 value=int(self.default),
                 min=int(self.low),
                 max=int(self.high),
@@ -125,7 +189,7 @@ class SliderSpec:
             decimals < 6 and abs(self.step * 10**decimals - round(self.step * 10**decimals)) > 1e-6
         ):
             decimals += 1  # a step of 0.25 needs two decimals, not one
-        return widgets.FloatSlider(
+        return _FloatSlider(
             value=self.default,
             min=self.low,
             max=self.high,
@@ -135,26 +199,22 @@ class SliderSpec:
         )
 
 
-def _fallback_note(simulate):
-    """One line for a student whose explorer runs a model on the fallback; '' otherwise.
-
-    The fallback (no C++ compiler, or ``BRIAN_LABS_FAST=off``) runs the same model on Brian2's
-    numpy target, which interprets each of the model's few code blocks at every time step: the
-    simulation, not the drawing, is what takes the time.
-    """
+def _fallback_models(simulate):
+    """The :class:`labutils.StandaloneModel` objects ``simulate`` uses that run on the fallback."""
     from .fast import StandaloneModel
 
     try:
         names = inspect.getclosurevars(simulate)
     except (TypeError, ValueError):  # a builtin or a callable object: nothing to say
-        return ""
+        return []
     models = [*names.globals.values(), *names.nonlocals.values()]
-    if any(isinstance(m, StandaloneModel) and not m.standalone for m in models):
-        return (
-            "No C++ compiler found, so Brian2 simulates this model with its slower numpy code: "
-            "the same results, but each slider move waits for the simulation."
-        )
-    return ""
+    return [m for m in models if isinstance(m, StandaloneModel) and not m.standalone]
+
+
+FALLBACK_NOTE = (
+    "No C++ compiler found, so Brian2 simulates this model with its slower numpy code: the same "
+    "results, but a slider move waits for the simulation (a long run shows its start first)."
+)
 
 
 def _show(spec):
@@ -168,9 +228,12 @@ class Explorer:
     ``result`` (what simulate last returned), ``frame`` (the figure last drawn as the widget
     shows it, JPEG bytes), ``png`` (the same figure as a PNG still, encoded when first asked for:
     what a page without widgets shows),
-    ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``, and ``blit``:
-    whether only the changed artists were drawn), ``renders`` (full renders of the figure so far)
-    and ``last_error``.
+    ``timings`` (one dict per update: ``simulate_s``, ``draw_s``, ``total_s``, ``cpu_s`` (the
+    kernel's CPU seconds of the update), ``blit``: whether only the changed artists were drawn,
+    and ``part``: the part of the run simulated, 1 but for a fallback's first answer),
+    ``renders`` (full renders of the figure so far) and ``last_error``. ``schedule(delay,
+    callback)`` runs a browser-driven frame later (default: on the kernel's event loop; returns
+    False to draw at once).
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
@@ -205,7 +268,12 @@ class Explorer:
         )
         self.result, self.frame, self.last_error, self.timings = None, b"", None, []
         self._png = b""
-        self.fallback_note = _fallback_note(simulate)
+        self._fallback = _fallback_models(simulate)
+        self.fallback_note = FALLBACK_NOTE if self._fallback else ""
+        self.schedule = _call_later
+        self._changes = 0  # slider changes so far: a pending frame for an older one is stale
+        self._frame_pending = False
+        self._whole_run_s = None  # wall seconds simulate took for a whole run, last time
         self.update(raise_errors=True)
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
@@ -244,50 +312,91 @@ class Explorer:
         """Current slider values as the simulate function receives them (with units)."""
         return {name: self.specs[name].to_quantity(s.value) for name, s in self.sliders.items()}
 
-    def update(self, raise_errors=False):
+    def update(self, raise_errors=False, first_answer=False):
         """Run simulate with the current slider values, redraw, and record the timings.
+
+        ``first_answer=True`` (a frame for the browser): on the fallback, if the whole run took
+        longer than :data:`FALLBACK_SIMULATE_S` last time, simulate and draw only its start;
+        returns True when it did so (:meth:`finish_run` draws the rest), else False.
 
         Python's cyclic garbage collector is paused during the update: in a kernel full of Brian2
         objects a collection triggered by matplotlib's allocations costs tens of ms; the garbage is
         collected as usual once the update is done.
         """
+        part = self._first_part() if first_answer else 1.0
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._update(raise_errors)
+            drawn = self._update(raise_errors, part)  # the part drawn; None after an error
+            return drawn is not None and drawn < 1
         finally:
             if collecting:
                 gc.enable()
 
-    def _update(self, raise_errors):
-        start = time.perf_counter()
+    def finish_run(self):
+        """Simulate the rest of a run whose start :meth:`update` showed, and draw all of it.
+
+        The model goes on from where it stopped (same values, same random numbers), so the figure
+        is the one a whole run would have drawn.
+        """
+        self.update()
+
+    def _first_part(self):
+        """The part of a run (0.15, 0.2 ... 1) a fallback frame for the browser simulates first."""
+        if not self._fallback or not self._whole_run_s:
+            return 1.0
+        steps = math.floor(FALLBACK_SIMULATE_S / self._whole_run_s / FALLBACK_PART_STEP + 1e-9)
+        part = round(steps * FALLBACK_PART_STEP, 2)
+        return 1.0 if part >= 1 else max(part, FALLBACK_LEAST_PART)
+
+    def _update(self, raise_errors, part):
+        start, cpu = time.perf_counter(), time.process_time()
         values = self.values()
         try:
-            self.result = self.simulate(**values)
+            with contextlib.ExitStack() as limits:
+                if part < 1:
+                    for model in self._fallback:
+                        limits.enter_context(model.limited(part * model.duration))
+                self.result = self.simulate(**values)
             simulated = time.perf_counter()
             blit = self._draw(self.result)
             self.frame, self._png = self._encode("jpeg"), b""
             self.image.value = self.frame
         except Exception as error:  # shown to the user, not swallowed: see status and last_error
-            self.last_error = error
             self._redraw = None  # plot draws afresh next time: the figure may be half updated
+            if part < 1:  # e.g. a title's statistics need more of the run: show all of it
+                return self._update(raise_errors, 1.0)
+            self.last_error = error
             message = html.escape(f"{type(error).__name__}: {error}")
             self.status.value = f"<b style='color:#D55E00'>{message}</b>"
             if raise_errors:
                 raise
-            return
+            return None
         done = time.perf_counter()
         self.last_error = None
         timing = dict(
-            simulate_s=simulated - start, draw_s=done - simulated, total_s=done - start, blit=blit
+            simulate_s=simulated - start,
+            draw_s=done - simulated,
+            total_s=done - start,
+            cpu_s=time.process_time() - cpu,
+            blit=blit,
+            part=part,
         )
         self.timings.append(timing)
+        if part == 1 and self._fallback:
+            self._whole_run_s = timing["simulate_s"]
+        shown = ""
+        if part < 1:
+            model = self._fallback[0]
+            first, whole = (f"{float(t / ms):g} ms" for t in (model.simulated, model.duration))
+            shown = f" the first {first} of {whole} (the rest follows)"
         self.status.value = (
-            f"simulated in {1000 * timing['simulate_s']:.0f} ms, "
+            f"simulated{shown} in {1000 * timing['simulate_s']:.0f} ms, "
             f"drawn in {1000 * timing['draw_s']:.0f} ms"
             f"<br><span class='brian-labs-shown'>{html.escape(self._describe())}</span>"
             + (f"<br><i>{html.escape(self.fallback_note)}</i>" if self.fallback_note else "")
         )
+        return part
 
     def _describe(self):
         """The slider values the figure shows, as the sliders print them ('E_L = -70 mV, ...')."""
@@ -374,7 +483,25 @@ class Explorer:
         return self._png
 
     def _on_change(self, change):
-        self.update()
+        """A slider moved: from Python, redraw now; from the browser, schedule one frame."""
+        self._changes += 1
+        if not change["owner"].from_browser:
+            self.update()
+        elif not self._frame_pending:
+            # the frame reads the sliders when it runs: later values replace this one
+            self._frame_pending = self.schedule(0, self._browser_frame)
+            if not self._frame_pending:
+                self.update()
+
+    def _browser_frame(self):
+        self._frame_pending = False
+        changes = self._changes
+        if self.update(first_answer=True):
+            self.schedule(REST_OF_RUN_DELAY_S, lambda: self._rest_of_run(changes))
+
+    def _rest_of_run(self, changes):
+        if changes == self._changes:  # else a newer value's frame has replaced this run
+            self.finish_run()
 
     def _repr_mimebundle_(self, **kwargs):
         # The widget view, and a still of the figure for wherever widgets cannot render (the

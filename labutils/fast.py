@@ -23,7 +23,10 @@ Where no C++ compiler is available, or ``BRIAN_LABS_FAST=off`` is set, the same 
 Brian2's runtime device instead (the course target, numpy unless ``BRIAN_LABS_TARGET`` says
 otherwise): each ``model.run`` restores the initial state, sets the values and simulates again, so
 results have the same meaning (and, with a seed, the same noise on every re-run), only slower.
-Either way a model draws its random numbers from a stream of its own: the notebook's next
+On the fallback a run can also stop early and go on later (:meth:`StandaloneModel.limited`): an
+explorer shows the start of a run first and then the whole run, which is the same as one
+uninterrupted run (the same steps, the same random numbers). Either way a model draws its random
+numbers from a stream of its own: the notebook's next
 ``rand()`` or ``np.random`` draw is the same whether or not a model ran before it, and whether or
 not a compiler was found.
 
@@ -34,6 +37,7 @@ the others wait and reuse it, a finished build is never written again, and each 
 results to a folder of its own.
 """
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -248,7 +252,8 @@ class StandaloneModel:
     Attributes: ``standalone`` (False when the runtime fallback is in use), ``directory`` (the
     build folder, once built), ``results_directory`` (this model's results folder), ``compiled``
     (True if this process compiled the binary, False if it reused one), ``build_s`` (seconds the
-    build took), ``run_s`` (seconds of the last :meth:`run`).
+    build took), ``run_s`` (seconds of the last :meth:`run`), ``simulated`` (the simulated time
+    the monitors hold after the last run: ``duration``, or less inside :meth:`limited`).
     """
 
     def __init__(self, name, duration, seed=None, directory=None):
@@ -268,7 +273,9 @@ class StandaloneModel:
         self.builds = Path(directory) if directory is not None else cache_dir() / "standalone"
         self.directory = self.results_directory = self.compiled = None
         self.standalone = compiler_available()
-        self.build_s, self.run_s = None, None
+        self.build_s, self.run_s, self.simulated = None, None, None
+        self._limit = None  # inside limited(): the simulated time a fallback run stops at
+        self._partial = None  # (run_args, time reached) of a fallback run that stopped early
         self._built, self._building = False, False
         self._device = self._network = self._namespace = None
         self._random = None if self.standalone else _OwnRandomNumbers(seed)
@@ -401,7 +408,9 @@ class StandaloneModel:
                 f"run_args must be a dict {{group.variable: value}}, got {type(run_args).__name__}"
             )
         start = time.perf_counter()
-        if self.standalone:
+        if not self.standalone:
+            self._run_fallback(run_args)
+        else:
             compat.forget_collected_objects(self._device)
             self._device.run(
                 directory=str(self.directory),
@@ -409,22 +418,60 @@ class StandaloneModel:
                 with_output=False,
                 run_args=run_args,
             )
-        else:
+            self.simulated = self.duration
+        self.run_s = time.perf_counter() - start
+        return self.run_s
+
+    def _run_fallback(self, run_args):
+        """Simulate on the runtime device: from the start, or on from where a limited run ended."""
+        stop = self.duration if self._limit is None else min(self._limit, self.duration)
+        partial, self._partial = self._partial, None
+        resume = partial is not None and _same_values(partial[0], run_args) and partial[1] < stop
+        if not resume:
             # Not restore(..., restore_random_state=True): Brian2 2.9's Cython runtime keeps the
             # *address* of its random-number buffer in the stored state; once that buffer has
             # been refilled, restoring the address frees it twice ("munmap_chunk(): invalid
             # pointer", bus errors). _OwnRandomNumbers never hands Brian2 a freed buffer.
             self._network.restore("fast_initial")
-            self._random.activate()
-            try:
+        reached = partial[1] if resume else 0 * second
+        self.simulated = None  # until the run below has finished
+        self._random.activate(restart=not resume)
+        try:
+            if not resume:
                 for view, value in run_args.items():
                     view[:] = value
-                with compat.resolution_conflicts_silenced():
-                    self._network.run(self.duration, namespace=self._namespace)
-            finally:
-                self._random.deactivate()
-        self.run_s = time.perf_counter() - start
-        return self.run_s
+            with compat.resolution_conflicts_silenced():
+                self._network.run(stop - reached, namespace=self._namespace)
+        finally:
+            self._random.deactivate()
+        self.simulated = stop
+        if stop < self.duration:
+            self._partial = (dict(run_args), stop)
+
+    @contextlib.contextmanager
+    def limited(self, simulated):
+        """Context manager: a fallback :meth:`run` inside it simulates only its first part.
+
+        ``simulated`` is a time (e.g. ``250*ms``), at most ``duration``. A later :meth:`run` with
+        the same ``run_args`` (outside the block, or inside one with a longer limit) goes on from
+        where this one stopped instead of starting again, and its monitors then hold the same
+        values as one uninterrupted run (the same time steps and random numbers); a run with other
+        values starts from the beginning. The compiled model (``standalone``) always runs the whole
+        ``duration``. An explorer uses this on the fallback to show the start of a run quickly.
+        """
+        if not isinstance(simulated, Quantity):
+            raise TypeError(f"simulated must be a time with units, e.g. 250*ms, got {simulated!r}")
+        compat.require_dimensions(simulated, second, "simulated must be a time, e.g. 250*ms")
+        if not 0 < float(simulated) <= float(self.duration):
+            raise ValueError(
+                f"simulated must be positive and at most the duration ({self.duration!r}), "
+                f"got {simulated!r}"
+            )
+        previous, self._limit = self._limit, simulated
+        try:
+            yield self
+        finally:
+            self._limit = previous
 
     def __repr__(self):
         """The model's name, duration, mode and whether it is built."""
@@ -433,6 +480,22 @@ class StandaloneModel:
             f"StandaloneModel({self.name!r}, duration={self.duration!r}, {mode}, "
             f"built={self._built})"
         )
+
+
+def _same_values(first, second):
+    """True if two ``run_args`` dicts set the same variables to the same values, units included."""
+    if len(first) != len(second):
+        return False
+    values = {compat.variable_key(view): value for view, value in first.items()}
+    for view, value in second.items():
+        key = compat.variable_key(view)
+        if key not in values:
+            return False
+        other = values[key]
+        same_unit = brian2.get_dimensions(other) is brian2.get_dimensions(value)
+        if not (same_unit and np.array_equal(np.asarray(other), np.asarray(value))):
+            return False
+    return True
 
 
 def _build_key(folder):
@@ -512,9 +575,13 @@ class _OwnRandomNumbers:
         np.random.set_state(numpy_state)  # noqa: NPY002 (the notebook's generator, restored)
         compat.set_random_positions(self.device, positions)
 
-    def activate(self):
+    def activate(self, restart=True):
+        """Install the model's stream; ``restart=False`` goes on where it stopped (a resumed run).
+
+        With ``restart=True`` and a seed, the stream starts anew.
+        """
         self.saved = self._current()
-        if self.seed is not None:  # index 0: the next draw refills the model's buffer
+        if restart and self.seed is not None:  # index 0: the next draw refills the model's buffer
             self.numpy_state = np.random.RandomState(self.seed).get_state()
             self.positions = compat.restarted(self.positions)
         self._install(self.numpy_state, self.positions)

@@ -268,3 +268,11 @@ def test_swapping_random_positions_keeps_the_notebooks_cython_draws(cython_targe
     again, _ = other_stream(compat.restarted(positions))
     for got, want in zip(again, first, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_variable_key_names_a_views_group_and_variable():
+    start_scope()
+    group = NeuronGroup(2, "v : volt\nE_L : volt (shared, constant)", name="keyed")
+    assert compat.variable_key(group.E_L) == ("keyed", "E_L")
+    assert compat.variable_key(group.v) == compat.variable_key(group.v) == ("keyed", "v")
+    assert hash(group.v) == hash(compat.variable_key(group.v))  # what the key stands in for

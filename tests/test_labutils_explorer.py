@@ -106,8 +106,9 @@ def test_every_update_records_its_timings(explorer):
     explorer.sliders["w_e"].value = 0.3
     assert len(explorer.timings) == 2
     for timing in explorer.timings:
-        assert set(timing) == {"simulate_s", "draw_s", "total_s", "blit"}
-        assert timing["simulate_s"] > 0 and timing["draw_s"] > 0
+        assert set(timing) == {"simulate_s", "draw_s", "total_s", "cpu_s", "blit", "part"}
+        assert timing["simulate_s"] > 0 and timing["draw_s"] > 0 and timing["cpu_s"] > 0
+        assert timing["part"] == 1  # the whole run (no model on the fallback here)
         assert timing["total_s"] == pytest.approx(timing["simulate_s"] + timing["draw_s"])
     assert explorer.status.value.startswith("simulated in")
 
@@ -434,3 +435,178 @@ def test_the_still_is_encoded_once_when_shown_not_on_every_update():
     assert encoded == ["jpeg"] * 3 + ["png"]  # the still: once, for what is shown now
     still, frame = pixels(explorer.png), pixels(explorer.frame)
     assert np.abs(still - frame).mean() < 2  # the same figure (JPEG differs by a few levels)
+
+
+# -- the latest-value scheduler: values from the browser -----------------------------------------
+def from_browser(slider, value):
+    """Deliver ``value`` to the slider as a front end's comm message does (ipywidgets' path)."""
+    data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+    slider._handle_msg({"content": {"data": data}, "buffers": []})
+
+
+class ManualLoop:
+    """Stands in for the kernel's event loop: collects scheduled callbacks, runs them on demand."""
+
+    def __init__(self):
+        self.pending = []
+
+    def schedule(self, delay, callback):
+        self.pending.append((delay, callback))
+        return True
+
+    def run(self):
+        while self.pending:
+            _delay, callback = self.pending.pop(0)
+            callback()
+
+
+def test_a_burst_of_browser_values_draws_only_the_latest_and_always_the_last():
+    simulate = Recorder()
+    explorer = lu.Explorer(
+        simulate, trace_plot_with_update, dict(E_L=(-80 * mV, -56 * mV, 1 * mV))
+    )
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    slider = explorer.sliders["E_L"]
+    calls, frames = len(simulate.calls), len(explorer.timings)
+    for value in (-79, -75, -70, -66, -61):  # a drag: five values before the kernel gets to draw
+        from_browser(slider, value)
+    assert len(simulate.calls) == calls, "a browser value must not simulate before the frame runs"
+    assert len(loop.pending) == 1, "one frame pending, whatever the number of values"
+    loop.run()
+    assert [c["E_L"] for c in simulate.calls[calls:]] == [-61 * mV], "only the latest is simulated"
+    assert len(explorer.timings) == frames + 1
+    assert "E_L = -61 mV" in explorer.status.value and explorer.last_error is None
+    # a value arriving after that frame schedules another: the last value is always drawn
+    from_browser(slider, -58)
+    loop.run()
+    assert [c["E_L"] for c in simulate.calls[calls:]] == [-61 * mV, -58 * mV]
+    assert "E_L = -58 mV" in explorer.status.value
+    # a value set from Python still redraws at once (a cell reads the result on its next line)
+    slider.value = -77
+    assert simulate.calls[-1]["E_L"] == -77 * mV and not loop.pending
+
+
+def test_browser_values_wait_for_the_kernels_event_loop_and_coalesce_there():
+    import asyncio
+
+    simulate = Recorder()
+    explorer = lu.Explorer(simulate, plot, dict(E_L=(-80 * mV, -56 * mV, 1 * mV)))
+    calls = len(simulate.calls)
+
+    async def burst():
+        for value in (-78, -72, -65):
+            from_browser(explorer.sliders["E_L"], value)
+        assert len(simulate.calls) == calls
+        await asyncio.sleep(0.05)  # the event loop runs the one pending frame
+
+    asyncio.run(burst())
+    assert [c["E_L"] for c in simulate.calls[calls:]] == [-65 * mV]
+    # without a running event loop (plain Python) a browser value redraws at once
+    from_browser(explorer.sliders["E_L"], -60)
+    assert simulate.calls[-1]["E_L"] == -60 * mV
+
+
+def fallback_explorer(monkeypatch, tmp_path, duration=20 * ms):
+    """An explorer around a fallback StandaloneModel with noise (seeded), and its monitor."""
+    from brian2 import PoissonGroup, Synapses
+
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = lu.StandaloneModel("preview_test", duration=duration, seed=5, directory=tmp_path)
+    with model.build():
+        group = NeuronGroup(
+            1,
+            "dv/dt = (v0 - v) / (5*ms) + g / (2*ms) : 1\ndg/dt = -g / (3*ms) : 1\nv0 : 1 (shared)",
+        )
+        inputs = PoissonGroup(10, rates=300 * Hz)
+        synapses = Synapses(inputs, group, on_pre="g_post += 0.2")
+        synapses.connect()
+        monitor = StateMonitor(group, ["v", "g"], record=0)
+
+    def simulate(v0=0.5):
+        model.run(run_args={group.v0: v0})
+        return monitor
+
+    def plot(monitor, fig):
+        ax = fig.add_subplot()
+        (line,) = ax.plot(monitor.t / ms, monitor.v[0])
+        ax.set(xlim=(0, float(duration / ms)), ylim=(-1, 3))
+
+        def update(monitor):
+            line.set_data(monitor.t / ms, monitor.v[0])
+            return [line]
+
+        return update
+
+    return lu.explore(simulate, plot, v0=(0.0, 1.0, 0.1)), model, monitor
+
+
+def test_on_the_fallback_a_browser_value_shows_the_start_of_the_run_then_all_of_it(
+    monkeypatch, tmp_path
+):
+    explorer, model, monitor = fallback_explorer(monkeypatch, tmp_path)
+    assert explorer._fallback == [model] and explorer.timings[0]["part"] == 1
+    explorer.sliders["v0"].value = 0.8  # from Python: the whole run, at once
+    whole = monitor.v[0].copy(), monitor.g[0].copy()
+    explorer.sliders["v0"].value = 0.5
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    # the last whole run "took" 5x the budget: the first answer simulates 0.2 of the run
+    explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S
+    from_browser(explorer.sliders["v0"], 0.8)
+    _delay, frame = loop.pending.pop(0)
+    frame()
+    assert explorer.timings[-1]["part"] == 0.2 and len(monitor.t) == 40
+    assert "the first 4 ms of 20 ms (the rest follows)" in explorer.status.value
+    np.testing.assert_array_equal(monitor.v[0], whole[0][:40])
+    (delay, rest) = loop.pending.pop(0)
+    assert delay == lu.explorer.REST_OF_RUN_DELAY_S
+    rest()  # no newer value came: the same run goes on to its end
+    assert explorer.timings[-1]["part"] == 1 and "the first" not in explorer.status.value
+    np.testing.assert_array_equal(monitor.v[0], whole[0])  # as one uninterrupted run
+    np.testing.assert_array_equal(monitor.g[0], whole[1])
+    assert "No C++ compiler found" in explorer.status.value
+
+
+def test_on_the_fallback_a_newer_value_replaces_the_rest_of_a_run(monkeypatch, tmp_path):
+    explorer, model, monitor = fallback_explorer(monkeypatch, tmp_path)
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S
+    from_browser(explorer.sliders["v0"], 0.3)
+    loop.pending.pop(0)[1]()  # the first answer for 0.3
+    rest_of_03 = loop.pending.pop(0)[1]
+    from_browser(explorer.sliders["v0"], 0.9)  # the hand moved on before the rest ran
+    rest_of_03()
+    assert explorer.timings[-1]["part"] == 0.2, "the rest of a superseded run is not simulated"
+    loop.run()  # 0.9: its first answer, then its rest
+    assert [t["part"] for t in explorer.timings[-3:]] == [0.2, 0.2, 1]
+    assert "v0 = 0.9" in explorer.status.value and model.simulated == model.duration
+    # a fast model (the whole run within the budget) answers with the whole run at once
+    explorer._whole_run_s = lu.explorer.FALLBACK_SIMULATE_S / 2
+    from_browser(explorer.sliders["v0"], 0.4)
+    loop.run()
+    assert explorer.timings[-1]["part"] == 1 and len(monitor.t) == 200
+
+
+def test_a_first_answer_whose_plot_fails_on_part_of_the_run_shows_the_whole_run(
+    monkeypatch, tmp_path
+):
+    """A title that needs more of the run than the first part (data from 10 ms on) still works."""
+    explorer, _model, monitor = fallback_explorer(monkeypatch, tmp_path)
+    plot_update = explorer._redraw
+
+    def needs_10_ms(monitor):
+        if len(monitor.t) < 100:
+            raise ValueError("no samples after 10 ms")
+        return plot_update(monitor)
+
+    explorer._redraw = needs_10_ms
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S  # a first answer: 0.2 of 20 ms
+    from_browser(explorer.sliders["v0"], 0.7)
+    loop.run()
+    assert [t["part"] for t in explorer.timings[-1:]] == [1] and len(monitor.t) == 200
+    assert explorer.last_error is None and "v0 = 0.7" in explorer.status.value
+    assert not loop.pending, "the whole run is drawn: nothing left to follow"

@@ -436,3 +436,46 @@ def test_results_of_ended_processes_are_removed(tmp_path):
         folder.mkdir()
     fast._remove_results_of_ended_processes(tmp_path)
     assert not stale.exists() and alive.exists() and other_host.exists()
+
+
+def test_a_limited_fallback_run_stops_early_and_goes_on_as_one_run(monkeypatch, tmp_path):
+    """limited(): the start of a run first; the same values then go on, as if never stopped."""
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("limited", 20 * ms, seed=3, directory=tmp_path)
+    unit, inputs, _syn, trace, spikes = build_small(model)
+    model.run(run_args={unit.drive: 1.0})
+    whole = trace.v[0].copy(), trace.g[0].copy(), spikes.t[:].copy()
+    assert model.simulated == 20 * ms and whole[1].max() > 0
+    with model.limited(5 * ms):
+        model.run(run_args={unit.drive: 1.0})
+    assert model.simulated == 5 * ms and len(trace.t) == 50
+    np.testing.assert_array_equal(trace.g[0], whole[1][:50])
+    np.random.rand(100)  # noqa: NPY002 (the notebook draws in between: not the model's stream)
+    model.run(run_args={unit.drive: 1.0})  # goes on from 5 ms
+    assert model.simulated == 20 * ms and len(trace.t) == 200
+    for now, then in zip((trace.v[0], trace.g[0], spikes.t[:]), whole, strict=True):
+        np.testing.assert_array_equal(now, then)
+    # other values start again from 0; and a stopped run is not continued twice
+    with model.limited(5 * ms):
+        model.run(run_args={unit.drive: 0.5})
+    model.run(run_args={unit.drive: 1.0, inputs.rates: 50 * Hz})
+    assert len(trace.t) == 200 and trace.v[0][-1] == pytest.approx(whole[0][-1], rel=1e-6)
+    np.testing.assert_array_equal(trace.g[0], whole[1])
+
+
+def test_limited_checks_its_time_and_leaves_the_compiled_model_whole(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIAN_LABS_FAST", "off")
+    model = StandaloneModel("limits", 20 * ms, directory=tmp_path)
+    with pytest.raises(TypeError, match="time with units"):
+        with model.limited(5):
+            pass
+    with pytest.raises(ValueError, match="at most the duration"):
+        with model.limited(30 * ms):
+            pass
+    if fast.compiler_available():
+        monkeypatch.delenv("BRIAN_LABS_FAST")
+        compiled = StandaloneModel("limits_compiled", 20 * ms, seed=3, directory=tmp_path)
+        unit, _inputs, _syn, trace, _spikes = build_small(compiled)
+        with compiled.limited(5 * ms):
+            compiled.run(run_args={unit.drive: 1.0})
+        assert compiled.simulated == 20 * ms and len(trace.t) == 200

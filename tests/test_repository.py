@@ -191,9 +191,21 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
     builds an explorer, its fast median (with its simulate and draw parts) and its numpy and
     Cython baselines (None when not measured): a new notebook or explorer must be benchmarked
     before it lands. When the run was made and how loaded the machine was are recorded with it.
+    Since issue 24's fallback and kernel-start figures (``fallback``: every explorer's first
+    answer on the numpy target; ``kernel``: kernel start + Brian2 import, before/after), a run
+    that has them has them for every explorer.
     """
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    assert set(results) == {"measured", "explorers", "notebooks", "browser"}
+    base = {"measured", "explorers", "notebooks", "browser"}
+    assert base <= set(results) <= base | {"fallback", "kernel"}
+    if "kernel" in results:
+        assert results["kernel"]["before_s"] > 0 and results["kernel"]["after_s"] > 0
+    if "fallback" in results:
+        assert set(results["fallback"]) == set(results["explorers"]), "a fallback row each"
+        for name, row in results["fallback"].items():
+            # rest_ms is 0 where the first answer was the whole run (a fast model)
+            assert all(isinstance(v, float) and v >= 0 for v in row.values()), (name, row)
+            assert row["whole_ms"] > 0 and row["answer_ms"] > 0 and row["answer_part"] > 0
     assert set(results["measured"]) == {"date", "load_average", "cores"}
     for path in NOTEBOOKS:
         assert results["notebooks"][path.name]["cold_s"] > 0, path.name
@@ -244,3 +256,19 @@ def test_speed_figures_are_the_ranges_of_the_results():
         "11–24",
     )
     assert (f["load"], f["browser_load"], f["cores"], f["busy"]) == ("1.3", "2.0", "2", "")
+    assert "answer" not in f and "kernel_after" not in f  # not measured: not quoted
+    results["fallback"] = {
+        "02_a:explorer": dict(answer_ms=120.4, answer_part=1.0),
+        "03_b:explorer": dict(answer_ms=251.0, answer_part=0.3),
+        "example_explorer:explorer": dict(answer_ms=900.0, answer_part=0.2),
+    }
+    results["kernel"] = dict(before_s=4.62, after_s=1.04)
+    f = speed_docs.figures(results)
+    assert (f["answer"], f["answer_part"], f["kernel_after"], f["kernel_before"]) == (
+        "120–251",
+        "0.3–1.0",
+        "1.0",
+        "4.6",
+    )
+    text = speed_docs.readme_section(results)
+    assert "after 120–251 ms" in text and "1.0 s after it" in text.replace("\n", " ")
