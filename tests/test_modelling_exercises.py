@@ -10,7 +10,9 @@ likely to give:
   ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
   of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
   one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
-  right answer's check must pass.
+  right answer's check must pass. A fifth item, ``says``, is what the answer's own cell must show:
+  a Brian2 error raised there, in one line containing ``says`` (the notebook's setup cell asked
+  for that with ``lu.short_brian2_errors()``).
 - ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
   with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
   replacement; each must make the check fail with a one-line WrongAnswer.
@@ -168,7 +170,8 @@ def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
             verdicts = {verdict for verdict, *_ in cases.get(heading, [])}
             if verdicts != {"wrong", "right"}:
                 missing.append(f"{path.name} {heading}: needs wrong and right answers")
-            for verdict, label, code, _hint in cases.get(heading, []):
+            for verdict, label, code, _hint, *says in cases.get(heading, []):
+                assert len(says) <= 1, (path.name, heading, label)
                 assert verdict in ("wrong", "right"), (path.name, heading, label)
                 assert isinstance(code, (str, list)), (path.name, heading, label)
     assert not missing, "\n".join(missing)
@@ -188,6 +191,23 @@ def brian2_warning(cell):
             if found:
                 return " ".join(found.group(0).split())[:300]
     return None
+
+
+def shown_in_one_line(says, error):
+    """What is wrong with the error the student's own cell showed, or None (one line, ``says``)."""
+    if error is None:
+        return "raised nothing"
+    if len(error["traceback"]) != 1 or says not in error["traceback"][0]:
+        return f"did not show one line saying {says!r}: {error['traceback'][-1][:300]}"
+    return None
+
+
+def test_shown_in_one_line_reads_the_cells_error():
+    one = {"ename": "BrianObjectException", "evalue": "...", "traceback": ["X: no connect()"]}
+    assert shown_in_one_line("no connect()", one) is None
+    assert shown_in_one_line("units", one).startswith("did not show one line saying 'units'")
+    assert shown_in_one_line("x", dict(one, traceback=["a", "x"])).startswith("did not show")
+    assert shown_in_one_line("x", None) == "raised nothing"
 
 
 def judge(verdict, hint, error):
@@ -251,10 +271,12 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     blank = error_output(run(check, index))
                     if blank is None or "not answered yet" not in blank["evalue"]:
                         problems.append(f"{heading}: with the placeholders the check gave {blank}")
-                for verdict, label, code, hint in cases.get(heading, []):
+                for verdict, label, code, hint, *says in cases.get(heading, []):
                     answer = replace_once(cell.source, code) if isinstance(code, list) else code
                     # a wrong answer may fail here, as the student's cell would; a right one not
                     answered = error_output(run(answer, index))
+                    if says and (problem := shown_in_one_line(says[0], answered)):
+                        problems.append(f"{heading} [{verdict}] {label}: its cell {problem}")
                     for given in between:
                         run(given, index)
                     outcome = run(check, index)
