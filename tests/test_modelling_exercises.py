@@ -36,7 +36,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from _notebook_kernel import client_for, error_output, outcome_problem
+from _notebook_kernel import client_for, error_output, outcome_problem, warning_problem
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -46,13 +46,6 @@ WRONG_MODELS = ROOT / "tests" / "wrong_models"
 CATALOGUE = ROOT / "tests" / "misconceptions"
 HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
 JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
-
-# Cells whose Brian2 warning is part of the lesson (cell id: why).
-WARNING_SHOWN = {
-    "10_troubleshooting": {
-        "e1192c07": "the buggy model of Exercise 1: the warning about 'v_post = w' is a clue",
-    },
-}
 
 # IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
 COLLECT = """import gc, sys
@@ -183,16 +176,6 @@ def shown_value(cell):
     )
 
 
-def brian2_warning(cell):
-    """The first Brian2 warning an executed cell printed, or None."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
-            if found:
-                return " ".join(found.group(0).split())[:300]
-    return None
-
-
 def shown_in_one_line(says, error):
     """What is wrong with the error the student's own cell showed, or None (one line, ``says``)."""
     if error is None:
@@ -298,10 +281,8 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                 problems.append(problem)
             if fatal:
                 break
-            warning = brian2_warning(cell)
-            shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
-            if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
-                problems.append(f"cell {index} printed a Brian2 warning: {warning}")
+            if warning := warning_problem(path.stem, cell, index):
+                problems.append(warning)
             if "check" in tags(cell) and shown_value(cell):
                 problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)
