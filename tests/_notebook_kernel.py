@@ -172,8 +172,9 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
     With ``nbval_rule`` each cell is judged by nbval's rule (the run stops at a cell that raised
     where it must not; without it the caller judges the errors). No cell may print a Brian2
     warning that is not part of the lesson; a check cell must leave no name behind in the
-    student's namespace (it binds, rebinds or deletes none) and show nothing but its verdict line
-    or its one-line failure.
+    student's namespace (it binds, rebinds or deletes none; a check that failed stopped before it
+    deleted its own new names, so only rebinding and deleting count then) and show nothing but its
+    verdict line or its one-line failure.
 
     ``edition="instructor"``: the notebook holds each exercise cell and its solution, and runs
     both; Brian2's warning that it deletes an object never run, shown from the exercise cell to
@@ -193,7 +194,10 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
         problem, fatal = outcome_problem(cell, index) if nbval_rule else (None, False)
         if check:
             allowed = SHARED_BY_CHECKS.get(notebook, {}).get(cell.get("id"), ())
-            if names := left_behind(before, user_names(client, index), allowed):
+            after = user_names(client, index)
+            if error_output(cell):  # it stopped where it failed: its new names wait for a rerun
+                allowed = (*allowed, *(after.keys() - before.keys()))
+            if names := left_behind(before, after, allowed):
                 problems.append(f"check cell {index} ({cell.get('id')}) left names: {names}")
             if stray := stray_output(cell, tolerated=UNUSED_DELETED if replaced else None):
                 problems.append(f"check cell {index} showed {stray}")
