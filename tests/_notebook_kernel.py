@@ -29,7 +29,7 @@ SHARED_BY_CHECKS = {
         "1c8ef4be": ("v_after_first_spike",),
     },
     "03_poisson_excitatory": {"504feb04": ("V_mean_theory",)},
-    "04_poisson_inhibitory": {"92359ef8": ("V_bar", "g_bar", "g_se")},  # the solution reads g_bar
+    "04_poisson_inhibitory": {"92359ef8": ("V_bar", "g_bar", "g_se")},
     "05_balanced_ei": {
         # given code reads g_e_bar, g_i_bar (cells 15, 68, 73) and nu (cell 27)
         "431f8c18": ("g_bands", "g_e_bar", "g_i_bar", "nu", "w"),
