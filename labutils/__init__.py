@@ -15,6 +15,7 @@ from .exercises import (
     passed,
     require_answer,
     require_answers,
+    short_brian2_errors,
     simulating,
 )
 from .explorer import Explorer, explore
@@ -62,6 +63,7 @@ __all__ = [
     "psp_amplitude",
     "require_answer",
     "require_answers",
+    "short_brian2_errors",
     "shot_noise_stats",
     "simulating",
     "update_trace",

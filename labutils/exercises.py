@@ -13,6 +13,10 @@ as a failed cell. A check cell uses:
 - :func:`expect` for what the student's model does, :func:`simulating` around code that runs the
   student's model (a Brian2 error becomes one line naming the cause), :func:`passed` at the end.
 
+A notebook that asks for it in its setup cell (:func:`short_brian2_errors`) also sees a Brian2
+error raised by the student's own cell as one line naming the cause (``%tb`` shows Brian2's full
+traceback); the same rephrasing serves the checks.
+
 The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answer_key.py``. For a
 number it stores a salted SHA-256 digest of the value rounded to the precision the exercise states,
 never the value itself. That hides the answer from someone reading the notebook or the file, but it
@@ -186,8 +190,11 @@ def simulating(what):
         raise WrongAnswer(f"{what}: {_rephrased(error)}") from None
 
 
-def _rephrased(error):
-    """One line naming the cause of an error raised by the student's model."""
+def _rephrased(error, unknown="Brian2 could not run it ({cause})"):
+    """One line naming the cause of an error raised by the student's model, and what to try.
+
+    ``unknown`` words an error of no kind the course knows; ``{cause}`` is Brian2's first line.
+    """
     inner = _innermost(error)
     if type(inner).__name__ == "UnsupportedEquationsException":
         return (
@@ -198,7 +205,76 @@ def _rephrased(error):
         return "Synapses without connect(): call .connect() before run()"
     if isinstance(inner, DimensionMismatchError):
         return f"the units do not match ({_cause(error)})"
-    return f"Brian2 could not run it ({_cause(error)})"
+    return unknown.format(cause=_cause(error))
+
+
+def _brian2_errors():
+    """The exception types Brian2 raises for a model it cannot build or run."""
+    from brian2.core.base import BrianObjectException
+    from brian2.core.magic import MagicError
+    from brian2.equations.equations import EquationError
+    from brian2.stateupdaters.base import UnsupportedEquationsException
+
+    return (
+        BrianObjectException,
+        DimensionMismatchError,
+        EquationError,
+        MagicError,
+        UnsupportedEquationsException,
+    )
+
+
+FULL_TRACEBACK = "(%tb shows Brian2's full traceback)"
+
+
+def _brian2_error_line(error):
+    """The one line a notebook shows for a Brian2 ``error`` (an exception): cause, what to try.
+
+    E.g. ``"BrianObjectException: Synapses without connect(): call .connect() before run() (%tb
+    shows Brian2's full traceback)"``: the rephrasing :func:`simulating` uses for an error Brian2
+    wrapped (raised while it prepared or ran an object), else the error's own first line.
+    """
+    if not isinstance(error, BaseException):
+        raise TypeError(f"error must be an exception, got {type(error).__name__}")
+    if _innermost(error) is error:  # not wrapped: Python's own last line
+        text = _one_line((str(error).strip().splitlines() or [""])[0])
+    else:
+        text = _rephrased(error, unknown="{cause}")
+    return f"{type(error).__name__}: {text} {FULL_TRACEBACK}"
+
+
+def _show_one_line(shell, etype, value, tb, tb_offset=None):
+    """IPython's custom exception handler: show ``value`` in one line (short_brian2_errors).
+
+    IPython's own showtraceback shows it (so the cell fails as any error does, and sys.last_value
+    is kept for ``%tb``); the one line is lent to the exception only for that call.
+    """
+    line = _brian2_error_line(value)
+    value._render_traceback_ = lambda: [line]
+    try:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    finally:
+        del value._render_traceback_
+
+
+def short_brian2_errors():
+    """Show a Brian2 error raised in a notebook cell as one line naming its cause and what to try.
+
+    Call it in a notebook's setup cell: it registers an IPython custom exception handler
+    (``set_custom_exc``) for Brian2's errors (a model Brian2 cannot build or run: an integration
+    method that cannot solve the equations, ``Synapses`` without ``connect()``, units that do not
+    match, ...). The cell still fails, as any error does (nbval, nbgrader and "Run All" stop
+    there); ``%tb`` shows Brian2's full traceback. It replaces any other custom exception handler
+    of the session. Outside IPython it does nothing. Returns None.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc(_brian2_errors(), _show_one_line)
+    return None
 
 
 def expect(condition, hint):

@@ -60,6 +60,8 @@ _TRACE, _SPIKES, _HISTOGRAM = "labutils-trace:", "labutils-spikes", "labutils-hi
 
 def _spike_marks(ax, times):
     """Ticks above the axes at ``times`` (ms): the spike markers of plot_trace."""
+    from matplotlib.transforms import Bbox, TransformedBbox
+
     top = ax.get_ylim()[1]
     (marks,) = ax.plot(
         times,
@@ -68,9 +70,10 @@ def _spike_marks(ax, times):
         color=SPIKE_COLOUR,
         ms=9,
         label="spikes",
-        clip_on=False,
         gid=_SPIKES,
     )
+    # drawn above the top edge, but only within the x range (a zoom must not spill them sideways)
+    marks.set_clip_box(TransformedBbox(Bbox([[0, 0], [1, 1.25]]), ax.transAxes))
     return marks
 
 

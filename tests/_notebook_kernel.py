@@ -1,10 +1,55 @@
 """Running a course notebook cell by cell in one kernel, as the notebook tests do.
 
-tests/test_notebook_runs.py (the clean run the site shows) and tests/test_modelling_exercises.py
-(the exercises' catalogue) both execute every cell in order and judge each cell as nbval does.
+tests/test_notebook_runs.py (the clean run the site shows), tests/test_student_edition_runs.py
+(the blank student edition) and tests/test_modelling_exercises.py (the exercises' catalogue)
+execute every cell in order and judge each cell as nbval does; the runs also look at what each
+check cell leaves behind (:func:`check_cell_problems`) and at the Brian2 warnings a cell prints.
 """
 
+import re
+
+import nbformat
 from nbclient import NotebookClient
+
+# Cells whose Brian2 warning is part of the lesson (notebook: {cell id: why}).
+WARNING_SHOWN = {
+    "10_troubleshooting": {
+        "e1192c07": "the buggy model of Exercise 1: the warning about 'v_post = w' is a clue",
+    },
+}
+
+# Names a check cell may leave behind (notebook: {cell id: names}): values a later check reads. No
+# check may rebind or delete a name. Those marked "given code reads it" are a defect still to mend
+# (the value belongs in the given code before the check): given code or a solution reads a name
+# only a hidden check defines.
+SHARED_BY_CHECKS = {
+    "00_units": {"d1fd6f10": ("fixed",)},
+    "02_lif_spike_generator": {"1c8ef4be": ("v_after_first_spike",)},
+    "03_poisson_excitatory": {"504feb04": ("V_mean_theory",)},
+    "04_poisson_inhibitory": {"92359ef8": ("V_bar", "g_bar", "g_se")},
+    "05_balanced_ei": {
+        # given code reads g_e_bar and g_i_bar (cells 15, 68, 73; solutions 44 and 64)
+        "431f8c18": ("g_bands", "g_e_bar", "g_i_bar", "nu", "w"),
+    },
+    "06_izhikevich": {
+        # the solution of cell 83 reads is_bursting_onset and is_chattering
+        "aa0fbe2f": ("is_bursting_onset", "is_chattering"),
+    },
+}
+
+# What a check cell may print: its verdict (labutils/exercises.py), nothing else.
+VERDICT = re.compile(
+    r"^(.+: correct|Exercise \d+: your model behaves as it should"
+    r"|.+: recorded for grading \(this term's answer key stays with the instructor\))$"
+)
+
+# The names of the kernel's user namespace with the identity of their values, printed by a probe
+# run without history (no execution count, no _i<n>); IPython's own names are left out.
+PROBE = (
+    "print(*[f'{k}:{id(v)}' for k, v in get_ipython().user_ns.items()"
+    " if k not in get_ipython().user_ns_hidden])"
+)
+HISTORY = re.compile(r"^(_+|_i+|_i?\d+)$")  # IPython's output and input history: _, __, _i3, _3
 
 
 def client_for(nb, path):
@@ -16,6 +61,10 @@ def client_for(nb, path):
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
 
 
 def error_output(cell):
@@ -30,8 +79,124 @@ def outcome_problem(cell, index):
     the cell did as it should; ``fatal`` when it raised (the later cells cannot be judged).
     """
     error = error_output(cell)
-    if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+    if "raises-exception" in tags(cell):
         return (None if error else f"cell {index} (tag raises-exception) raised nothing"), False
     if error:
         return f"cell {index} raised {error['ename']}: {error['evalue']}", True
     return None, False
+
+
+def user_names(client, index):
+    """``{name: id of its value}`` of the kernel's user namespace, read without a trace.
+
+    The probe runs as cell ``index`` without history (no execution count, no ``_``); the
+    notebook's cell ``index`` is put back afterwards.
+    """
+    kept = client.nb.cells[index]
+    probe = nbformat.v4.new_code_cell(PROBE)
+    client.execute_cell(probe, index, store_history=False)
+    client.nb.cells[index] = kept
+    printed = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+    pairs = (entry.rsplit(":", 1) for entry in printed.split())
+    return {name: ident for name, ident in pairs if not HISTORY.match(name)}
+
+
+def left_behind(before, after, allowed=()):
+    """What a cell left in the namespace, in words ("new a, b; rebound c"), or "" for nothing.
+
+    ``before`` and ``after`` are :func:`user_names`; a name in ``allowed`` may be new.
+    """
+    parts = {
+        "new": sorted(after.keys() - before.keys() - set(allowed)),
+        "rebound": sorted(n for n in after.keys() & before.keys() if before[n] != after[n]),
+        "deleted": sorted(before.keys() - after.keys()),
+    }
+    return "; ".join(f"{kind} {', '.join(names)}" for kind, names in parts.items() if names)
+
+
+def stray_output(cell, tolerated=None):
+    """What a check cell showed besides its verdict line (or its one-line failure), or None.
+
+    ``tolerated``: a text that marks stderr output the caller judges itself.
+    """
+    for output in cell.get("outputs", []):
+        kind = output.get("output_type")
+        if kind == "error":
+            if len(output["traceback"]) != 1:
+                return f"a {len(output['traceback'])}-line traceback ({output['ename']})"
+        elif kind == "stream" and output.get("name") == "stdout":
+            lines = [x for x in output["text"].splitlines() if x.strip() and not VERDICT.match(x)]
+            if lines:
+                return f"printed {lines[0][:200]!r}"
+        elif kind == "stream" and tolerated and tolerated in output["text"]:
+            continue
+        else:
+            return f"{kind} output {str(output.get('data', output.get('text', '')))[:200]!r}"
+    return None
+
+
+def brian2_warning(cell):
+    """The first Brian2 warning an executed cell printed, or None."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
+            if found:
+                return " ".join(found.group(0).split())[:300]
+    return None
+
+
+def warning_problem(notebook, cell, index):
+    """A Brian2 warning a cell printed that is not part of the lesson, as a problem, or None."""
+    warning = brian2_warning(cell)
+    shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(notebook, {})
+    if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
+        return f"cell {index} printed a Brian2 warning: {warning}"
+    return None
+
+
+UNUSED_DELETED = "is getting deleted, but was never included in a network"
+
+
+def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
+    """Execute every code cell of ``nb`` in order in ``client``'s kernel; the problems found.
+
+    With ``nbval_rule`` each cell is judged by nbval's rule (the run stops at a cell that raised
+    where it must not; without it the caller judges the errors). No cell may print a Brian2
+    warning that is not part of the lesson; a check cell must leave no name behind in the
+    student's namespace (it binds, rebinds or deletes none; a check that failed stopped before it
+    deleted its own new names, so only rebinding and deleting count then) and show nothing but its
+    verdict line or its one-line failure.
+
+    ``edition="instructor"``: the notebook holds each exercise cell and its solution, and runs
+    both; Brian2's warning that it deletes an object never run, shown from the exercise cell to
+    its check, is then about the exercise cell's objects that the solution replaced, which a
+    student who fills in the exercise cell never leaves behind unrun (the student edition's runs
+    and tests/test_modelling_exercises.py's judge those cells).
+    """
+    problems, in_exercise = [], False
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        check = "check" in tags(cell)
+        in_exercise = "exercise" in tags(cell) or (in_exercise and not check)
+        replaced = edition == "instructor" and (in_exercise or check)
+        before = user_names(client, index) if check else None
+        client.execute_cell(cell, index)
+        problem, fatal = outcome_problem(cell, index) if nbval_rule else (None, False)
+        if check:
+            allowed = SHARED_BY_CHECKS.get(notebook, {}).get(cell.get("id"), ())
+            after = user_names(client, index)
+            if error_output(cell):  # it stopped where it failed: its new names wait for a rerun
+                allowed = (*allowed, *(after.keys() - before.keys()))
+            if names := left_behind(before, after, allowed):
+                problems.append(f"check cell {index} ({cell.get('id')}) left names: {names}")
+            if stray := stray_output(cell, tolerated=UNUSED_DELETED if replaced else None):
+                problems.append(f"check cell {index} showed {stray}")
+        warning = warning_problem(notebook, cell, index)
+        if warning and not (replaced and UNUSED_DELETED in warning):
+            problems.append(warning)
+        if problem:
+            problems.append(problem)
+        if fatal:
+            break
+    return problems

@@ -359,3 +359,93 @@ def test_unconnected_synapses_are_named_before_the_answers_their_error_left_blan
     syn = Synapses(SpikeGeneratorGroup(1, [0], [1] * ms), target, on_pre="v_post += 1*mV")
     with pytest.raises(lu.WrongAnswer, match=r"^syn has no synapses"):
         lu.require_answers(syn=syn, monitor=...)  # the cell stopped before the monitor
+
+
+# A Brian2 error in the student's own cell: one line, when the notebook asks for it
+
+
+def brian2_error(code):
+    """The error Brian2 raises for ``code`` (run in a fresh scope with brian2's names)."""
+    import brian2
+
+    namespace = {name: getattr(brian2, name) for name in dir(brian2) if not name.startswith("_")}
+    brian2.start_scope()
+    with pytest.raises(Exception) as caught:
+        exec(code, namespace)
+    return caught.value
+
+
+def test_a_brian2_error_line_names_the_cause_and_what_to_try():
+    line = exercises._brian2_error_line
+    nonlinear = brian2_error(
+        "G = NeuronGroup(1, 'dv/dt = (-v + v**2/mV) / (10*ms) : volt', method='exact')\nrun(1*ms)"
+    )
+    assert line(nonlinear).startswith(
+        "BrianObjectException: Brian2 cannot integrate the equations with the method given "
+        "(UnsupportedEquationsException: "
+    )
+    assert "method='euler' integrates" in line(nonlinear)
+    unconnected = brian2_error(
+        "P = SpikeGeneratorGroup(1, [0], [1]*ms)\nG = NeuronGroup(1, 'v : volt')\n"
+        "S = Synapses(P, G, on_pre='v += 1*mV')\nrun(1*ms)"
+    )
+    assert line(unconnected) == (
+        "BrianObjectException: Synapses without connect(): call .connect() before run() "
+        "(%tb shows Brian2's full traceback)"
+    )
+    units = brian2_error("G = NeuronGroup(1, 'dv/dt = -v : volt')\nrun(1*ms)")
+    assert line(units).startswith(
+        "BrianObjectException: the units do not match (DimensionMismatchError: "
+    )
+    unknown = brian2_error("G = NeuronGroup(1, 'dv/dt = -v / tau_x : volt')\nrun(1*ms)")
+    assert line(unknown).startswith('BrianObjectException: KeyError: \'The identifier "tau_x"')
+    plain = brian2_error("1 * nA + 5 * mV")
+    assert line(plain) == (
+        "DimensionMismatchError: Cannot calculate 1. nA add 5. mV, the units do not match "
+        "(units are A and V). (%tb shows Brian2's full traceback)"
+    )
+    for error in (nonlinear, unconnected, units, unknown, plain):
+        assert "\n" not in line(error)
+    with pytest.raises(TypeError, match="must be an exception"):
+        line("not an error")
+
+
+def test_short_brian2_errors_does_nothing_outside_ipython():
+    from IPython import get_ipython
+
+    assert get_ipython() is None  # pytest is no IPython session
+    assert lu.short_brian2_errors() is None
+
+
+IPYTHON_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.run_cell("from brian2 import *; import labutils as lu; prefs.codegen.target = 'numpy'")
+before = shell.run_cell("G = NeuronGroup(1, 'dv/dt = -v : volt'); run(1*ms)")
+shell.run_cell("lu.short_brian2_errors()")
+print("@@@")
+after = shell.run_cell("start_scope(); G = NeuronGroup(1, 'dv/dt = -v : volt'); run(1*ms)")
+print("@@@")
+shell.run_cell("%tb")
+print("@@@")
+other = shell.run_cell("1/0")
+print("@@@", type(before.error_in_exec).__name__, type(after.error_in_exec).__name__,
+      type(other.error_in_exec).__name__)
+"""
+
+
+def test_short_brian2_errors_shows_a_brian2_error_of_a_cell_in_one_line_and_it_still_fails():
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=300
+    )
+    before, after, full, other, outcome = run.stdout.split("@@@")
+    assert "Traceback" in before  # until the notebook asks, IPython shows the whole traceback
+    (line,) = after.strip().splitlines()  # (Brian2's wording differs between versions)
+    assert line.startswith("BrianObjectException: the units do not match (DimensionMismatchError")
+    assert line.endswith("(%tb shows Brian2's full traceback)")
+    assert "ZeroDivisionError" in other and "Traceback" in other  # other errors: unchanged
+    assert "Traceback" in full and "DimensionMismatchError" in full  # %tb: the whole story
+    assert outcome.split() == ["BrianObjectException", "BrianObjectException", "ZeroDivisionError"]

@@ -83,6 +83,22 @@ def test_plot_trace_threshold_line_and_spike_markers_of_that_neuron_only(run):
     assert np.all(markers.get_ydata() >= np.max(state.v[0] / mV))  # above the trace
 
 
+def test_spike_markers_show_above_the_axes_but_not_beyond_a_zoomed_x_range(run):
+    state, spikes = run["state"], run["spikes"]
+    fig, ax = plt.subplots()
+    lu.plot_trace(state, neuron=1, spike_monitor=spikes, threshold=V_T, ax=ax)
+    fig.canvas.draw()
+    whole = fig.get_tightbbox().width
+    ax.set_xlim(0, 5)  # every spike of neuron 1 comes later: no marker may widen the figure
+    assert np.all(spikes.t[spikes.i == 1] > 5 * ms)
+    fig.canvas.draw()
+    assert fig.get_tightbbox().width < 1.1 * whole  # (tick labels differ a little)
+    (markers,) = line_with_label(ax, "spikes")
+    top = ax.transAxes.inverted().transform(ax.transData.transform((0, ax.get_ylim()[1])))[1]
+    assert markers.get_clip_on() and markers.get_clip_box().y1 > ax.get_window_extent().y1
+    assert top == pytest.approx(1.0)  # the markers sit on the top edge, inside the clip box
+
+
 def test_plot_trace_makes_a_figure_when_no_axes_given_and_passes_line_options(run):
     ax = lu.plot_trace(run["state"], variable="g_e", color="red", lw=3)
     (line,) = ax.get_lines()

@@ -10,7 +10,9 @@ likely to give:
   ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
   of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
   one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
-  right answer's check must pass.
+  right answer's check must pass. A fifth item, ``says``, is what the answer's own cell must show:
+  a Brian2 error raised there, in one line containing ``says`` (the notebook's setup cell asked
+  for that with ``lu.short_brian2_errors()``).
 - ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
   with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
   replacement; each must make the check fail with a one-line WrongAnswer.
@@ -34,7 +36,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from _notebook_kernel import client_for, error_output, outcome_problem
+from _notebook_kernel import client_for, error_output, outcome_problem, warning_problem
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -44,13 +46,6 @@ WRONG_MODELS = ROOT / "tests" / "wrong_models"
 CATALOGUE = ROOT / "tests" / "misconceptions"
 HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
 JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
-
-# Cells whose Brian2 warning is part of the lesson (cell id: why).
-WARNING_SHOWN = {
-    "10_troubleshooting": {
-        "e1192c07": "the buggy model of Exercise 1: the warning about 'v_post = w' is a clue",
-    },
-}
 
 # IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
 COLLECT = """import gc, sys
@@ -168,7 +163,8 @@ def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
             verdicts = {verdict for verdict, *_ in cases.get(heading, [])}
             if verdicts != {"wrong", "right"}:
                 missing.append(f"{path.name} {heading}: needs wrong and right answers")
-            for verdict, label, code, _hint in cases.get(heading, []):
+            for verdict, label, code, _hint, *says in cases.get(heading, []):
+                assert len(says) <= 1, (path.name, heading, label)
                 assert verdict in ("wrong", "right"), (path.name, heading, label)
                 assert isinstance(code, (str, list)), (path.name, heading, label)
     assert not missing, "\n".join(missing)
@@ -180,14 +176,21 @@ def shown_value(cell):
     )
 
 
-def brian2_warning(cell):
-    """The first Brian2 warning an executed cell printed, or None."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
-            if found:
-                return " ".join(found.group(0).split())[:300]
+def shown_in_one_line(says, error):
+    """What is wrong with the error the student's own cell showed, or None (one line, ``says``)."""
+    if error is None:
+        return "raised nothing"
+    if len(error["traceback"]) != 1 or says not in error["traceback"][0]:
+        return f"did not show one line saying {says!r}: {error['traceback'][-1][:300]}"
     return None
+
+
+def test_shown_in_one_line_reads_the_cells_error():
+    one = {"ename": "BrianObjectException", "evalue": "...", "traceback": ["X: no connect()"]}
+    assert shown_in_one_line("no connect()", one) is None
+    assert shown_in_one_line("units", one).startswith("did not show one line saying 'units'")
+    assert shown_in_one_line("x", dict(one, traceback=["a", "x"])).startswith("did not show")
+    assert shown_in_one_line("x", None) == "raised nothing"
 
 
 def judge(verdict, hint, error):
@@ -251,10 +254,12 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     blank = error_output(run(check, index))
                     if blank is None or "not answered yet" not in blank["evalue"]:
                         problems.append(f"{heading}: with the placeholders the check gave {blank}")
-                for verdict, label, code, hint in cases.get(heading, []):
+                for verdict, label, code, hint, *says in cases.get(heading, []):
                     answer = replace_once(cell.source, code) if isinstance(code, list) else code
                     # a wrong answer may fail here, as the student's cell would; a right one not
                     answered = error_output(run(answer, index))
+                    if says and (problem := shown_in_one_line(says[0], answered)):
+                        problems.append(f"{heading} [{verdict}] {label}: its cell {problem}")
                     for given in between:
                         run(given, index)
                     outcome = run(check, index)
@@ -276,10 +281,8 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                 problems.append(problem)
             if fatal:
                 break
-            warning = brian2_warning(cell)
-            shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
-            if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
-                problems.append(f"cell {index} printed a Brian2 warning: {warning}")
+            if warning := warning_problem(path.stem, cell, index):
+                problems.append(warning)
             if "check" in tags(cell) and shown_value(cell):
                 problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)

@@ -3,7 +3,9 @@
 Each notebook is executed once, in one kernel, in order, with nbclient, in the environment's
 seed and target (the default seed 2718 and numpy unless BRIAN_LABS_SEED / BRIAN_LABS_TARGET say
 otherwise). Every cell must pass, and a cell tagged ``raises-exception`` must raise: the check
-nbval makes (tools/matrix.py runs nbval for the other seeds and targets). The exercises' checks
+nbval makes (tools/matrix.py runs nbval for the other seeds and targets). No cell prints a Brian2
+warning that is not part of the lesson, and each check cell leaves no name behind and shows only
+its verdict line (tests/_notebook_kernel.py's run_cells). The exercises' checks
 against blank, wrong and right answers are tests/test_modelling_exercises.py's.
 
 The run with every cell passing, in the default seed and target, is written to
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _notebook_kernel import client_for, outcome_problem
+from _notebook_kernel import client_for, left_behind, outcome_problem, run_cells, stray_output
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -49,17 +51,8 @@ def default_settings():
 def test_every_cell_passes(path):
     nb = nbformat.read(str(path), as_version=4)
     client = client_for(nb, path)
-    problems = []
     with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            client.execute_cell(cell, index)
-            problem, fatal = outcome_problem(cell, index)
-            if problem:
-                problems.append(problem)
-            if fatal:
-                break
+        problems = run_cells(client, nb, path.stem, edition="instructor")
     assert not problems, "\n".join(problems)
     if default_settings():
         keep_for_the_site(path, nb)
@@ -75,3 +68,31 @@ def test_a_cell_is_judged_as_nbval_judges_it():
     assert outcome_problem(quiet, 4) == (None, False)
     quiet.metadata["tags"] = ["raises-exception"]
     assert outcome_problem(quiet, 4) == ("cell 4 (tag raises-exception) raised nothing", False)
+
+
+def test_what_a_check_cell_leaves_behind_is_named():
+    before = {"w_e": 1, "step": 2}
+    assert left_behind(before, dict(before)) == ""
+    assert left_behind(before, {"w_e": 1, "step": 3, "peak": 4}) == "new peak; rebound step"
+    assert left_behind(before, {"step": 2, "peak": 4}, allowed=("peak",)) == "deleted w_e"
+
+
+def test_a_check_cell_shows_only_its_verdict_or_its_one_line_failure():
+    cell = nbformat.v4.new_code_cell("check")
+    stdout = nbformat.v4.new_output("stream", name="stdout", text="nu_e: correct\n\n")
+    verdicts = "Exercise 2: your model behaves as it should\nspikes_after_release: correct\n"
+    cell.outputs = [stdout, nbformat.v4.new_output("stream", name="stdout", text=verdicts)]
+    assert stray_output(cell) is None
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="SD ratio: 4.8\n")]
+    assert stray_output(cell) == "printed 'SD ratio: 4.8'"
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "True"})]
+    assert stray_output(cell) == "execute_result output \"{'text/plain': 'True'}\""
+    one_line = nbformat.v4.new_output("error", ename="NotAnswered", evalue="x", traceback=["x"])
+    cell.outputs = [one_line]
+    assert stray_output(cell) is None
+    cell.outputs = [dict(one_line, traceback=["a", "b"])]
+    assert stray_output(cell) == "a 2-line traceback (NotAnswered)"
+    warning = nbformat.v4.new_output("stream", name="stderr", text="WARNING deleted [brian2]")
+    cell.outputs = [warning]
+    assert stray_output(cell).startswith("stream output")
+    assert stray_output(cell, tolerated="deleted") is None

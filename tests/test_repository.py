@@ -39,6 +39,7 @@ def test_notebooks_follow_the_skeleton():
         )
         assert "lu.course_settings()" in text and "seed(SEED)" in text, path.name
         assert "lu.prepare_session()" in text, path.name
+        assert "lu.short_brian2_errors()" in text, path.name  # Brian2 errors in one line
         assert tags.count("exercise") >= 1 and tags.count("solution") >= 1, path.name
         assert "check" in tags, path.name
 

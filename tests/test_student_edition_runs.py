@@ -1,8 +1,9 @@
 """The student edition runs top to bottom with every placeholder unanswered.
 
 Each exercise's check ends in a one-line "not answered yet" (or, where the exercise cell holds code
-to fix, "not right yet"), and no other cell fails. Executes every notebook (about as long as the
-nbval run).
+to fix, "not right yet"), and no other cell fails; no cell prints a Brian2 warning that is not part
+of the lesson, and no check cell leaves a name behind or shows more than its one line
+(tests/_notebook_kernel.py's run_cells). Executes every notebook (about as long as the nbval run).
 """
 
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from _notebook_kernel import client_for, run_cells
 
 from tools import student_edition
 
@@ -28,13 +29,10 @@ def tags(cell):
 def test_student_edition_runs_unanswered(path, tmp_path):
     student_edition.write_edition(tmp_path, [path], log=lambda line: None)
     nb = nbformat.read(tmp_path / path.name, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    client = client_for(nb, tmp_path / path.name)
+    with client.setup_kernel():
+        problems = run_cells(client, nb, path.stem, nbval_rule=False)
+    assert not problems, "\n".join(problems)
     errors = {
         k: o
         for k, c in enumerate(nb.cells)

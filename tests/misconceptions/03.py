@@ -51,6 +51,13 @@ CASES = {
         ("wrong", "no run()", [("run(regime_duration)\n", "")], "recorded nothing"),
         (
             "wrong",
+            "a voltage added to a conductance (units)",
+            [('on_pre="g_e += w"', 'on_pre="g_e += w * mV"')],
+            "recorded nothing",
+            "BrianObjectException: the units do not match (DimensionMismatchError: ",
+        ),
+        (
+            "wrong",
             "one weight for all",
             [("regime_syn.w = block_weights[target]", "regime_syn.w = block_weights[0]")],
             "mean g_e is off",

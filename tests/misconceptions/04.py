@@ -38,8 +38,22 @@ CASES = {
             "method='exact' (nonlinear)",
             [(METHOD, 'refractory=t_ref, method="exact"')],
             "cannot integrate its equations with method='exact'",
+            "BrianObjectException: Brian2 cannot integrate the equations with the method given",
         ),
-        ("wrong", "no connect()", [("rev_syn.connect()\n", "")], "rev_syn has no synapses"),
+        (
+            "wrong",
+            "no connect()",
+            [("rev_syn.connect()\n", "")],
+            "rev_syn has no synapses",
+            "BrianObjectException: Synapses without connect(): call .connect() before run()",
+        ),
+        (
+            "wrong",
+            "a current where a voltage belongs (units)",
+            [("(E_L - v + I_hold/g_L + ", "(E_L - v + I_hold + ")],
+            "rev_mon recorded nothing",
+            "BrianObjectException: the units do not match (DimensionMismatchError: ",
+        ),
         ("wrong", "no run()", [("run(100 * ms)\n", "")], "rev_mon recorded nothing"),
         (
             "wrong",
