@@ -5,7 +5,9 @@ Each command line of their code blocks is taken out of the page and
 - `python3 course.py grade ...`: read by the same parser `course.py grade` uses (its step and
   options must exist); running them is the scripted term (`python3 course.py grade term`, in CI),
   which calls the same functions on two notebooks and six students;
-- `python3 course.py classroom ...` (a 20-minute hub load test): its options must be the tool's;
+- `python3 course.py classroom ...` (a 20-minute hub load test, or `classroom term`, the graded
+  term on a local hub, run by tests/test_hub_term.py in CI's own stage): its options must be the
+  tool's;
 - the server commands of a hub (`sudo`, `git clone`, `tljh-config`, `helm`, `docker`), the
   documented stand-in where a real server is needed: every file of the course they name exists
   (for each supported Python where the path holds `$PYV`), the repository is the course's, and
@@ -88,10 +90,11 @@ def check_course_command(words, capsys):
     elif command == "hub-links":
         assert hub_links.main(rest) == 0
         assert "/hub/user-redirect/git-pull?" in capsys.readouterr().out
-    elif command == "classroom":
-        source = (ROOT / "benchmarks" / "classroom" / "cli.py").read_text()
+    elif command == "classroom":  # the load test (cli.py) or the graded term on a hub (term.py)
+        tool = "term.py" if rest[:1] == ["term"] else "cli.py"
+        source = (ROOT / "benchmarks" / "classroom" / tool).read_text()
         for option in [w.split("=")[0] for w in rest if w.startswith("--")]:
-            assert f'"{option}"' in source, f"benchmarks/classroom/cli.py has no {option}"
+            assert f'"{option}"' in source, f"benchmarks/classroom/{tool} has no {option}"
     elif command == "python" and rest[:1] == ["-m"]:
         assert (ROOT / (rest[1].replace(".", "/") + ".py")).exists(), rest[1]
 

@@ -2,9 +2,10 @@
 
 The solutions score full marks and the untouched release scores zero (tools/grade_check.py); the
 scripted term grades six students who hand in by the exchange and by an LMS zip exactly as
-expected (tools/graded_term.py). Both run through ``python3 course.py grade check NN`` and
-``python3 course.py grade term``, in the instructors' environment (.venv-instructor, installed on
-first use): nbgrader is not in the test environment, whose packages students share.
+expected (tools/graded_term.py; the same term on a local JupyterHub: tests/test_hub_term.py).
+Both run through ``python3 course.py grade check NN`` and ``python3 course.py grade term``, in the
+instructors' environment (.venv-instructor, installed on first use): nbgrader is not in the test
+environment, whose packages students share.
 """
 
 import subprocess
@@ -50,8 +51,9 @@ def test_solutions_score_full_marks_and_the_blank_release_zero(
 def test_the_scripted_term_grades_every_student_as_expected(tmp_path, instructors_environment):
     result = course("grade", "term", "--out", str(tmp_path / "term"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1005: handed in 00_units.ipynb for 01_decay (wrong notebook); not graded" in (
-        result.stdout
+    assert (
+        "1005: handed in 02_lif_spike_generator.ipynb for 00_units (wrong notebook); not graded"
+        in result.stdout
     )
     assert (
         result.stdout.rstrip().splitlines()[-1].startswith("graded term: every grade as expected")

@@ -1,30 +1,39 @@
-"""A scripted graded term, every step of it with nbgrader, no hub (what CI runs).
+"""A scripted graded term, every step with nbgrader (without a hub: what CI's test stage runs).
 
-    python3 course.py grade term [--out DIR]   # prints each step, the CSV and the time taken
+    python3 course.py grade term [--out DIR]       # no hub: nbgrader's exchange apps, a Canvas zip
+    python3 course.py classroom term [--out DIR]   # on a local JupyterHub, through each student's
+                                                   # server (benchmarks/classroom/term.py)
 
-The instructor (tools/grading.py, the same functions as `course.py grade STEP`) releases two
-notebooks: 00_units through nbgrader's exchange (a local folder, as a hub's shared exchange) and
-01_decay for the LMS route (Canvas's zip of submissions). Students, by Canvas user id:
+Each prints its steps, the CSV and the time of every step. The instructor (tools/grading.py, the
+same functions as `course.py grade STEP`) releases two notebooks: 02_lif_spike_generator, which has
+a Think! question graded by hand, through nbgrader's exchange (a local folder, as a hub's shared
+exchange), and 00_units for the LMS route (Canvas's zip of submissions). Students, by Canvas id:
 
 - 1001 alice: every answer right, every Think! answer written
-- 1002 bob: every answer right, except one answer of 01's first two-answer check
-- 1003 carol: only the Think! answers (the manually graded cells) written
-- 1004 dave: nothing answered; hands in 00 an hour after the due date (late)
-- 1005 eve: 00 right; for 01 uploads her 00 notebook (the wrong notebook)
-- 1006 frank: 01 right, but saved by a tool that dropped the cells' metadata
+- 1002 bob: every answer right, but one in 02 (in a check split per answer: 1 point)
+- 1003 carol: only the Think! answers (the manually graded cells) written (00 has none: 0 points)
+- 1004 dave: nothing answered; hands in 02 after the due date (late)
+- 1005 eve: 02 right, no Think! answer; for 00 uploads her 02 notebook (the wrong notebook)
+- 1006 frank: 00 right, but saved by a tool that dropped the cells' metadata
 - 9999: a file in the zip from someone not in the roster
 
-Exchange route: students fetch 00 into their own home, answer it in the notebook they fetched and
-submit; the instructor collects. LMS route: the student edition (what Binder, Colab and
-`course.py lab` open) answered, downloaded and uploaded; the instructor collects the zip. Then
+Exchange route: students fetch 02 into their own home, answer it in the notebook they fetched and
+submit; the instructor collects. LMS route: the student edition (what the hub's link, Binder, Colab
+and `course.py lab` open) answered, downloaded and uploaded; the instructor collects the zip. Then
 autograde, a grader's manual scores for the Think! answers (through nbgrader's gradebook, as the
-formgrader stores them), feedback generated and released, students fetch it (00) or get its file
-(01), and the grades exported. The term fails unless the CSV holds exactly the expected points for
+formgrader stores them), feedback generated and released, students fetch it (02) or get its file
+(00), and the grades exported. The term fails unless the CSV holds exactly the expected points for
 every student (computed from the export's points, not from nbgrader's results), and every
 submission that cannot be graded is reported with its reason.
+
+Without a hub (``run_term``) a student's side is nbgrader's exchange apps run with the student's
+config and home, and notebooks answered as files; on the hub every student does it through their
+own single-user server (benchmarks/classroom/term.py). Both share ``Term``: the instructor's steps,
+the plan of what each student answers, and the expected grades.
 """
 
 import argparse
+import contextlib
 import csv
 import datetime
 import json
@@ -36,7 +45,7 @@ from pathlib import Path
 
 from tools import course_notebooks, grading, nbgrader_export, student_edition
 
-EXCHANGE_NOTEBOOK, LMS_NOTEBOOK = "00_units", "01_decay"
+EXCHANGE_NOTEBOOK, LMS_NOTEBOOK = "02_lif_spike_generator", "00_units"
 STUDENTS = {  # id: (first name, last name)
     "1001": ("Alice", "Adams"),
     "1002": ("Bob", "Brown"),
@@ -47,6 +56,25 @@ STUDENTS = {  # id: (first name, last name)
 }
 UNKNOWN = "9999"
 DUE = datetime.datetime(2027, 1, 15, 23, 59, tzinfo=datetime.UTC)
+# What each student answers (code answers, Think! answers, one answer wrong) in each notebook
+EXCHANGE_PLAN = {
+    "1001": dict(code=True, think=True),
+    "1002": dict(code=True, think=False, wrong=True),
+    "1003": dict(code=False, think=True),
+    "1004": dict(code=False, think=False),
+    "1005": dict(code=True, think=False),
+}
+LMS_PLAN = {
+    "1001": dict(code=True, think=True),
+    "1002": dict(code=True, think=False),  # (00's answers feed a later check: one wrong costs 2)
+    "1003": dict(code=False, think=True),
+    "1004": dict(code=False, think=False),
+    "1006": dict(code=True, think=False),  # then a tool drops the cells' metadata
+    UNKNOWN: dict(code=True, think=True),
+}
+LATE = "1004"  # hands in EXCHANGE_NOTEBOOK after the due date
+WRONG_UPLOAD = ("1005", EXCHANGE_NOTEBOOK)  # uploads this notebook of theirs for LMS_NOTEBOOK
+STRIPPED = "1006"
 
 
 def cells_of(nb, kind):
@@ -156,181 +184,259 @@ def canvas_name(student, notebook, attachment):
     return f"{(last + first).lower()}_{student}_{attachment}_{notebook}.ipynb"
 
 
+def stripped(nb):
+    """The notebook with every cell's metadata dropped (what some tools save)."""
+    nb = json.loads(json.dumps(nb))
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+    return nb
+
+
+class Term:
+    """The instructor's side of the term, what each student answers, and the expected grades.
+
+    ``out`` is the term's folder (the course in ``out/course``), ``exchange`` nbgrader's exchange
+    folder. Every step is timed (``timings``: [(step, seconds)]).
+    """
+
+    def __init__(self, out, exchange, log=print):
+        self.out, self.exchange, self.log = Path(out), Path(exchange), log
+        self.course = self.out / "course"
+        self.timings = []
+
+    @contextlib.contextmanager
+    def step(self, name):
+        """Log the step's name, time it."""
+        self.log(f"== {name}")
+        start = time.perf_counter()
+        yield
+        self.timings.append((name, time.perf_counter() - start))
+
+    def release(self, due=DUE):
+        """Write the course folder and roster; release both notebooks, due ``due``."""
+        course = self.course
+        self.exchange.mkdir(parents=True, exist_ok=True)
+        course.mkdir(parents=True)
+        # one machine, one account: every student's files belong to it, so nbgrader's "owned by
+        # another user" warning would be about nothing here (on a hub it matters: left on there)
+        (course / "nbgrader_config.py").write_text(
+            nbgrader_export.CONFIG + "c.ExchangeCollect.check_owner = False\n"
+        )
+        roster = self.out / "roster.csv"
+        with open(roster, "w", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["id", "first_name", "last_name", "email"])
+            for student, (first, last) in STUDENTS.items():
+                writer.writerow([student, first, last, f"{first.lower()}@example.edu"])
+        # the instructor releases both, with the due date (without one: one line, nothing released)
+        try:
+            grading.release(course, [EXCHANGE_NOTEBOOK], None, self.exchange, log=self.log)
+        except SystemExit as stop:
+            assert "no due date: give --due" in str(stop), stop
+            self.log(f"(without a due date: {stop})")
+        else:
+            raise SystemExit("a release without a due date went ahead")
+        due = due.isoformat()
+        points = grading.release(course, [EXCHANGE_NOTEBOOK], due, self.exchange, log=self.log)
+        points |= grading.release(course, [LMS_NOTEBOOK], due, log=self.log)
+        grading.roster(course, roster, log=self.log)
+        self.points = points
+        self.source = {
+            name: json.loads((course / "source" / name / f"{name}.ipynb").read_text("utf-8"))
+            for name in points
+        }
+        self.manual = {
+            name: sum(c["metadata"]["nbgrader"]["points"] for c in cells_of(nb, "think"))
+            for name, nb in self.source.items()
+        }
+        self.auto = {name: points[name] - self.manual[name] for name in points}
+        self.wrong = {name: first_split_answer(nb) for name, nb in self.source.items()}
+        self.edition = {
+            name: student_edition.student_notebook(
+                json.loads((course_notebooks.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8")),
+                f"{name}.ipynb",
+            )
+            for name in points
+        }
+
+    def answered(self, name, student, nb):
+        """``nb`` (the notebook ``name`` as the student got it) with what ``student`` answers."""
+        plan = {EXCHANGE_NOTEBOOK: EXCHANGE_PLAN, LMS_NOTEBOOK: LMS_PLAN}[name][student]
+        wrong = self.wrong[name] if plan.get("wrong") else None
+        return answered(nb, self.source[name], plan["code"], plan["think"], wrong)
+
+    def lms_zip(self, uploads):
+        """Canvas's zip of submissions: ``uploads`` is {student: (notebook name, file text)}."""
+        archive = self.out / "submissions.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for k, (student, (name, text)) in enumerate(uploads.items()):
+                zipped.writestr(canvas_name(student, name, 5500 + k), text)
+        return archive
+
+    def move_due_date(self, name, when):
+        """Set the assignment's due date in the gradebook (as formgrader's "Edit" does)."""
+        with grading.gradebook(self.course) as book:
+            book.update_or_create_assignment(name, duedate=when.replace(tzinfo=None))
+        self.log(f"{name}: due date moved to {when:%Y-%m-%d %H:%M:%S} UTC")
+
+    def grade(self, archive):
+        """Collect both routes, autograde, grade the Think! answers by hand, make feedback."""
+        course = self.course
+        with self.step("instructor: collect (exchange and the LMS's zip)"):
+            grading.collect(course, EXCHANGE_NOTEBOOK, exchange=self.exchange, log=self.log)
+            grading.collect(course, LMS_NOTEBOOK, archive=archive, lms="canvas", log=self.log)
+        with self.step("instructor: autograde"):
+            scores = {name: grading.autograde(course, name, log=self.log) for name in self.points}
+        self.problems = grading.not_graded(course)
+        self.graded = {name: sorted(students) for name, students in scores.items()}
+        step = "grader: the Think! answers, by hand (nbgrader's gradebook, as the formgrader)"
+        with self.step(step), grading.gradebook(course) as book:
+            for name in self.points:
+                for student in scores[name]:
+                    for cell in cells_of(self.source[name], "think"):
+                        grade = book.find_grade(cell["id"], name, name, student)
+                        if grade.auto_score is None:  # answered: the grader reads it, full marks
+                            grade.manual_score = grade.max_score
+                    book.db.commit()
+        with self.step("instructor: feedback (released to the exchange for 02)"):
+            grading.feedback(course, EXCHANGE_NOTEBOOK, self.exchange, log=self.log)
+            grading.feedback(course, LMS_NOTEBOOK, log=self.log)
+        with grading.gradebook(course) as book:
+            self.totals = {
+                (name, s): (
+                    book.find_submission(name, s).score,
+                    book.find_submission(name, s).max_score,
+                )
+                for name in self.points
+                for s in scores[name]
+            }
+
+    def score_line(self, name, student):
+        """What the student's feedback for ``name`` must say: 'Score: 5.0 / 12.0'."""
+        return "Score: {:.1f} / {:.1f}".format(*self.totals[name, student])
+
+    def check_lms_feedback(self):
+        """Each LMS submission's feedback file (the instructor uploads it) has its score."""
+        for student in self.graded[LMS_NOTEBOOK]:
+            feedback = self.course / "feedback" / student / LMS_NOTEBOOK / f"{LMS_NOTEBOOK}.html"
+            score = self.score_line(LMS_NOTEBOOK, student)
+            assert score in feedback.read_text("utf-8"), f"{feedback} lacks {score!r}"
+
+    def expected(self):
+        """{student: (points for EXCHANGE_NOTEBOOK, for LMS_NOTEBOOK)}; "" = not graded."""
+        points, auto, manual = self.points, self.auto, self.manual
+        ex, lms = EXCHANGE_NOTEBOOK, LMS_NOTEBOOK
+        return {
+            "1001": (points[ex], points[lms]),
+            "1002": (auto[ex] - 1, auto[lms]),  # one answer wrong in 02: its 1 point
+            "1003": (manual[ex], manual[lms]),
+            "1004": (0, 0),
+            "1005": (auto[ex], ""),  # the wrong notebook uploaded for 00
+            "1006": ("", ""),  # 00's metadata stripped; 02 not handed in
+        }
+
+    def export_and_verify(self):
+        """Export the grades; stop unless they and the reports are exactly as expected.
+
+        Returns the CSV's rows (header first).
+        """
+        header, rows = grading.export(self.course, self.out / "grades.csv", log=self.log)
+        columns = [header.index(EXCHANGE_NOTEBOOK), header.index(LMS_NOTEBOOK)]
+        got = {row[1]: tuple(row[c] for c in columns) for row in rows}
+        want = {
+            s: tuple("" if v == "" else f"{v:g}" for v in pair)
+            for s, pair in self.expected().items()
+        }
+        failures = [
+            f"{s}: CSV {got.get(s)}, expected {want[s]}" for s in want if got.get(s) != want[s]
+        ]
+        if set(got) != set(want):
+            failures.append(f"students in the CSV: {sorted(got)}, expected {sorted(want)}")
+        reasons = self.problems.get(LMS_NOTEBOOK, {})
+        for student, what in [
+            (WRONG_UPLOAD[0], "wrong notebook"),
+            (STRIPPED, "graded cells"),
+            (UNKNOWN, "unknown"),
+        ]:
+            if what not in reasons.get(student, ""):
+                failures.append(
+                    f"{student} not reported as '{what}' for {LMS_NOTEBOOK}: {reasons}"
+                )
+        with grading.gradebook(self.course) as book:
+            late = {
+                s: book.find_submission(EXCHANGE_NOTEBOOK, s).total_seconds_late > 0
+                for s in EXCHANGE_PLAN
+            }
+        if late != {s: s == LATE for s in EXCHANGE_PLAN}:
+            failures.append(f"late submissions of {EXCHANGE_NOTEBOOK}: {late}, expected {LATE}")
+        if failures:
+            raise SystemExit("the term's grades are wrong:\n  " + "\n  ".join(failures))
+        return [header, *rows]
+
+
 def run_term(out, log=print):
-    """Run the term in the folder ``out``; returns (CSV rows, problems). Fails on a wrong grade."""
+    """Run the term without a hub in the folder ``out``; the Term. Fails on a wrong grade."""
     from nbgrader.exchange.default import (
         ExchangeFetchAssignment,
         ExchangeFetchFeedback,
         ExchangeSubmit,
     )
 
-    course, exchange, homes = out / "course", out / "exchange", out / "homes"
-    exchange.mkdir(parents=True)
-    course.mkdir(parents=True)
-    # one machine, one account: every student's files belong to it, so nbgrader's "owned by
-    # another user" warning would be about nothing here (on a hub it matters: left on there)
-    (course / "nbgrader_config.py").write_text(
-        nbgrader_export.CONFIG + "c.ExchangeCollect.check_owner = False\n"
-    )
-    roster = out / "roster.csv"
-    with open(roster, "w", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["id", "first_name", "last_name", "email"])
-        for student, (first, last) in STUDENTS.items():
-            writer.writerow([student, first, last, f"{first.lower()}@example.edu"])
+    term = Term(out, out / "exchange", log)
+    exchange, homes, name = term.exchange, out / "homes", EXCHANGE_NOTEBOOK
+    with term.step("instructor: release both notebooks, the roster"):
+        term.release()
 
-    # the instructor releases both, with the due date (without one: one line, nothing released)
-    log("== release")
-    try:
-        grading.release(course, [EXCHANGE_NOTEBOOK], None, exchange, log=log)
-    except SystemExit as stop:
-        assert "no due date: give --due" in str(stop), stop
-        log(f"(without a due date: {stop})")
-    else:
-        raise SystemExit("a release without a due date went ahead")
-    points = grading.release(course, [EXCHANGE_NOTEBOOK], DUE.isoformat(), exchange, log=log)
-    points |= grading.release(course, [LMS_NOTEBOOK], DUE.isoformat(), log=log)
-    grading.roster(course, roster, log=log)
-    source = {
-        name: json.loads((course / "source" / name / f"{name}.ipynb").read_text("utf-8"))
-        for name in points
-    }
-    manual = {
-        name: sum(c["metadata"]["nbgrader"]["points"] for c in cells_of(nb, "think"))
-        for name, nb in source.items()
-    }
-    auto = {name: points[name] - manual[name] for name in points}
-    wrong = first_split_answer(source[LMS_NOTEBOOK])
-
-    # exchange route (00): fetch, answer in the fetched notebook, submit
-    log("== students: fetch and submit 00 through the exchange")
-    plan = {
-        "1001": dict(code=True, think=True),
-        "1002": dict(code=True, think=False),
-        "1003": dict(code=False, think=True),
-        "1004": dict(code=False, think=False),
-        "1005": dict(code=True, think=False),
-    }
-    edition = {
-        name: student_edition.student_notebook(
-            json.loads((course_notebooks.NOTEBOOKS / f"{name}.ipynb").read_text("utf-8")),
-            f"{name}.ipynb",
-        )
-        for name in points
-    }
-    for student, answers in plan.items():
-        home = homes / student
-        home.mkdir(parents=True)
-        as_student(ExchangeFetchAssignment, exchange, home, student, EXCHANGE_NOTEBOOK)
-        path = home / EXCHANGE_NOTEBOOK / f"{EXCHANGE_NOTEBOOK}.ipynb"
-        fetched = json.loads(path.read_text("utf-8"))
-        differences = grading.edition_differences(fetched, edition[EXCHANGE_NOTEBOOK])
-        assert not differences, f"the fetched notebook is not the student edition: {differences}"
-        nb = answered(fetched, source[EXCHANGE_NOTEBOOK], **answers)
-        path.write_text(student_edition.notebook_text(nb), encoding="utf-8")
-        submit = late_submit_class() if student == "1004" else ExchangeSubmit
-        as_student(submit, exchange, home, student, EXCHANGE_NOTEBOOK)
-
-    # LMS route (01): the student edition answered, uploaded; Canvas zips the submissions
-    log("== students: upload 01 to the LMS (Canvas), which zips the submissions")
-    uploads = {
-        "1001": answered(edition[LMS_NOTEBOOK], source[LMS_NOTEBOOK]),
-        "1002": answered(edition[LMS_NOTEBOOK], source[LMS_NOTEBOOK], think=False, wrong=wrong),
-        "1003": answered(edition[LMS_NOTEBOOK], source[LMS_NOTEBOOK], code=False),
-        "1004": edition[LMS_NOTEBOOK],
-        UNKNOWN: answered(edition[LMS_NOTEBOOK], source[LMS_NOTEBOOK]),
-    }
-    stripped = answered(edition[LMS_NOTEBOOK], source[LMS_NOTEBOOK], think=False)
-    for cell in stripped["cells"]:
-        cell["metadata"] = {}
-    archive = out / "submissions.zip"
-    with zipfile.ZipFile(archive, "w") as zipped:
-        for k, (student, nb) in enumerate(uploads.items()):
-            zipped.writestr(
-                canvas_name(student, LMS_NOTEBOOK, 5500 + k), student_edition.notebook_text(nb)
+    # exchange route (02): fetch, answer in the fetched notebook, submit
+    with term.step(f"students: fetch, answer and submit {name} through the exchange"):
+        for student in EXCHANGE_PLAN:
+            home = homes / student
+            home.mkdir(parents=True)
+            as_student(ExchangeFetchAssignment, exchange, home, student, name)
+            path = home / name / f"{name}.ipynb"
+            fetched = json.loads(path.read_text("utf-8"))
+            differences = grading.edition_differences(fetched, term.edition[name])
+            assert not differences, (
+                f"the fetched notebook is not the student edition: {differences}"
             )
-        eve_00 = answered(edition[EXCHANGE_NOTEBOOK], source[EXCHANGE_NOTEBOOK], think=False)
-        zipped.writestr(
-            canvas_name("1005", EXCHANGE_NOTEBOOK, 5590), student_edition.notebook_text(eve_00)
-        )
-        zipped.writestr(
-            canvas_name("1006", LMS_NOTEBOOK, 5591), student_edition.notebook_text(stripped)
-        )
+            nb = term.answered(name, student, fetched)
+            path.write_text(student_edition.notebook_text(nb), encoding="utf-8")
+            submit = late_submit_class() if student == LATE else ExchangeSubmit
+            as_student(submit, exchange, home, student, name)
 
-    log("== instructor: collect, autograde")
-    problems = {}
-    grading.collect(course, EXCHANGE_NOTEBOOK, exchange=exchange, log=log)
-    grading.collect(course, LMS_NOTEBOOK, archive=archive, lms="canvas", log=log)
-    scores = {name: grading.autograde(course, name, log=log) for name in points}
-    problems = grading.not_graded(course)
+    # LMS route (00): the student edition answered, uploaded; Canvas zips the submissions
+    with term.step(f"students: upload {LMS_NOTEBOOK} to the LMS (Canvas), which zips them"):
+        uploads = {}
+        for student in LMS_PLAN:
+            nb = term.answered(LMS_NOTEBOOK, student, term.edition[LMS_NOTEBOOK])
+            nb = stripped(nb) if student == STRIPPED else nb
+            uploads[student] = (LMS_NOTEBOOK, student_edition.notebook_text(nb))
+        eve, other = WRONG_UPLOAD
+        nb = term.answered(other, eve, term.edition[other])
+        uploads[eve] = (other, student_edition.notebook_text(nb))
+        archive = term.lms_zip(uploads)
 
-    log("== grader: the Think! answers, by hand (nbgrader's gradebook, as the formgrader)")
-    with grading.gradebook(course) as book:
-        for name in points:
-            for student in scores[name]:
-                for cell in cells_of(source[name], "think"):
-                    grade = book.find_grade(cell["id"], name, name, student)
-                    if grade.auto_score is None:  # answered: the grader reads it, full marks
-                        grade.manual_score = grade.max_score
-                book.db.commit()
+    term.grade(archive)
+    with term.step(f"students: fetch their feedback ({name}), get its file ({LMS_NOTEBOOK})"):
+        for student in EXCHANGE_PLAN:
+            home = homes / student
+            as_student(ExchangeFetchFeedback, exchange, home, student, name)
+            seen = list((home / name / "feedback").glob("*/*.html"))
+            assert len(seen) == 1, f"{student} sees {len(seen)} feedback files for {name}"
+            score = term.score_line(name, student)
+            assert score in seen[0].read_text("utf-8"), f"{student}'s feedback lacks {score!r}"
+        term.check_lms_feedback()
+    with term.step("instructor: export the grades"):
+        term.table = term.export_and_verify()
+    return term
 
-    log("== feedback")
-    grading.feedback(course, EXCHANGE_NOTEBOOK, exchange, log=log)
-    grading.feedback(course, LMS_NOTEBOOK, log=log)
-    with grading.gradebook(course) as book:
-        totals = {
-            (name, s): (
-                book.find_submission(name, s).score,
-                book.find_submission(name, s).max_score,
-            )
-            for name in points
-            for s in scores[name]
-        }
-    for student in plan:  # 00: each student fetches their feedback from the exchange
-        home = homes / student
-        as_student(ExchangeFetchFeedback, exchange, home, student, EXCHANGE_NOTEBOOK)
-        seen = list((home / EXCHANGE_NOTEBOOK / "feedback").glob("*/*.html"))
-        assert len(seen) == 1, f"{student} sees {len(seen)} feedback files for 00"
-        score = "Score: {:.1f} / {:.1f}".format(*totals[EXCHANGE_NOTEBOOK, student])
-        assert score in seen[0].read_text("utf-8"), f"{student}'s feedback lacks {score!r}"
-    for student in scores[LMS_NOTEBOOK]:  # 01: the file the instructor uploads to the LMS
-        feedback = course / "feedback" / student / LMS_NOTEBOOK / f"{LMS_NOTEBOOK}.html"
-        score = "Score: {:.1f} / {:.1f}".format(*totals[LMS_NOTEBOOK, student])
-        assert score in feedback.read_text("utf-8"), f"{feedback} lacks {score!r}"
 
-    log("== export")
-    header, rows = grading.export(course, out / "grades.csv", log=log)
-    expected = {  # student: (00, 01); "" = not graded
-        "1001": (points[EXCHANGE_NOTEBOOK], points[LMS_NOTEBOOK]),
-        "1002": (auto[EXCHANGE_NOTEBOOK], auto[LMS_NOTEBOOK] - 1),
-        "1003": (manual[EXCHANGE_NOTEBOOK], manual[LMS_NOTEBOOK]),
-        "1004": (0, 0),
-        "1005": (auto[EXCHANGE_NOTEBOOK], ""),
-        "1006": ("", ""),
-    }
-    columns = [header.index(EXCHANGE_NOTEBOOK), header.index(LMS_NOTEBOOK)]
-    got = {row[1]: tuple(row[c] for c in columns) for row in rows}
-    want = {s: tuple("" if v == "" else f"{v:g}" for v in pair) for s, pair in expected.items()}
-    failures = [
-        f"{s}: CSV {got.get(s)}, expected {want[s]}" for s in want if got.get(s) != want[s]
-    ]
-    if set(got) != set(want):
-        failures.append(f"students in the CSV: {sorted(got)}, expected {sorted(want)}")
-    reasons = problems.get(LMS_NOTEBOOK, {})
-    for student, what in [
-        ("1005", "wrong notebook"),
-        ("1006", "graded cells"),
-        (UNKNOWN, "unknown"),
-    ]:
-        if what not in reasons.get(student, ""):
-            failures.append(f"{student} not reported as '{what}' for {LMS_NOTEBOOK}: {reasons}")
-    with grading.gradebook(course) as book:
-        late = {s: book.find_submission(EXCHANGE_NOTEBOOK, s).total_seconds_late > 0 for s in plan}
-    if late != {s: s == "1004" for s in plan}:
-        failures.append(f"late submissions of 00: {late}, expected only 1004")
-    if failures:
-        raise SystemExit("the term's grades are wrong:\n  " + "\n  ".join(failures))
-    return [header, *rows], problems
+def report(term):
+    """Print the CSV (as in grades.csv) and the time of every step."""
+    csv.writer(sys.stdout).writerows(term.table)
+    print("step times (s):")
+    for name, seconds in term.timings:
+        print(f"  {seconds:6.1f}  {name}")
 
 
 def main(argv=None):
@@ -343,7 +449,7 @@ def main(argv=None):
         out = Path(args.out or tmp).resolve()
         if out.exists() and any(out.iterdir()):
             raise SystemExit(f"graded term: {out} is not empty")
-        table, _ = run_term(out)
-    csv.writer(sys.stdout).writerows(table)  # as in grades.csv
+        term = run_term(out)
+    report(term)
     print(f"graded term: every grade as expected, {time.perf_counter() - start:.0f} s")
     return 0

@@ -395,8 +395,8 @@ def autograde(course, assignment, log=print):
             scores[student] = (submission.score, submission.max_score)
             late = submission.total_seconds_late
         text = f"{student} {assignment}: {scores[student][0]:g}/{scores[student][1]:g}"
-        if late > 0:
-            text += f", LATE by {late / 3600:.1f} h"
+        if late > 0:  # (seconds when under 6 minutes, which 0.1 h would round to 0.0 h)
+            text += f", LATE by {late / 3600:.1f} h" if late >= 360 else f", LATE by {late:.0f} s"
         log(text)
     record_not_graded(course, assignment, reasons)
     return scores

@@ -33,7 +33,7 @@ def free_port():
 class Hub:
     """A JupyterHub in its own temporary folder, bound to 127.0.0.1; a context manager."""
 
-    def __init__(self, cache_template=None, full_disk_user=None):
+    def __init__(self, cache_template=None, full_disk_user=None, environment=None):
         self.dir = Path(tempfile.mkdtemp(prefix="brian-labs-classroom-"))
         self.homes = self.dir / "homes"
         self.homes.mkdir()
@@ -42,6 +42,7 @@ class Hub:
         self.token = secrets.token_hex(32)
         self.cache_template = cache_template
         self.full_disk_user = full_disk_user
+        self.environment = environment or {}  # more variables for every student's server
         self.mounts = []
         self.process = None
 
@@ -56,6 +57,7 @@ class Hub:
             )
             cmd = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", mount, "sh"]
             environment = {"BRIAN_LABS_CACHE_DIR": str(self.cache_template)}
+        environment = {**self.environment, **environment}
         return textwrap.dedent(f"""
             c = get_config()  # noqa
             c.JupyterHub.ip = {LOCALHOST!r}

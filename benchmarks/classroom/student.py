@@ -114,15 +114,15 @@ class Student:
         ).json()["token"]
         self.record["server_pid"] = server_pid(self.hub, self.name)
 
-    def pull(self):
+    def pull(self, edition_folder="notebooks"):
         """Open the course's nbgitpuller link in the browser session, as its page does.
 
-        Opens the link (tools/hub_links.py), then does what its page does: read the pull's event
-        stream to the end.
+        Opens the link of ``edition_folder`` (tools/hub_links.py), then does what its page does:
+        read the pull's event stream to the end.
         """
         start = now()
         page = self.http.get(
-            hub_links.link(self.hub.url, "notebooks", repo=str(ROOT), branch=git_branch()),
+            hub_links.link(self.hub.url, edition_folder, repo=str(ROOT), branch=git_branch()),
             timeout=60,
         )
         if (
