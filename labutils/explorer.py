@@ -3,14 +3,13 @@
 The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) and
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both whenever a slider moves: a key press or a release is one redraw, and a dragged slider is
-followed live, newest value first. ipywidgets' own throttle keeps one message in flight per slider
-(the browser holds back newer values until the kernel has handled the last one and then sends only
-the latest), but several sliders, or a front end without that throttle, can still leave several
-values waiting in the kernel. So a value that comes from the browser does not redraw at once: it
-schedules one frame on the kernel's event loop, which draws whatever the sliders say when it runs.
-Values that arrive before it runs replace the pending one (no queue of stale frames), and a value
-arriving later schedules another frame (the last value is always drawn). A value set from Python
-(``explorer.sliders["w_e"].value = 0.2`` in a cell) redraws at once, so the next line sees it.
+followed live, newest value first: ipywidgets' own throttle keeps one message in flight per
+slider (the browser holds back newer values until the kernel has handled the last one, and then
+sends only the latest), and the kernel draws each value it receives before it reports idle, so
+the throttle's back-pressure holds: no queue of stale frames, and the last value is always drawn.
+(A frame deferred to the kernel's event loop would report idle at once and let the browser send
+more: measured in the browser test, one more stale frame after the release.) A value set from
+Python (``explorer.sliders["w_e"].value = 0.2`` in a cell) redraws at once too.
 
 On the fallback without a C++ compiler (:class:`labutils.StandaloneModel` on Brian2's numpy
 target, where each simulated time step costs ~50 µs of Python) a frame for the browser first
@@ -232,8 +231,8 @@ class Explorer:
     kernel's CPU seconds of the update), ``blit``: whether only the changed artists were drawn,
     and ``part``: the part of the run simulated, 1 but for a fallback's first answer),
     ``renders`` (full renders of the figure so far) and ``last_error``. ``schedule(delay,
-    callback)`` runs a browser-driven frame later (default: on the kernel's event loop; returns
-    False to draw at once).
+    callback)`` runs the rest of a fallback's run later (default: on the kernel's event loop, so
+    that a newer value can replace it; returns False to run it at once).
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
@@ -271,8 +270,7 @@ class Explorer:
         self._fallback = _fallback_models(simulate)
         self.fallback_note = FALLBACK_NOTE if self._fallback else ""
         self.schedule = _call_later
-        self._changes = 0  # slider changes so far: a pending frame for an older one is stale
-        self._frame_pending = False
+        self._changes = 0  # slider changes so far: the rest of an older value's run is stale
         self._whole_run_s = None  # wall seconds simulate took for a whole run, last time
         self.update(raise_errors=True)
         for slider in self.sliders.values():
@@ -483,21 +481,18 @@ class Explorer:
         return self._png
 
     def _on_change(self, change):
-        """A slider moved: from Python, redraw now; from the browser, schedule one frame."""
+        """A slider moved: redraw now (from the browser: its first answer, then the rest)."""
         self._changes += 1
-        if not change["owner"].from_browser:
+        if change["owner"].from_browser:
+            self._browser_frame()
+        else:
             self.update()
-        elif not self._frame_pending:
-            # the frame reads the sliders when it runs: later values replace this one
-            self._frame_pending = self.schedule(0, self._browser_frame)
-            if not self._frame_pending:
-                self.update()
 
     def _browser_frame(self):
-        self._frame_pending = False
         changes = self._changes
         if self.update(first_answer=True):
-            self.schedule(REST_OF_RUN_DELAY_S, lambda: self._rest_of_run(changes))
+            if not self.schedule(REST_OF_RUN_DELAY_S, lambda: self._rest_of_run(changes)):
+                self.finish_run()  # no event loop (plain Python): the whole run now
 
     def _rest_of_run(self, changes):
         if changes == self._changes:  # else a newer value's frame has replaced this run
