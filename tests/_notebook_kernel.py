@@ -27,10 +27,7 @@ SHARED_BY_CHECKS = {
     "02_lif_spike_generator": {"1c8ef4be": ("v_after_first_spike",)},
     "03_poisson_excitatory": {"504feb04": ("V_mean_theory",)},
     "04_poisson_inhibitory": {"92359ef8": ("V_bar", "g_bar", "g_se")},
-    "05_balanced_ei": {
-        # given code reads g_e_bar and g_i_bar (cells 15, 68, 73; solutions 44 and 64)
-        "431f8c18": ("g_bands", "g_e_bar", "g_i_bar", "nu", "w"),
-    },
+    "05_balanced_ei": {"431f8c18": ("g_bands", "nu", "w")},
     "06_izhikevich": {
         # the solution of cell 83 reads is_bursting_onset and is_chattering
         "aa0fbe2f": ("is_bursting_onset", "is_chattering"),
