@@ -375,9 +375,13 @@ def test_the_explorer_must_have_opened_its_widgets():
 
 
 # -- sampler --------------------------------------------------------------------------------------
+# A "server" and its "kernel"; the server names the kernel once the kernel's Python runs (before,
+# the kernel may still be a bare fork of a few kB: sampled then, it has no memory to speak of).
 SERVER = """
 import subprocess, sys, time
-kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+code = "print('up', flush=True); import time; time.sleep(60)"
+kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+kernel.stdout.readline()
 print(kernel.pid, flush=True)
 time.sleep(60)
 """
