@@ -205,10 +205,13 @@ def test_the_hub_listens_on_loopback_with_one_home_per_student(tmp_path):
         shutil.rmtree(prebuilt.dir)
 
 
-def test_free_ports_are_bindable_and_directory_bytes_add_up(tmp_path):
-    port = hub.free_port()
+def test_free_ports_are_distinct_and_bindable_and_directory_bytes_add_up(tmp_path):
+    ports = hub.free_ports(50)
+    assert len(set(ports)) == 50
     with socket.socket() as s:
-        s.bind(("127.0.0.1", port))
+        s.bind(("127.0.0.1", ports[0]))
+    with pytest.raises(ValueError, match="positive int"):
+        hub.free_ports(0)
     (tmp_path / "a").write_bytes(b"x" * 1000)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b").write_bytes(b"y" * 24)

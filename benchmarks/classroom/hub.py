@@ -1,5 +1,6 @@
 """The classroom's JupyterHub: configuration, start and stop, the students' homes and processes."""
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -23,11 +24,18 @@ SPAWN_TIMEOUT_S = 300
 FULL_DISK_FREE = 256 * 1024  # bytes left free in the full-disk home
 
 
-def free_port():
-    """A free TCP port on the loopback address."""
-    with socket.socket() as s:
-        s.bind((LOCALHOST, 0))
-        return s.getsockname()[1]
+def free_ports(count=1):
+    """``count`` distinct free TCP ports on the loopback address (a list of ints).
+
+    The sockets stay bound until all are chosen, so the kernel cannot hand out one port twice.
+    """
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, got {count!r}")
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind((LOCALHOST, 0))
+        return [s.getsockname()[1] for s in sockets]
 
 
 class Hub:
@@ -37,7 +45,7 @@ class Hub:
         self.dir = Path(tempfile.mkdtemp(prefix="brian-labs-classroom-"))
         self.homes = self.dir / "homes"
         self.homes.mkdir()
-        self.port, self.hub_port, self.api_port = free_port(), free_port(), free_port()
+        self.port, self.hub_port, self.api_port = free_ports(3)
         self.url = f"http://{LOCALHOST}:{self.port}"
         self.token = secrets.token_hex(32)
         self.cache_template = cache_template

@@ -26,7 +26,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from benchmarks.classroom.hub import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -124,12 +125,6 @@ def notebook_for_browser(source):
     return nb
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def require_browser():
     """Import Playwright's sync API, or skip (fail in CI) with the reason."""
     problem = None
@@ -209,7 +204,7 @@ def serve_jupyterlab(tmp_path, extra_env):
         path.mkdir()
     write_lab_settings(jupyter_dirs["JUPYTERLAB_SETTINGS_DIR"])
     env = dict(os.environ, **{k: str(v) for k, v in jupyter_dirs.items()}, **extra_env)
-    port = free_port()
+    (port,) = free_ports()
     log = open(tmp_path / "jupyterlab.log", "w")
     server = subprocess.Popen(
         [
