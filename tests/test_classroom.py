@@ -172,6 +172,37 @@ def test_run_all_waits_for_a_busy_kernel(monkeypatch):
         busy.kill()
 
 
+def test_a_session_starts_a_kernel_for_the_notebook_and_connects_to_it(monkeypatch):
+    scripted = student_with_kernel(0, None)
+    calls = []
+
+    class Reply:
+        def raise_for_status(self):
+            pass
+
+        def json(self):
+            return {"id": "s1", "kernel": {"id": "k1"}}
+
+    def request(method, url, json):
+        calls.append((method, url, json))
+        return Reply()
+
+    monkeypatch.setattr(scripted, "request", request)
+    monkeypatch.setattr(scripted, "connect", lambda: calls.append("connect"))
+    session = scripted.start_session("brian-labs/student/02_lif.ipynb")
+    assert session["id"] == "s1" and scripted.kernel_id == "k1"
+    method, url, body = calls[0]
+    assert (method, url, body["path"], body["name"]) == (
+        "POST",
+        "/api/sessions",
+        "brian-labs/student/02_lif.ipynb",
+        "02_lif.ipynb",
+    )
+    assert calls[1] == "connect"  # after the kernel id is known
+    with pytest.raises(ValueError, match="must name a notebook"):
+        scripted.start_session("brian-labs/student")
+
+
 # -- hub ------------------------------------------------------------------------------------------
 def run_config(text):
     """Execute a jupyterhub_config.py text as JupyterHub does; the resulting config."""

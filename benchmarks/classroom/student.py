@@ -161,6 +161,18 @@ class Student:
         """Start a kernel session for the notebook; records the time."""
         start = now()
         path = f"{COURSE_DIR}/{self.notebook}"
+        self.start_session(path)
+        self.record["kernel_start_s"] = now() - start
+        nb = self.get(f"/api/contents/{quote(path)}", params=dict(content=1)).json()["content"]
+        self.nb, self.path = nb, path
+
+    def start_session(self, path):
+        """Start a session (a new kernel) for the notebook ``path``, connect to it; the session.
+
+        ``path`` is relative to the server's root, e.g. ``"brian-labs/student/00_units.ipynb"``.
+        """
+        if not isinstance(path, str) or not path.endswith(".ipynb"):
+            raise ValueError(f"path must name a notebook (a str ending in .ipynb), got {path!r}")
         reply = self.request(
             "POST",
             "/api/sessions",
@@ -169,11 +181,10 @@ class Student:
             ),
         )
         reply.raise_for_status()
-        self.kernel_id = reply.json()["kernel"]["id"]
+        session = reply.json()
+        self.kernel_id = session["kernel"]["id"]
         self.connect()
-        self.record["kernel_start_s"] = now() - start
-        nb = self.get(f"/api/contents/{quote(path)}", params=dict(content=1)).json()["content"]
-        self.nb, self.path = nb, path
+        return session
 
     def connect(self):
         """Open the kernel websocket and wait for the kernel to answer."""

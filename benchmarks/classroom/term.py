@@ -115,17 +115,7 @@ class TermStudent(Student):
         """
         self.path, self.nb = path, nb
         if run:
-            reply = self.request(
-                "POST",
-                "/api/sessions",
-                json=dict(
-                    path=path, name=Path(path).name, type="notebook", kernel=dict(name="python3")
-                ),
-            )
-            reply.raise_for_status()
-            session = reply.json()
-            self.kernel_id = session["kernel"]["id"]
-            self.connect()
+            session = self.start_session(path)
             try:
                 self.run_all(f"run_all_{Path(path).stem}_s")
             finally:
