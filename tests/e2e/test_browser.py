@@ -21,6 +21,7 @@ BRIAN_LABS_REQUIRE_BROWSER=1 (set by .ci/run), where it fails instead. BRIAN_LAB
 overrides the browser binary.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -459,6 +460,30 @@ def run_all_and_find_explorer(page, base, name):
     return explorer, image, explorer.locator(".widget-slider").first
 
 
+@contextlib.contextmanager
+def watched_explorer(sync_playwright, jupyterlab, source):
+    """Open ``source`` in the served JupyterLab, run all cells and watch its explorer's image.
+
+    Yields (page, explorer, slider, errors): ``errors`` collects the page's JavaScript errors;
+    ``window.__explorerWatch`` records key presses and decoded images (times in ms).
+    """
+    base, work = jupyterlab
+    nbformat.write(notebook_for_browser(source), work / source.name)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            explorer, image, slider = run_all_and_find_explorer(page, base, source.name)
+            handle = slider.locator(".noUi-handle")
+            page.evaluate(WATCH, [image.element_handle(), handle.element_handle()])
+            settle(page, 0.5)
+            yield page, explorer, slider, errors
+        finally:
+            browser.close()
+
+
 def settle(page, seconds=1.0):
     """Wait until the kernel is idle and no new image arrived for ``seconds``."""
     page.wait_for_function(KERNEL_IDLE_JS, timeout=REDRAW_S * 1000, polling=100)
@@ -483,66 +508,54 @@ def readout_value(slider):
 
 @pytest.mark.parametrize("source", speed_notebooks())
 def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright, jupyterlab):
-    base, work = jupyterlab
-    nbformat.write(notebook_for_browser(source), work / source.name)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            explorer, image, slider = run_all_and_find_explorer(page, base, source.name)
-            handle = slider.locator(".noUi-handle")
-            name = slider.locator(".widget-label").inner_text().split(" (")[0]
-            page.evaluate(WATCH, [image.element_handle(), handle.element_handle()])
-            settle(page, 0.5)
+    with watched_explorer(sync_playwright, jupyterlab, source) as (page, explorer, slider, errors):
+        handle = slider.locator(".noUi-handle")
+        name = slider.locator(".widget-label").inner_text().split(" (")[0]
 
-            # Key presses: one step each; time from key down to the new image, decoded.
-            latencies = []
-            handle.focus()
-            for _ in range(KEY_PRESSES):
-                before = page.evaluate("window.__explorerWatch.frames.length")
-                handle.press("ArrowRight")
-                page.wait_for_function(
-                    f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
-                )
-                watch = page.evaluate("window.__explorerWatch")
-                latencies.append(watch["frames"][before]["decoded"] - watch["keys"][-1])
-                settle(page, PRESS_PAUSE_S)
-                frames = page.evaluate("window.__explorerWatch.frames.length")
-                assert frames == before + 1, "one key press must draw exactly one image"
-            assert f"{name} = {readout_value(slider)}" in shown_values(explorer)
-
-            # A drag: the handle moves back and forth over the middle of the track for DRAG_S.
-            track = slider.locator(".noUi-target").bounding_box()
-            box = handle.bounding_box()
-            y = box["y"] + box["height"] / 2
-            x0 = box["x"] + box["width"] / 2
+        # Key presses: one step each; time from key down to the new image, decoded.
+        latencies = []
+        handle.focus()
+        for _ in range(KEY_PRESSES):
             before = page.evaluate("window.__explorerWatch.frames.length")
-            page.mouse.move(x0, y)
-            page.mouse.down()
-            start = page.evaluate("performance.now()")
-            moves, t0 = 0, time.monotonic()
-            while time.monotonic() - t0 < DRAG_S:
-                phase = (time.monotonic() - t0) / DRAG_S
-                x = track["x"] + track["width"] * (0.5 + 0.3 * math.sin(2 * math.pi * phase))
-                page.mouse.move(x, y)
-                moves += 1
-                time.sleep(0.015)
-            page.mouse.move(track["x"] + track["width"] * 0.62, y)  # the value the hand leaves
-            page.mouse.up()
-            end = page.evaluate("performance.now()")
-            settle(page, 1.0)
-            frames = page.evaluate("window.__explorerWatch.frames")[before:]
-            during = [f for f in frames if f["decoded"] <= end]
-            after = [f for f in frames if f["decoded"] > end]
-            fps = len(during) / ((end - start) / 1000)
-            last_image_after_release_ms = (after[-1]["decoded"] - end) if after else 0.0
-            final = readout_value(slider)
-            shown = shown_values(explorer)
-            assert not errors, f"JavaScript errors in the page: {errors}"
-        finally:
-            browser.close()
+            handle.press("ArrowRight")
+            page.wait_for_function(
+                f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
+            )
+            watch = page.evaluate("window.__explorerWatch")
+            latencies.append(watch["frames"][before]["decoded"] - watch["keys"][-1])
+            settle(page, PRESS_PAUSE_S)
+            frames = page.evaluate("window.__explorerWatch.frames.length")
+            assert frames == before + 1, "one key press must draw exactly one image"
+        assert f"{name} = {readout_value(slider)}" in shown_values(explorer)
+
+        # A drag: the handle moves back and forth over the middle of the track for DRAG_S.
+        track = slider.locator(".noUi-target").bounding_box()
+        box = handle.bounding_box()
+        y = box["y"] + box["height"] / 2
+        x0 = box["x"] + box["width"] / 2
+        before = page.evaluate("window.__explorerWatch.frames.length")
+        page.mouse.move(x0, y)
+        page.mouse.down()
+        start = page.evaluate("performance.now()")
+        moves, t0 = 0, time.monotonic()
+        while time.monotonic() - t0 < DRAG_S:
+            phase = (time.monotonic() - t0) / DRAG_S
+            x = track["x"] + track["width"] * (0.5 + 0.3 * math.sin(2 * math.pi * phase))
+            page.mouse.move(x, y)
+            moves += 1
+            time.sleep(0.015)
+        page.mouse.move(track["x"] + track["width"] * 0.62, y)  # the value the hand leaves
+        page.mouse.up()
+        end = page.evaluate("performance.now()")
+        settle(page, 1.0)
+        frames = page.evaluate("window.__explorerWatch.frames")[before:]
+        during = [f for f in frames if f["decoded"] <= end]
+        after = [f for f in frames if f["decoded"] > end]
+        fps = len(during) / ((end - start) / 1000)
+        last_image_after_release_ms = (after[-1]["decoded"] - end) if after else 0.0
+        final = readout_value(slider)
+        shown = shown_values(explorer)
+        assert not errors, f"JavaScript errors in the page: {errors}"
 
     entry = dict(
         slider=name,
@@ -587,47 +600,38 @@ WHOLE_RUN_SHOWN = "el => !el.innerText.includes('the rest follows')"
 def test_on_the_fallback_a_key_press_answers_first_then_draws_the_whole_run(
     source, sync_playwright, jupyterlab_fallback
 ):
-    base, work = jupyterlab_fallback
-    nbformat.write(notebook_for_browser(source), work / source.name)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            explorer, image, slider = run_all_and_find_explorer(page, base, source.name)
-            status = explorer.locator(".widget-html").first
-            assert "No C++ compiler found" in status.inner_text(), (
-                "the kernel is not on the fallback"
+    with watched_explorer(sync_playwright, jupyterlab_fallback, source) as (
+        page,
+        explorer,
+        slider,
+        errors,
+    ):
+        status = explorer.locator(".widget-html").first
+        assert "No C++ compiler found" in status.inner_text(), "the kernel is not on the fallback"
+        handle = slider.locator(".noUi-handle")
+        name = slider.locator(".widget-label").inner_text().split(" (")[0]
+        first_ms, whole_ms, images = [], [], []
+        handle.focus()
+        for _ in range(FALLBACK_PRESSES):
+            before = page.evaluate("window.__explorerWatch.frames.length")
+            handle.press("ArrowRight")
+            page.wait_for_function(
+                f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
             )
-            handle = slider.locator(".noUi-handle")
-            name = slider.locator(".widget-label").inner_text().split(" (")[0]
-            page.evaluate(WATCH, [image.element_handle(), handle.element_handle()])
-            settle(page, 0.5)
-            first_ms, whole_ms, images = [], [], []
-            handle.focus()
-            for _ in range(FALLBACK_PRESSES):
-                before = page.evaluate("window.__explorerWatch.frames.length")
-                handle.press("ArrowRight")
-                page.wait_for_function(
-                    f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
-                )
-                # the rest of the run is simulated after the frame, with the kernel idle
-                page.wait_for_function(
-                    WHOLE_RUN_SHOWN, arg=status.element_handle(), timeout=REDRAW_S * 1000
-                )
-                settle(page, PRESS_PAUSE_S)
-                watch = page.evaluate("window.__explorerWatch")
-                frames = watch["frames"][before:]
-                first_ms.append(frames[0]["decoded"] - watch["keys"][-1])
-                whole_ms.append(frames[-1]["decoded"] - watch["keys"][-1])
-                images.append(len(frames))
-                shown = shown_values(explorer)
-                assert f"{name} = {readout_value(slider)}" in shown, shown
-            text = status.inner_text()
-            assert not errors, f"JavaScript errors in the page: {errors}"
-        finally:
-            browser.close()
+            # the rest of the run is simulated after the frame, with the kernel idle
+            page.wait_for_function(
+                WHOLE_RUN_SHOWN, arg=status.element_handle(), timeout=REDRAW_S * 1000
+            )
+            settle(page, PRESS_PAUSE_S)
+            watch = page.evaluate("window.__explorerWatch")
+            frames = watch["frames"][before:]
+            first_ms.append(frames[0]["decoded"] - watch["keys"][-1])
+            whole_ms.append(frames[-1]["decoded"] - watch["keys"][-1])
+            images.append(len(frames))
+            shown = shown_values(explorer)
+            assert f"{name} = {readout_value(slider)}" in shown, shown
+        text = status.inner_text()
+        assert not errors, f"JavaScript errors in the page: {errors}"
     entry = dict(
         slider=name,
         key_presses=len(first_ms),
