@@ -7,7 +7,8 @@ as a failed cell. A check cell uses:
 - :func:`check_answer` for a value: against the course's answer key, or against a value the check
   computes itself;
 - :func:`require_answers` / :func:`require_answer` first, for the names the exercise asks for
-  ("not answered yet" while a placeholder ``...`` is left; Brian2 objects are also looked at: a
+  ("not answered yet" while a placeholder ``...`` is left, saying which answers the cell did set
+  when some are: it may have stopped at an error; Brian2 objects are also looked at: a
   group whose integration method cannot solve its equations, ``Synapses`` without ``connect()``, a
   monitor that never ran);
 - :func:`expect` for what the student's model does, :func:`simulating` around code that runs the
@@ -71,11 +72,19 @@ def _unanswered(value):
     return False
 
 
-def _not_answered(names):
+def _not_answered(names, answered=()):
+    """NotAnswered for ``names``; ``answered``: the other answers, which the cell did set."""
     names = ", ".join(names)
+    # some answers set, others not: the student's cell may have stopped at an error between them
+    stopped = (
+        f" (your cell set {', '.join(answered)}: if it stopped at an error after that, fix the "
+        "error first)"
+        if answered
+        else ""
+    )
     return NotAnswered(
         f"{names}: not answered yet -- fill in {names} in the exercise cell "
-        "(replace the ...), run it, then run this check"
+        f"(replace the ...), run it, then run this check{stopped}"
     )
 
 
@@ -108,7 +117,7 @@ def require_answers(**answers):
     given = {name: value for name, value in answers.items() if name not in missing}
     _diagnose_synapses(given)  # first: an error there stops the cell before later answers
     if missing:
-        raise _not_answered(missing)
+        raise _not_answered(missing, answered=list(given))
     _diagnose_runs(given)
 
 

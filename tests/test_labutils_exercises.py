@@ -242,7 +242,21 @@ def test_require_answers_names_every_missing_answer():
         lu.NotAnswered, match=r"^neuron, w_i: not answered yet -- fill in neuron, w_i"
     ):
         lu.require_answers(neuron=..., w_i=None, tau=3)
+    with pytest.raises(lu.NotAnswered) as caught:
+        lu.require_answers(neuron=..., w_i=None)
+    assert "your cell set" not in str(caught.value)
     assert lu.require_answers(neuron=object(), w_i=0) is None  # 0 is an answer
+
+
+def test_require_answers_says_a_cell_may_have_stopped_before_the_others():
+    # a student's cell set neuron, then raised before it set w_i and monitor
+    with pytest.raises(lu.NotAnswered) as caught:
+        lu.require_answers(neuron=object(), w_i=..., monitor=...)
+    assert str(caught.value) == (
+        "w_i, monitor: not answered yet -- fill in w_i, monitor in the exercise cell (replace the "
+        "...), run it, then run this check (your cell set neuron: if it stopped at an error after "
+        "that, fix the error first)"
+    )
     with pytest.raises(lu.NotAnswered, match=r"^weights: not answered yet"):
         lu.require_answers(weights=[0.1, ...])  # the same "unanswered" as check_answer's
     with pytest.raises(TypeError, match="needs the answers"):

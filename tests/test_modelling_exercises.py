@@ -19,10 +19,13 @@ likely to give:
 
 Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell,
 the check is run with the placeholders (it must say "not answered yet"), then after each case (the
-case's code, then the given cells between solution and check, then the check); then the notebook
-goes on with the solution, whose check must pass. A check cell must show no value (no stray
-``True``), and no given or check cell may print a Brian2 warning. Trying many answers in one
-kernel costs a few simulations each instead of one notebook execution per answer.
+case's code, then the given cells between solution and check, then the check); each case starts
+from the state the exercise cell left (the names the solution, the given cells, the check and the
+cases assign get back the values they had then, or are deleted), so a case whose cell fails
+part-way is judged on its own objects, never on the previous case's; then those names are
+deleted and the notebook goes on with the solution, whose check must pass. A check cell must show
+no value (no stray ``True``), and no given or check cell may print a Brian2 warning. Trying many
+answers in one kernel costs a few simulations each instead of one notebook execution per answer.
 
 The run uses the environment's seed and target (the default seed 2718 unless BRIAN_LABS_SEED says
 otherwise; CI's `matrix --quick` runs every notebook under seed 1 too), and every other cell must
@@ -30,6 +33,7 @@ pass too (a ``raises-exception`` cell must raise). The clean run that the site s
 tests/test_notebook_runs.py's: here the kernel has tried answers before each solution.
 """
 
+import ast
 import json
 import re
 import runpy
@@ -53,6 +57,113 @@ sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
 gc.collect()"""
 
 REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
+
+# Each case starts from the state the student has after running the exercise cell (the state the
+# blank check was judged on), whatever the previous case left: the names the exercise's cells and
+# cases assign go back to the values they had then, or are deleted if they had none. Without this,
+# a case whose cell fails part-way would be judged on the previous case's objects (and a bare run()
+# without start_scope() would simulate them: Brian2 collects every object a global name holds).
+CASE_START = "_brian_labs_case_start"  # the kernel's copy of those values (not a Brian2 object)
+
+
+def assigned_names(code):
+    """The names a cell binds at top level (assignments, def, class, import, for, with ... as).
+
+    ``code`` may use IPython syntax (``%magic``, ``!shell``). Names bound only inside a function,
+    class, lambda or comprehension are left out; ``from x import *`` binds names it cannot know.
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    names = set()
+
+    def bind(target):  # a Name, or a tuple/list/starred of them; a.x and a[i] bind nothing
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                bind(element)
+        elif isinstance(target, ast.Starred):
+            bind(target.value)
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            return
+        if isinstance(node, ast.Lambda):
+            return
+        if isinstance(node, ast.comprehension):  # its target is the comprehension's own
+            for part in (node.iter, *node.ifs):
+                visit(part)
+            return
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            bind(node.target)
+        elif isinstance(node, ast.NamedExpr):
+            bind(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bind(node.optional_vars)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(a.asname or a.name.split(".")[0] for a in node.names if a.name != "*")
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(TransformerManager().transform_cell(code)))
+    return names
+
+
+def test_assigned_names_finds_every_top_level_binding():
+    code = """%matplotlib inline
+import numpy as np, os.path
+from math import pi as PI, tau
+from brian2 import *
+a = b, (c, *d) = 1, (2, 3)
+e += 1
+f: int = 2
+g.x = h[0] = 3
+for i, j in []:
+    k = 1
+with open("x") as (m, n), open("y"):
+    pass
+def func(arg):
+    inner = arg
+class Klass:
+    attribute = 1
+lam = lambda p: p
+squares = [q * q for q in range(3) if (r := q)]
+if True:
+    s = 1
+try:
+    pass
+except ValueError as err:
+    t2 = 1
+print(u)
+"""
+    assert assigned_names(code) == {
+        *"np os PI tau a b c d e f i j k m n func Klass lam squares r s err t2".split()
+    }
+
+
+def case_start_code(names):
+    """Kernel code that keeps the values ``names`` have now (those bound) for each case's start."""
+    return f"{CASE_START} = {{n: v for n, v in globals().items() if n in {sorted(names)!r}}}"
+
+
+def reset_code(names):
+    """Kernel code that puts ``names`` back as :func:`case_start_code` kept them.
+
+    A name bound then gets its value back; one not bound then is deleted. IPython's output history
+    (``_``, ``_12``, which a cell ending in a Brian2 object fills) is emptied too, and the garbage
+    collected, so no object of the previous case is left for Brian2's ``run()`` to collect.
+    """
+    return (
+        f"[globals().pop(_name, None) for _name in {sorted(names)!r}]\n"
+        f"globals().update({CASE_START})\n"
+        "get_ipython().displayhook.flush()  # also collects the garbage"
+    )
 
 
 def apply_edits(solution, edits):
@@ -85,6 +196,11 @@ def replace_once(source, pairs):
     return source
 
 
+def answer_of(solution, code):
+    """A case's answer cell: ``code`` itself, or the solution with ``code``'s edits applied."""
+    return replace_once(solution, code) if isinstance(code, list) else code
+
+
 def test_apply_edits_replaces_each_block_once():
     solution = "a = 1\nb = 2\nc = 3\n"
     edits = (
@@ -93,6 +209,52 @@ def test_apply_edits_replaces_each_block_once():
     assert apply_edits(solution, edits) == "a = 1\nb = -2\n"
     with pytest.raises(AssertionError, match="occurs 0 times"):
         apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
+
+
+def end_code(names):
+    """Kernel code that deletes ``names`` and the values :func:`case_start_code` kept."""
+    return f"[globals().pop(_name, None) for _name in {sorted(names)!r}]\ndel {CASE_START}"
+
+
+def test_each_case_starts_from_the_exercise_cells_state_in_a_kernel(tmp_path):
+    """Neither a check nor Brian2's run() sees what the previous case left, once reset_code ran."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    client = client_for(nb, tmp_path / "cases.ipynb")
+    group = "NeuronGroup(1, 'dv/dt = -v / (10*ms) : 1')"
+    case_a = f"start_scope()\nG = {group}\nM = StateMonitor(G, 'v', record=0)\nrun(1 * ms)\nM"
+    case_b = f"H = {group}\nrun(1 * ms)\nG"  # no start_scope(): run() collects what names hold
+    failing = f"start_scope()\nG = {group}\nG.v = [1, 2, 3]\nM = StateMonitor(G, 'v', record=0)"
+    names = assigned_names(case_a) | assigned_names(case_b) | assigned_names(failing)
+    shown = "print(sorted(type(o).__name__ for o in collect()), M)"
+
+    def run(code):
+        cell = nbformat.v4.new_code_cell(code)
+        client.execute_cell(cell, 0)
+        error = error_output(cell)
+        text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+        return f"{error['ename']}: {error['evalue']}" if error else text.strip()
+
+    with client.setup_kernel():
+        nb.cells.append(nbformat.v4.new_code_cell())  # execute_cell puts each cell here
+        run("from brian2 import *\nprefs.codegen.target = 'numpy'\nM = ...  # a placeholder")
+        run(case_start_code(names))
+        run(case_a)
+        assert run(shown).startswith("['NeuronGroup', 'StateMonitor'] <StateMonitor")
+        # the leak: a case without start_scope() would simulate the previous case's objects
+        assert "MagicError" in run(case_b)
+        run(reset_code(names))
+        assert run(shown) == "[] Ellipsis"  # nor M, nor IPython's _ holding it: all gone
+        assert run(case_b) == "NameError: name 'G' is not defined"
+        run(reset_code(names))
+        run(case_a)
+        run(reset_code(names))
+        assert run(failing).startswith("ValueError")
+        # the failed case's check sees its own G and the placeholder M, not case_a's monitor
+        assert run("print(len(G), M)") == "1 Ellipsis"
+        run(end_code(names))
+        assert run(f"print(sorted({{*globals()}} & {{'G', 'H', 'M', {CASE_START!r}}}))") == "[]"
 
 
 def wrong_models(ident):
@@ -250,12 +412,15 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     for c in nb.cells[found["solution"] + 1 : found["check"]]
                     if c.cell_type == "code"
                 ]
+                answers = [answer_of(cell.source, case[2]) for case in cases.get(heading, [])]
+                names = set().union(*map(assigned_names, [cell.source, *between, check, *answers]))
+                run(case_start_code(names), index)
                 if "..." in source(nb.cells[found["exercise"]]):
                     blank = error_output(run(check, index))
                     if blank is None or "not answered yet" not in blank["evalue"]:
                         problems.append(f"{heading}: with the placeholders the check gave {blank}")
                 for verdict, label, code, hint, *says in cases.get(heading, []):
-                    answer = replace_once(cell.source, code) if isinstance(code, list) else code
+                    answer = answer_of(cell.source, code)
                     # a wrong answer may fail here, as the student's cell would; a right one not
                     answered = error_output(run(answer, index))
                     if says and (problem := shown_in_one_line(says[0], answered)):
@@ -272,9 +437,15 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                         problem = "the check showed a value"
                     if problem:
                         problems.append(f"{heading} [{verdict}] {label}: {problem}")
+                    # the next case (and the solution) starts where this one started
+                    run(reset_code(names), index)
                     # Brian2 warns when it collects the objects a failed answer left unused: the
                     # answer caused that warning, so let it show here, not in the next given cell
                     run(COLLECT, index)
+                # the exercise cell's objects go too (Brian2 warns it never ran them: here, not
+                # in the solution, which the clean run judges); the solution binds its own
+                run(end_code(names), index)
+                run(COLLECT, index)
             client.execute_cell(cell, index)
             problem, fatal = outcome_problem(cell, index)
             if problem:

@@ -64,8 +64,23 @@ CASES = {
         (
             "wrong",
             "only one neuron",
-            [("    len(V_test), rev_eqs,", "    1, rev_eqs,")],
+            [
+                ("    len(V_test), rev_eqs,", "    1, rev_eqs,"),
+                ("g_L * (V_test - E_L)", "g_L * (V_test[0] - E_L)"),
+                ("rev_neuron.v = V_test\n", "rev_neuron.v = V_test[0]\n"),
+            ],
             "one neuron per entry of V_test",
+        ),
+        # the cell stops at I_hold (three values for one neuron): rev_syn and rev_mon are still
+        # the exercise cell's placeholders, whatever an earlier attempt had made of them, and the
+        # check says the cell may have stopped at an error
+        (
+            "wrong",
+            "only one neuron, held at three potentials",
+            [("    len(V_test), rev_eqs,", "    1, rev_eqs,")],
+            "rev_syn, rev_mon: not answered yet -- fill in rev_syn, rev_mon in the exercise cell "
+            "(replace the ...), run it, then run this check (your cell set rev_neuron: if it "
+            "stopped at an error after that, fix the error first)",
         ),
         ("right", "rk4", [(METHOD, 'refractory=t_ref, method="rk4"')], None),
         (
