@@ -234,6 +234,44 @@ def _brian2_errors():
 
 
 FULL_TRACEBACK = "(%tb shows Brian2's full traceback)"
+# Python's errors that Brian2 lets through from a student's statement (a value of the wrong shape
+# or type assigned to a variable, an unknown attribute): one line when raised inside Brian2.
+RAISED_THROUGH_BRIAN2 = (
+    AttributeError,
+    IndexError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    TypeError,
+    ValueError,
+)
+
+
+def _brian2_root():
+    import brian2
+
+    return str(Path(brian2.__file__).resolve().parent)
+
+
+def _student_line(tb):
+    """Where a traceback ``tb`` entered Brian2 from the notebook: '`code`, line N', or None.
+
+    The frame before the first frame inside Brian2's package; None if no frame is inside it.
+    """
+    import linecache
+
+    root, caller = _brian2_root(), None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if str(Path(code.co_filename).resolve()).startswith(root):
+            if caller is None:
+                return ""
+            filename, lineno = caller
+            text = _one_line(linecache.getline(filename, lineno))
+            return f"`{text}`, line {lineno}" if text else f"line {lineno}"
+        caller = (code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return None
 
 
 def _brian2_error_line(error):
@@ -255,10 +293,19 @@ def _brian2_error_line(error):
 def _show_one_line(shell, etype, value, tb, tb_offset=None):
     """IPython's custom exception handler: show ``value`` in one line (short_brian2_errors).
 
-    IPython's own showtraceback shows it (so the cell fails as any error does, and sys.last_value
-    is kept for ``%tb``); the one line is lent to the exception only for that call.
+    A Brian2 error, or one of :data:`RAISED_THROUGH_BRIAN2` raised inside Brian2 (then the line
+    also says which statement of the cell it came from), is shown in one line; any other error
+    as IPython shows it. IPython's own showtraceback shows it (so the cell fails as any error
+    does, and sys.last_value is kept for ``%tb``); the one line is lent to the exception only for
+    that call.
     """
+    where = _student_line(tb)
+    if not isinstance(value, _brian2_errors()) and where is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+        return
     line = _brian2_error_line(value)
+    if where:
+        line = line.replace(FULL_TRACEBACK, f"(from {where}; {FULL_TRACEBACK[1:]}")
     value._render_traceback_ = lambda: [line]
     try:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
@@ -272,9 +319,11 @@ def short_brian2_errors():
     Call it in a notebook's setup cell: it registers an IPython custom exception handler
     (``set_custom_exc``) for Brian2's errors (a model Brian2 cannot build or run: an integration
     method that cannot solve the equations, ``Synapses`` without ``connect()``, units that do not
-    match, ...). The cell still fails, as any error does (nbval, nbgrader and "Run All" stop
-    there); ``%tb`` shows Brian2's full traceback. It replaces any other custom exception handler
-    of the session. Outside IPython it does nothing. Returns None.
+    match, ...) and for Python's errors raised inside Brian2 (e.g. three values assigned to a
+    group of one neuron: the line names the cell's statement). The cell still fails, as any
+    error does (nbval, nbgrader and "Run All" stop there); ``%tb`` shows Brian2's full traceback.
+    It replaces any other custom exception handler of the session. Outside IPython it does
+    nothing. Returns None.
     """
     try:
         from IPython import get_ipython
@@ -282,7 +331,7 @@ def short_brian2_errors():
         return None
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc(_brian2_errors(), _show_one_line)
+        shell.set_custom_exc(_brian2_errors() + RAISED_THROUGH_BRIAN2, _show_one_line)
     return None
 
 

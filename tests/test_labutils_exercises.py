@@ -443,8 +443,13 @@ print("@@@")
 shell.run_cell("%tb")
 print("@@@")
 other = shell.run_cell("1/0")
+print("@@@")
+shape = shell.run_cell("G1 = NeuronGroup(1, 'v : volt')\\nG1.v = [1, 2, 3] * mV")
+print("@@@")
+mine = shell.run_cell("[1, 2][5]")
 print("@@@", type(before.error_in_exec).__name__, type(after.error_in_exec).__name__,
-      type(other.error_in_exec).__name__)
+      type(other.error_in_exec).__name__, type(shape.error_in_exec).__name__,
+      type(mine.error_in_exec).__name__)
 """
 
 
@@ -455,11 +460,22 @@ def test_short_brian2_errors_shows_a_brian2_error_of_a_cell_in_one_line_and_it_s
     run = subprocess.run(
         [sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=300
     )
-    before, after, full, other, outcome = run.stdout.split("@@@")
+    before, after, full, other, shape, mine, outcome = run.stdout.split("@@@")
     assert "Traceback" in before  # until the notebook asks, IPython shows the whole traceback
     (line,) = after.strip().splitlines()  # (Brian2's wording differs between versions)
     assert line.startswith("BrianObjectException: the units do not match (DimensionMismatchError")
-    assert line.endswith("(%tb shows Brian2's full traceback)")
+    assert line.endswith("line 1; %tb shows Brian2's full traceback)")  # and names the statement
     assert "ZeroDivisionError" in other and "Traceback" in other  # other errors: unchanged
     assert "Traceback" in full and "DimensionMismatchError" in full  # %tb: the whole story
-    assert outcome.split() == ["BrianObjectException", "BrianObjectException", "ZeroDivisionError"]
+    # Python's error raised inside Brian2 by the cell's statement: one line naming the statement
+    (line,) = shape.strip().splitlines()
+    assert line.startswith("ValueError: ") and "`G1.v = [1, 2, 3] * mV`, line 2" in line, line
+    assert line.endswith("%tb shows Brian2's full traceback)")
+    assert "IndexError" in mine and "Traceback" in mine  # the student's own error: unchanged
+    assert outcome.split() == [
+        "BrianObjectException",
+        "BrianObjectException",
+        "ZeroDivisionError",
+        "ValueError",
+        "IndexError",
+    ]

@@ -81,6 +81,9 @@ CASES = {
             "rev_syn, rev_mon: not answered yet -- fill in rev_syn, rev_mon in the exercise cell "
             "(replace the ...), run it, then run this check (your cell set rev_neuron: if it "
             "stopped at an error after that, fix the error first)",
+            # the cell's own error, raised inside Brian2: one line naming the statement
+            "ValueError: could not broadcast input array from shape (3,) into shape (1,) (from "
+            "`rev_neuron.I_hold = g_L * (V_test - E_L)`",
         ),
         ("right", "rk4", [(METHOD, 'refractory=t_ref, method="rk4"')], None),
         (
