@@ -438,6 +438,25 @@ HAND = """([left, width, y, ms]) => new Promise((resolve) => {
   };
   requestAnimationFrame(step);
 })"""
+# Records, in the page, when each websocket message is sent and received, and its size (bytes):
+# a frame's time splits into the round trip (value sent -> image received) and the page's part
+# (image received -> decoded).
+WEBSOCKET_WATCH = """(() => {
+  const log = window.__websocketLog = {sent: [], received: []};
+  const size = (data) => typeof data === 'string' ? data.length : (data.byteLength ?? data.size);
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message',
+        (e) => log.received.push({t: performance.now(), size: size(e.data)}));
+    }
+    send(data) {
+      log.sent.push({t: performance.now(), size: size(data)});
+      return super.send(data);
+    }
+  };
+})();"""
+IMAGE_MESSAGE_BYTES = 8000  # a frame's message (a JPEG of ~30-80 kB); values and status: < 2 kB
 # Records, in the page, each value the dragged slider's readout shows.
 WATCH_VALUES = """(readout) => {
   const w = window.__explorerWatch;
@@ -510,6 +529,7 @@ def watched_explorer(sync_playwright, jupyterlab, source):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(WEBSOCKET_WATCH)
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             explorer, image, slider = run_all_and_find_explorer(page, base, source.name)
@@ -541,6 +561,43 @@ def shown_values(explorer):
 def readout_value(slider):
     """The slider's readout as Python prints numbers (ipywidgets shows a Unicode minus)."""
     return slider.locator(".widget-readout").inner_text().replace("\u2212", "-")
+
+
+def frame_times(frames, log):
+    """Per frame (median ms): value sent -> image message received, and received -> decoded.
+
+    ``frames``: the page's images ({t: src set, decoded}); ``log``: WEBSOCKET_WATCH's record. A
+    frame's image is the last large message received before its src was set; its value, the last
+    message the page sent before that.
+    """
+    images = [m["t"] for m in log["received"] if m["size"] >= IMAGE_MESSAGE_BYTES]
+    round_trip, in_page = [], []
+    for frame in frames:
+        arrived = [t for t in images if t <= frame["t"]]
+        if not arrived:
+            continue
+        sent = [m["t"] for m in log["sent"] if m["t"] <= arrived[-1]]
+        if sent:
+            round_trip.append(arrived[-1] - sent[-1])
+        in_page.append(frame["decoded"] - arrived[-1])
+    return round_trip, in_page
+
+
+def test_frame_times_split_a_frame_at_its_image_message():
+    log = {
+        "sent": [{"t": 10.0, "size": 300}, {"t": 100.0, "size": 300}],
+        "received": [
+            {"t": 40.0, "size": 500},
+            {"t": 60.0, "size": 50000},
+            {"t": 150.0, "size": 9000},
+        ],
+    }
+    frames = [
+        {"t": 70.0, "decoded": 75.0},
+        {"t": 151.0, "decoded": 170.0},
+        {"t": 5.0, "decoded": 6.0},
+    ]
+    assert frame_times(frames, log) == ([50.0, 50.0], [15.0, 20.0])
 
 
 @pytest.mark.parametrize("source", speed_notebooks())
@@ -594,6 +651,7 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         values = [t for i, t in enumerate(shown_texts) if i == 0 or t != shown_texts[i - 1]]
         values_per_s = len(values) / ((end - start) / 1000)
         last_image_after_release_ms = (after[-1]["decoded"] - end) if after else 0.0
+        round_trip_ms, in_page_ms = frame_times(during, page.evaluate("window.__websocketLog"))
         final = readout_value(slider)
         shown = shown_values(explorer)
         assert not errors, f"JavaScript errors in the page: {errors}"
@@ -610,6 +668,8 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         drag_values_per_s=round(values_per_s, 1),
         drag_frames=len(during),
         drag_fps=round(fps, 1),
+        drag_round_trip_ms=round(statistics.median(round_trip_ms), 1) if round_trip_ms else None,
+        drag_in_page_ms=round(statistics.median(in_page_ms), 1) if in_page_ms else None,
         frames_after_release=len(after),
         last_image_after_release_ms=round(last_image_after_release_ms, 1),
         load_average=round(os.getloadavg()[0], 2),
