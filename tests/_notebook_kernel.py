@@ -6,6 +6,7 @@ execute every cell in order and judge each cell as nbval does; the runs also loo
 check cell leaves behind (:func:`check_cell_problems`) and at the Brian2 warnings a cell prints.
 """
 
+import ast
 import re
 
 import nbformat
@@ -197,3 +198,53 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
         if fatal:
             break
     return problems
+
+
+def assigned_names(code, imports=True):
+    """The names a cell binds at top level (assignments, def, class, import, for, with ... as).
+
+    ``code`` may use IPython syntax (``%magic``, ``!shell``). Names bound only inside a function,
+    class, lambda or comprehension are left out; ``from x import *`` binds names it cannot know;
+    ``imports=False`` leaves imports out too.
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    names = set()
+
+    def bind(target):  # a Name, or a tuple/list/starred of them; a.x and a[i] bind nothing
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                bind(element)
+        elif isinstance(target, ast.Starred):
+            bind(target.value)
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            return
+        if isinstance(node, ast.Lambda):
+            return
+        if isinstance(node, ast.comprehension):  # its target is the comprehension's own
+            for part in (node.iter, *node.ifs):
+                visit(part)
+            return
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            bind(node.target)
+        elif isinstance(node, ast.NamedExpr):
+            bind(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bind(node.optional_vars)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and imports:
+            names.update(a.asname or a.name.split(".")[0] for a in node.names if a.name != "*")
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(TransformerManager().transform_cell(code)))
+    return names

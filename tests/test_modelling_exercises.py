@@ -33,14 +33,19 @@ pass too (a ``raises-exception`` cell must raise). The clean run that the site s
 tests/test_notebook_runs.py's: here the kernel has tried answers before each solution.
 """
 
-import ast
 import json
 import re
 import runpy
 from pathlib import Path
 
 import pytest
-from _notebook_kernel import client_for, error_output, outcome_problem, warning_problem
+from _notebook_kernel import (
+    assigned_names,
+    client_for,
+    error_output,
+    outcome_problem,
+    warning_problem,
+)
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -64,55 +69,6 @@ REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
 # a case whose cell fails part-way would be judged on the previous case's objects (and a bare run()
 # without start_scope() would simulate them: Brian2 collects every object a global name holds).
 CASE_START = "_brian_labs_case_start"  # the kernel's copy of those values (not a Brian2 object)
-
-
-def assigned_names(code):
-    """The names a cell binds at top level (assignments, def, class, import, for, with ... as).
-
-    ``code`` may use IPython syntax (``%magic``, ``!shell``). Names bound only inside a function,
-    class, lambda or comprehension are left out; ``from x import *`` binds names it cannot know.
-    """
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    names = set()
-
-    def bind(target):  # a Name, or a tuple/list/starred of them; a.x and a[i] bind nothing
-        if isinstance(target, ast.Name):
-            names.add(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                bind(element)
-        elif isinstance(target, ast.Starred):
-            bind(target.value)
-
-    def visit(node):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            return
-        if isinstance(node, ast.Lambda):
-            return
-        if isinstance(node, ast.comprehension):  # its target is the comprehension's own
-            for part in (node.iter, *node.ifs):
-                visit(part)
-            return
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                bind(target)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
-            bind(node.target)
-        elif isinstance(node, ast.NamedExpr):
-            bind(node.target)
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            bind(node.optional_vars)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(a.asname or a.name.split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(TransformerManager().transform_cell(code)))
-    return names
 
 
 def test_assigned_names_finds_every_top_level_binding():
@@ -419,8 +375,9 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
                     blank = error_output(run(check, index))
                     if blank is None or "not answered yet" not in blank["evalue"]:
                         problems.append(f"{heading}: with the placeholders the check gave {blank}")
-                for verdict, label, code, hint, *says in cases.get(heading, []):
-                    answer = answer_of(cell.source, code)
+                for (verdict, label, _code, hint, *says), answer in zip(
+                    cases.get(heading, []), answers, strict=True
+                ):
                     # a wrong answer may fail here, as the student's cell would; a right one not
                     answered = error_output(run(answer, index))
                     if says and (problem := shown_in_one_line(says[0], answered)):

@@ -7,11 +7,11 @@ given-code or check cell that assigns such a name at the top level breaks the st
 (``0.05 * second`` raising a TypeError) or prints warnings the student did not cause (issue 23).
 """
 
-import ast
 import json
 from pathlib import Path
 
 import pytest
+from _notebook_kernel import assigned_names
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -56,43 +56,13 @@ def brian2_star_names():
     }
 
 
-def top_level_bindings(source):
-    """Names a cell binds at its top level (assignments, loops, with, def, class).
-
-    Imports are left out: ``import matplotlib.pyplot as plt`` binds the object Brian2 gives too.
-    """
-    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
-    tree = ast.parse("\n".join(lines))
-    names = set()
-
-    def targets(node):  # the names bound, not those read (``defaultclock.dt = ...`` binds none)
-        return {
-            n.id
-            for n in ast.walk(node)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        }
-
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                names |= targets(target)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
-            names |= targets(node.target)
-        elif isinstance(node, ast.With):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    names |= targets(item.optional_vars)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.add(node.name)
-    return names
-
-
 def shadowing(path, forbidden):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     found = []
     for cell in cells:
         if cell["cell_type"] == "code":
-            clash = top_level_bindings("".join(cell["source"])) & forbidden
+            # imports are left out: ``import matplotlib.pyplot as plt`` binds what Brian2 gives too
+            clash = assigned_names("".join(cell["source"]), imports=False) & forbidden
             found += [f"{path.name} cell {cell['id']}: {name}" for name in sorted(clash)]
     return found
 
