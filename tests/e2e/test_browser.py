@@ -541,6 +541,21 @@ def watched_explorer(sync_playwright, jupyterlab, source):
             browser.close()
 
 
+def slider_name(slider):
+    """The parameter a slider sets, as its label shows it ('w_e' of 'w_e (nS)')."""
+    return slider.locator(".widget-label").inner_text().split(" (")[0]
+
+
+def press_for_a_new_image(page, handle):
+    """Press the right arrow on a slider's handle and wait for a new image; images before it."""
+    before = page.evaluate("window.__explorerWatch.frames.length")
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
+    )
+    return before
+
+
 def settle(page, seconds=1.0):
     """Wait until the kernel is idle and no new image arrived for ``seconds``."""
     page.wait_for_function(KERNEL_IDLE_JS, timeout=REDRAW_S * 1000, polling=100)
@@ -604,17 +619,13 @@ def test_frame_times_split_a_frame_at_its_image_message():
 def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright, jupyterlab):
     with watched_explorer(sync_playwright, jupyterlab, source) as (page, explorer, slider, errors):
         handle = slider.locator(".noUi-handle")
-        name = slider.locator(".widget-label").inner_text().split(" (")[0]
+        name = slider_name(slider)
 
         # Key presses: one step each; time from key down to the new image, decoded.
         latencies = []
         handle.focus()
         for _ in range(KEY_PRESSES):
-            before = page.evaluate("window.__explorerWatch.frames.length")
-            handle.press("ArrowRight")
-            page.wait_for_function(
-                f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
-            )
+            before = press_for_a_new_image(page, handle)
             watch = page.evaluate("window.__explorerWatch")
             latencies.append(watch["frames"][before]["decoded"] - watch["keys"][-1])
             settle(page, PRESS_PAUSE_S)
@@ -627,7 +638,7 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         index, steps = page.evaluate(FINEST_SLIDER, explorer.element_handle())
         slider = explorer.locator(".widget-slider").nth(index)
         handle = slider.locator(".noUi-handle")
-        name = slider.locator(".widget-label").inner_text().split(" (")[0]
+        name = slider_name(slider)
         page.evaluate(WATCH_VALUES, slider.locator(".widget-readout").element_handle())
         track = slider.locator(".noUi-target").bounding_box()
         box = handle.bounding_box()
@@ -715,15 +726,11 @@ def test_on_the_fallback_a_key_press_answers_first_then_draws_the_whole_run(
         status = explorer.locator(".widget-html").first
         assert "No C++ compiler found" in status.inner_text(), "the kernel is not on the fallback"
         handle = slider.locator(".noUi-handle")
-        name = slider.locator(".widget-label").inner_text().split(" (")[0]
+        name = slider_name(slider)
         first_ms, whole_ms, images = [], [], []
         handle.focus()
         for _ in range(FALLBACK_PRESSES):
-            before = page.evaluate("window.__explorerWatch.frames.length")
-            handle.press("ArrowRight")
-            page.wait_for_function(
-                f"window.__explorerWatch.frames.length > {before}", timeout=REDRAW_S * 1000
-            )
+            before = press_for_a_new_image(page, handle)
             # the rest of the run is simulated after the frame, with the kernel idle
             page.wait_for_function(
                 WHOLE_RUN_SHOWN, arg=status.element_handle(), timeout=REDRAW_S * 1000
