@@ -60,6 +60,9 @@ LOCK_RECORD = "brian-labs-lock.txt"  # in the environment's prefix; lu.about() r
 # JupyterLab's defaults for the course (no "official Jupyter news?" prompt during a lecture),
 # installed as the environment's settings overrides; binder/postBuild installs the same file.
 LAB_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
+# Enables the course's Jupyter server extension (labserver: kernel messages reach the browser
+# without Nagle's 40 ms delay). pip installs it with the package; an editable install does not.
+SERVER_CONFIG = ROOT / "jupyterlab" / "brian-labs.json"
 # Bytecode of every installed module, written at install: uv writes none, and where
 # PYTHONDONTWRITEBYTECODE is set or site-packages is read-only nothing would ever cache it, so each
 # kernel start would recompile Brian2, sympy and matplotlib (`from brian2 import *`: 5 s, not 1 s).
@@ -321,6 +324,7 @@ def install_digest(profile, version):
         lock_file(profile, version).read_bytes()
         + (ROOT / "pyproject.toml").read_bytes()
         + LAB_OVERRIDES.read_bytes()
+        + SERVER_CONFIG.read_bytes()
         + version_text(version).encode()
         + COMPILE_BYTECODE.encode()  # environments installed without bytecode are redone
     ).hexdigest()
@@ -396,6 +400,9 @@ def ensure_environment(profile, windows):
     settings = venv / "share" / "jupyter" / "lab" / "settings"
     settings.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(str(LAB_OVERRIDES), str(settings / "overrides.json"))
+    server_config = venv / "etc" / "jupyter" / "jupyter_server_config.d"
+    server_config.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(SERVER_CONFIG), str(server_config / SERVER_CONFIG.name))
     stamp.write_text(digest)
     return python
 
