@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,10 @@ def test_it_holds_the_student_edition_labutils_and_the_set_up_only(published):
     files = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
     assert not [f for f in files if f.endswith(".edit") or f.startswith(("notebooks", "tests"))]
     assert (out / "labutils" / "__init__.py").exists() and (out / "binder" / "postBuild").exists()
+    # what its postBuild's `pip install .` builds: every package and data file pyproject names
+    setuptools = tomllib.loads((out / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert all((out / name / "__init__.py").exists() for name in setuptools["packages"])
+    assert all((out / f).exists() for files in setuptools["data-files"].values() for f in files)
     assert "notebooks/" not in (out / "binder" / "postBuild").read_text()
     badge = hub_links.binder_url(hub_links.REPOSITORY, "main", "student/00_units.ipynb")
     assert f"]({badge})" in (out / "README.md").read_text()

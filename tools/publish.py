@@ -5,6 +5,7 @@
 
 DIR receives:
 - `student/`: the student edition of every notebook (tools/student_edition.py);
+- `labserver/` (the server extension: kernel replies without Nagle's delay);
 - `labutils/` with its answer key, except that the key of every *graded* answer (one that a graded
   nbgrader test checks, tools/nbgrader_export.py) is replaced by
   `labutils.exercises.WITHHELD_RECORD`: its check then says "recorded for grading" and nbgrader
@@ -52,6 +53,7 @@ COPIED = [
     "binder/requirements.txt",
     "binder/runtime.txt",
     "labutils",
+    "labserver",
 ]
 WRITTEN = ["student", "binder/postBuild", "README.md"]
 TOP_LEVEL = {path.split("/")[0] for path in COPIED + WRITTEN}
