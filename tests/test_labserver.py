@@ -7,7 +7,6 @@ the extension, 8 ms with it).
 """
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from tornado.websocket import WebSocketHandler
 
 import labserver
 from benchmarks.classroom.client import Channel
-from benchmarks.classroom.hub import free_ports
+from tests._jupyter_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "jupyterlab" / "brian-labs.json"
@@ -122,49 +121,9 @@ def test_course_py_environments_enable_the_extension():
 
 @pytest.fixture
 def server(tmp_path):
-    """A Jupyter server from the course's environment (its installed config), serving tmp_path."""
-    (port,) = free_ports()
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-        IPYTHONDIR=str(tmp_path / "ipython"),
-    )
-    log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter_server",
-                "--no-browser",
-                "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={port}",
-                "--ServerApp.port_retries=0",
-                "--ServerApp.allow_root=True",
-                f"--IdentityProvider.token={TOKEN}",
-                f"--ServerApp.root_dir={tmp_path}",
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/api/status?token={TOKEN}", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.2)
+    """A Jupyter server from the course's environment (its installed config): (base URL, log)."""
+    for base, _, log_path in serve(tmp_path, "jupyter_server", TOKEN):
         yield base, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.skipif(not installed_by_course_py(), reason="environment not made by course.py")

@@ -27,16 +27,13 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from benchmarks.classroom.hub import free_ports
+from tests._jupyter_server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -190,75 +187,26 @@ def jupyterlab_fallback(tmp_path):
 
 def serve_jupyterlab(tmp_path, extra_env):
     """Start JupyterLab (kernels get ``extra_env``), yield (base URL, work folder), stop it."""
-    work = tmp_path / "work"
-    work.mkdir()
-    jupyter_dirs = {
+    lab_dirs = {
         name: tmp_path / name.lower()
-        for name in (
-            "JUPYTER_CONFIG_DIR",
-            "JUPYTER_RUNTIME_DIR",
-            "JUPYTERLAB_SETTINGS_DIR",
-            "JUPYTERLAB_WORKSPACES_DIR",
-            "IPYTHONDIR",
-        )
+        for name in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR")
     }
-    for path in jupyter_dirs.values():
+    for path in lab_dirs.values():
         path.mkdir()
-    write_lab_settings(jupyter_dirs["JUPYTERLAB_SETTINGS_DIR"])
-    env = dict(os.environ, **{k: str(v) for k, v in jupyter_dirs.items()}, **extra_env)
-    (port,) = free_ports()
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(
+    write_lab_settings(lab_dirs["JUPYTERLAB_SETTINGS_DIR"])
+    for base, work, _ in serve(
+        tmp_path,
+        "jupyterlab",
+        TOKEN,
         [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--ServerApp.root_dir={work}",
-            "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.allow_root=True",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={TOKEN}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             "--KernelManager.shutdown_wait_time=2",
         ],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            if server.poll() is not None:
-                pytest.fail(
-                    f"JupyterLab exited with {server.returncode}:\n"
-                    + (tmp_path / "jupyterlab.log").read_text()[-3000:]
-                )
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    "JupyterLab did not answer within "
-                    f"{SERVER_START_S} s:\n" + (tmp_path / "jupyterlab.log").read_text()[-3000:]
-                )
-            time.sleep(0.2)
+        {**{k: str(v) for k, v in lab_dirs.items()}, **extra_env},
+        SERVER_START_S,
+    ):
         yield base, work
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 KERNEL_IDLE = re.compile(r"\| Idle$")
