@@ -57,11 +57,9 @@ TESTED = ((3, 11), (3, 12), (3, 13))
 FIRST_NOTEBOOK = "notebooks/00_units.ipynb"  # the instructor's edition
 STUDENT_FIRST_NOTEBOOK = "student/00_units.ipynb"  # written by tools/student_edition.py
 LOCK_RECORD = "brian-labs-lock.txt"  # in the environment's prefix; lu.about() reports it
-# JupyterLab's defaults for the course (no "official Jupyter news?" prompt during a lecture),
-# installed as the environment's settings overrides; binder/postBuild installs the same file.
+# JupyterLab's defaults for the course (no "official Jupyter news?" prompt during a lecture) and
+# the switch of its server extension (labserver), installed by tools/lab_settings.py, as on Binder.
 LAB_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
-# Enables the course's Jupyter server extension (labserver: kernel messages reach the browser
-# without Nagle's 40 ms delay). pip installs it with the package; an editable install does not.
 SERVER_CONFIG = ROOT / "jupyterlab" / "brian-labs.json"
 # Bytecode of every installed module, written at install: uv writes none, and where
 # PYTHONDONTWRITEBYTECODE is set or site-packages is read-only nothing would ever cache it, so each
@@ -397,12 +395,10 @@ def ensure_environment(profile, windows):
         relative_lock, hashlib.sha256(lock.read_bytes()).hexdigest()[:12], version_text(version)
     )
     (venv / LOCK_RECORD).write_text(record)
-    settings = venv / "share" / "jupyter" / "lab" / "settings"
-    settings.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(str(LAB_OVERRIDES), str(settings / "overrides.json"))
-    server_config = venv / "etc" / "jupyter" / "jupyter_server_config.d"
-    server_config.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(str(SERVER_CONFIG), str(server_config / SERVER_CONFIG.name))
+    from tools import lab_settings  # the course's Jupyter settings, as Binder's postBuild installs
+
+    lab_settings.install(venv)
+    lab_settings.install_server_config(venv)  # the editable install above leaves it out
     stamp.write_text(digest)
     return python
 

@@ -56,3 +56,15 @@ def test_install_merges_into_the_prefix_that_jupyterlab_reads(tmp_path):
     # JupyterLab's app directory in this environment is <sys.prefix>/share/jupyter/lab
     lab = Path(sys.prefix) / "share" / "jupyter" / "lab"
     assert Path(get_app_dir()).resolve() == lab.resolve()
+
+
+def test_the_server_config_goes_where_jupyter_server_reads_it(tmp_path, capsys):
+    from jupyter_core.paths import jupyter_config_path
+
+    assert lab_settings.main([str(tmp_path)]) == 0
+    target = tmp_path / "etc" / "jupyter" / "jupyter_server_config.d" / "brian-labs.json"
+    assert target.read_bytes() == lab_settings.SERVER_CONFIG.read_bytes()
+    assert f"Jupyter Server config: {target}" in capsys.readouterr().out
+    # the environment's own config folder (<sys.prefix>/etc/jupyter) is one Jupyter reads
+    env_config = (Path(sys.prefix) / "etc" / "jupyter").resolve()
+    assert env_config in [Path(p).resolve() for p in jupyter_config_path()]

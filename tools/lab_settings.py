@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Install the course's JupyterLab defaults (jupyterlab/overrides.json) into an environment.
+"""Install the course's Jupyter settings into an environment.
 
     python3 course.py lab-settings [PREFIX]     # default: the course environment's prefix
 
 JupyterLab reads `<PREFIX>/share/jupyter/lab/settings/overrides.json` as its default settings. The
-course's file turns off the "notified about official Jupyter news?" prompt and the update check, so
-no pop-up appears during a demo. Keys already in an existing overrides.json are kept unless the
-course sets them. Run it once after creating the environment (course.py lab, Binder's postBuild).
+course's file (jupyterlab/overrides.json) turns off the "notified about official Jupyter news?"
+prompt and the update check, so no pop-up appears during a demo. Keys already in an existing
+overrides.json are kept unless the course sets them. Jupyter Server reads
+`<PREFIX>/etc/jupyter/jupyter_server_config.d/`: jupyterlab/brian-labs.json there enables the
+course's server extension (labserver: kernel messages without Nagle's delay), which `pip install
+.` also installs, but an editable install (`pip install -e .`, environment.yml) does not. Run it
+once after creating the environment (Binder's postBuild does; course.py installs the same files).
 """
 
 import argparse
@@ -16,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_OVERRIDES = ROOT / "jupyterlab" / "overrides.json"
+SERVER_CONFIG = ROOT / "jupyterlab" / "brian-labs.json"
 
 
 def install(prefix):
@@ -29,6 +34,14 @@ def install(prefix):
     return target
 
 
+def install_server_config(prefix):
+    """Copy the file enabling labserver into PREFIX's Jupyter Server config; returns its path."""
+    target = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / SERVER_CONFIG.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(SERVER_CONFIG.read_bytes())
+    return target
+
+
 def main(argv=None):
     """Install the course's JupyterLab settings into a prefix (default: this one)."""
     parser = argparse.ArgumentParser(
@@ -37,7 +50,9 @@ def main(argv=None):
     parser.add_argument(
         "prefix", nargs="?", default=sys.prefix, help="environment prefix (default: %(default)s)"
     )
-    print(f"JupyterLab settings: {install(parser.parse_args(argv).prefix)}")
+    prefix = parser.parse_args(argv).prefix
+    print(f"JupyterLab settings: {install(prefix)}")
+    print(f"Jupyter Server config: {install_server_config(prefix)}")
     return 0
 
 
