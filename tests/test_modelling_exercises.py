@@ -1,49 +1,46 @@
-"""Every exercise's check judges the answer: blank, wrong and right ones, one kernel per notebook.
+"""Every exercise's check judges the answer: blank, wrong and right ones.
 
-An exercise is an exercise cell (tag ``exercise``, placeholders ``...``) under a ``## Exercise N``
-heading, its worked solution (the next cell tagged ``solution``) and its check (the next cell
-tagged ``check`` after the solution that calls ``lu.check_answer``, ``lu.require_answer(s)`` or
-``lu.passed``). Its misconception catalogue holds the answers a student is
-likely to give:
+The exercises and their misconception catalogues (tests/misconceptions/NN.py, the wrong models of
+tests/wrong_models/) are described in tests/_exercise_catalogue.py. A wrong answer's check must
+fail with a one-line WrongAnswer (or NotAnswered) whose message contains the case's hint (None: any
+message); a right answer's check must pass and show no value.
 
-- ``tests/misconceptions/NN.py``: ``CASES = {"Exercise N": [(verdict, label, code, hint), ...]}``,
-  ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
-  of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
-  one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
-  right answer's check must pass.
-- ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
-  with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
-  replacement; each must make the check fail with a one-line WrongAnswer.
-
-Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell,
-the check is run with the placeholders (it must say "not answered yet"), then after each case (the
-case's code, then the given cells between solution and check, then the check); then the notebook
-goes on with the solution, whose check must pass. A check cell must show no value (no stray
-``True``), and no given or check cell may print a Brian2 warning. Trying many answers in one
-kernel costs a few simulations each instead of one notebook execution per answer.
+Each notebook is executed once, in one kernel, in order, and that execution is also the clean run
+of tests/test_notebook_runs.py (tests/_notebook_kernel.py). Just before an exercise's solution
+cell, each trial runs in a copy of the kernel (``os.fork`` inside it: the notebook's state up to
+there, thrown away after the trial): the check with the placeholders (it must say "not answered
+yet"), then per case the case's code, the given cells between solution and check, and the check.
+The notebook then goes on with the solution, whose check must pass. A check cell must show no
+value (no stray ``True``), and no given or check cell may print a Brian2 warning. Trying many
+answers in copies of one kernel costs a few simulations each instead of one notebook execution
+per answer.
 
 The run uses the environment's seed and target (the default seed 2718 unless BRIAN_LABS_SEED says
 otherwise; CI's `matrix --quick` runs every notebook under seed 1 too), and every other cell must
-pass too (a ``raises-exception`` cell must raise). The clean run that the site shows is
-tests/test_notebook_runs.py's: here the kernel has tried answers before each solution.
+pass too (a ``raises-exception`` cell must raise).
 """
 
-import json
 import re
-import runpy
 from pathlib import Path
 
 import pytest
-from _notebook_kernel import client_for, error_output, outcome_problem
+from _exercise_catalogue import (
+    END,
+    REPLACE,
+    WITH,
+    apply_edits,
+    cases_of,
+    exercises_of,
+    load,
+    tags,
+    trials_of,
+)
+from _notebook_kernel import each_run, notebook_run
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-WRONG_MODELS = ROOT / "tests" / "wrong_models"
-CATALOGUE = ROOT / "tests" / "misconceptions"
-HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
-JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
 
 # Cells whose Brian2 warning is part of the lesson (cell id: why).
 WARNING_SHOWN = {
@@ -51,43 +48,6 @@ WARNING_SHOWN = {
         "e1192c07": "the buggy model of Exercise 1: the warning about 'v_post = w' is a clue",
     },
 }
-
-# IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
-COLLECT = """import gc, sys
-sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
-gc.collect()"""
-
-REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
-
-
-def apply_edits(solution, edits):
-    """The solution cell's code with a ``.edit`` file's replacements applied.
-
-    A ``.edit`` file states a wrong model as its differences from the solution: comment lines (what
-    is wrong), then blocks of ``# <<< replace`` / old lines / ``# === with`` / new lines /
-    ``# >>>``.
-    Each old text must occur exactly once in the solution.
-    """
-    result = solution if solution.endswith("\n") else solution + "\n"
-    lines, k = edits.splitlines(keepends=True), 0
-    pairs = []
-    while k < len(lines):
-        if lines[k].rstrip("\n") != REPLACE:
-            k += 1
-            continue
-        w = next(j for j in range(k, len(lines)) if lines[j].rstrip("\n") == WITH)
-        e = next(j for j in range(w, len(lines)) if lines[j].rstrip("\n") == END)
-        pairs.append(("".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])))
-        k = e + 1
-    return replace_once(result, pairs)
-
-
-def replace_once(source, pairs):
-    """``source`` with each ``(old, new)`` applied; each old text must occur exactly once."""
-    for old, new in pairs:
-        assert source.count(old) == 1, f"the text to replace occurs {source.count(old)} times"
-        source = source.replace(old, new)
-    return source
 
 
 def test_apply_edits_replaces_each_block_once():
@@ -98,64 +58,6 @@ def test_apply_edits_replaces_each_block_once():
     assert apply_edits(solution, edits) == "a = 1\nb = -2\n"
     with pytest.raises(AssertionError, match="occurs 0 times"):
         apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
-
-
-def wrong_models(ident):
-    """The wrong models of a modelling exercise: whole replacements (.py) and edits (.edit)."""
-    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
-
-
-def tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def source(cell):
-    text = cell["source"]
-    return text if isinstance(text, str) else "".join(text)
-
-
-def exercises_of(nb):
-    """``{"Exercise N": {"exercise": k, "solution": k, "check": k, "id": id or None}}``."""
-    cells, found, heading = nb["cells"], {}, None
-    for k, cell in enumerate(cells):
-        if cell["cell_type"] == "markdown" and HEADING.search(source(cell)):
-            heading = f"Exercise {HEADING.search(source(cell)).group(1)}"
-        if cell["cell_type"] != "code" or "exercise" not in tags(cell):
-            continue
-        assert heading and heading not in found, f"exercise cell {k} has no heading of its own"
-        solution = next(j for j in range(k + 1, len(cells)) if "solution" in tags(cells[j]))
-        check = next(
-            j
-            for j in range(solution + 1, len(cells))
-            if cells[j]["cell_type"] == "code"
-            and "check" in tags(cells[j])
-            and JUDGES.search(source(cells[j]))
-        )
-        ident = cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
-        found[heading] = {"exercise": k, "solution": solution, "check": check, "id": ident}
-    return found
-
-
-def load(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def catalogue(path):
-    """The notebook's catalogue file: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
-    file = CATALOGUE / f"{path.name[:2]}.py"
-    return runpy.run_path(str(file))["CASES"] if file.exists() else {}
-
-
-def cases_of(path, nb):
-    """Every case of every exercise: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
-    cases = {heading: list(found) for heading, found in catalogue(path).items()}
-    for heading, exercise in exercises_of(nb).items():
-        solution = source(nb["cells"][exercise["solution"]])
-        for wrong in wrong_models(exercise["id"]) if exercise["id"] else []:
-            text = wrong.read_text(encoding="utf-8")
-            code = apply_edits(solution, text) if wrong.suffix == ".edit" else text
-            cases.setdefault(heading, []).append(("wrong", wrong.name, code, None))
-    return cases
 
 
 def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
@@ -219,67 +121,48 @@ def counts():
     return result
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def judge_trial(what, results):
+    """What is wrong with a trial's outcome (tests/_notebook_kernel.py's results), or None."""
+    if "broken" in results:
+        return f"the trial could not run: {results['broken']}"
+    check = results[-1]
+    if what[0] == "blank":
+        blank = check["error"]
+        if blank is None or "not answered yet" not in blank["evalue"]:
+            return f"with the placeholders the check gave {blank}"
+        return None
+    verdict, _heading, _label, hint = what
+    # a wrong answer may fail in its own cell, as the student's cell would; a right one not
+    answered = results[0]["error"]
+    if verdict == "right" and answered:
+        return f"the answer itself raised {answered['ename']}: {answered['evalue']}"
+    problem = judge(verdict, hint, check["error"])
+    if problem is None and verdict == "right" and check["shown"] is not None:
+        return "the check showed a value"
+    return problem
+
+
+@pytest.mark.parametrize("path", each_run(NOTEBOOKS))
 def test_checks_judge_blank_wrong_and_right_answers(path):
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
-    exercises, cases = exercises_of(nb), cases_of(path, nb)
-    at_solution = {found["solution"]: heading for heading, found in exercises.items()}
-    client = client_for(nb, path)
-    problems = []
-
-    def run(code, index):
-        cell = nbformat.v4.new_code_cell(code)
-        client.execute_cell(cell, index)
-        return cell
-
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if index in at_solution:
-                heading = at_solution[index]
-                found = exercises[heading]
-                check = source(nb.cells[found["check"]])
-                between = [
-                    source(c)
-                    for c in nb.cells[found["solution"] + 1 : found["check"]]
-                    if c.cell_type == "code"
-                ]
-                if "..." in source(nb.cells[found["exercise"]]):
-                    blank = error_output(run(check, index))
-                    if blank is None or "not answered yet" not in blank["evalue"]:
-                        problems.append(f"{heading}: with the placeholders the check gave {blank}")
-                for verdict, label, code, hint in cases.get(heading, []):
-                    answer = replace_once(cell.source, code) if isinstance(code, list) else code
-                    # a wrong answer may fail here, as the student's cell would; a right one not
-                    answered = error_output(run(answer, index))
-                    for given in between:
-                        run(given, index)
-                    outcome = run(check, index)
-                    problem = judge(verdict, hint, error_output(outcome))
-                    if verdict == "right" and answered:
-                        problem = (
-                            f"the answer itself raised {answered['ename']}: {answered['evalue']}"
-                        )
-                    if problem is None and verdict == "right" and shown_value(outcome):
-                        problem = "the check showed a value"
-                    if problem:
-                        problems.append(f"{heading} [{verdict}] {label}: {problem}")
-                    # Brian2 warns when it collects the objects a failed answer left unused: the
-                    # answer caused that warning, so let it show here, not in the next given cell
-                    run(COLLECT, index)
-            client.execute_cell(cell, index)
-            problem, fatal = outcome_problem(cell, index)
+    run = notebook_run(path)
+    assert run.trials_error is None, f"the catalogue cannot be tried: {run.trials_error}"
+    problems = list(run.problems)
+    for index, tried in trials_of(path, run.nb).items():
+        if index not in run.trials:
+            problems.append(f"cell {index}: not reached, its exercise's answers not tried")
+            continue
+        for (what, _codes), results in zip(tried, run.trials[index], strict=True):
+            problem = judge_trial(what, results)
             if problem:
-                problems.append(problem)
-            if fatal:
-                break
-            warning = brian2_warning(cell)
-            shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
-            if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
-                problems.append(f"cell {index} printed a Brian2 warning: {warning}")
-            if "check" in tags(cell) and shown_value(cell):
-                problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
+                label = what[1] if what[0] == "blank" else f"{what[1]} [{what[0]}] {what[2]}"
+                problems.append(f"{label}: {problem}")
+    for index, cell in enumerate(run.nb.cells):
+        if cell.cell_type != "code" or not cell.get("outputs"):
+            continue
+        warning = brian2_warning(cell)
+        shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(path.stem, {})
+        if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
+            problems.append(f"cell {index} printed a Brian2 warning: {warning}")
+        if "check" in tags(cell) and shown_value(cell):
+            problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)

@@ -3,8 +3,10 @@
 Each notebook is executed once, in one kernel, in order, with nbclient, in the environment's
 seed and target (the default seed 2718 and numpy unless BRIAN_LABS_SEED / BRIAN_LABS_TARGET say
 otherwise). Every cell must pass, and a cell tagged ``raises-exception`` must raise: the check
-nbval makes (tools/matrix.py runs nbval for the other seeds and targets). The exercises' checks
-against blank, wrong and right answers are tests/test_modelling_exercises.py's.
+nbval makes (tools/matrix.py runs nbval for the other seeds and targets). The same execution
+serves tests/test_modelling_exercises.py, which judges the exercises' checks against blank, wrong
+and right answers: those are tried in throw-away copies of the kernel (tests/_notebook_kernel.py),
+so the notebook's own cells run as in a clean kernel.
 
 The run with every cell passing, in the default seed and target, is written to
 ``_build/executed/<name>.ipynb`` (nbformat) with the digest of the stored notebook it came from:
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _notebook_kernel import client_for, outcome_problem
+from _notebook_kernel import each_run, notebook_run, outcome_problem
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -45,24 +47,12 @@ def default_settings():
     return not os.environ.keys() & {"BRIAN_LABS_SEED", "BRIAN_LABS_TARGET"}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", each_run(NOTEBOOKS))
 def test_every_cell_passes(path):
-    nb = nbformat.read(str(path), as_version=4)
-    client = client_for(nb, path)
-    problems = []
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            client.execute_cell(cell, index)
-            problem, fatal = outcome_problem(cell, index)
-            if problem:
-                problems.append(problem)
-            if fatal:
-                break
-    assert not problems, "\n".join(problems)
+    run = notebook_run(path)
+    assert not run.problems, "\n".join(run.problems)
     if default_settings():
-        keep_for_the_site(path, nb)
+        keep_for_the_site(path, run.nb)
 
 
 def test_a_cell_is_judged_as_nbval_judges_it():
