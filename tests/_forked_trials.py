@@ -92,6 +92,11 @@ def run_here(codes):
     class Shown(DisplayHook):
         """IPython's display hook (``_``, a trailing ``;``), recording what a cell shows."""
 
+        code = ""  # the cell being run (IPython reads it from the history, which trials skip)
+
+        def quiet(self):
+            return self.semicolon_at_end_of_expression(self.code)
+
         def write_format_data(self, format_dict, md_dict=None):
             outcome["shown"] = format_dict.get("text/plain", "")
 
@@ -106,6 +111,7 @@ def run_here(codes):
     results = []
     for code in codes:
         outcome.clear()
+        hook.code = code
         shell.run_cell(code, store_history=False)
         results.append({"error": outcome.get("error"), "shown": outcome.get("shown")})
     return results

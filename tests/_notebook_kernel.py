@@ -52,16 +52,17 @@ def outcome_problem(cell, index):
     return None, False
 
 
-def try_in_copies(client, trials):
+def try_in_copies(client, trials, timeout=TIMEOUT):
     """Run each trial (a list of cells' code) in a forked copy of the client's kernel.
 
     The request is silent (no execution count, no history, no output the notebook keeps), and the
     kernel's own state is left as it was. Per trial, per cell ``{"error": ..., "shown": ...}``
-    (``error`` as in an error output: ename, evalue, traceback), or ``{"broken": reason}``.
+    (``error`` as in an error output: ename, evalue, traceback), or ``{"broken": reason}``;
+    ``timeout`` (s) bounds each trial.
     """
     with tempfile.TemporaryDirectory() as folder:
         report = str(Path(folder) / "trials.json")
-        call = f"{TRIALS_CODE}\nrun_in_copies({trials!r}, {report!r}, {TIMEOUT!r})\n"
+        call = f"{TRIALS_CODE}\nrun_in_copies({trials!r}, {report!r}, {timeout!r})\n"
         code = f"exec({call!r}, {{'__name__': '_forked_trials'}})"  # nothing enters the notebook
         msg_id = client.kc.execute(code, silent=True, store_history=False, stop_on_error=False)
         reply = client.wait_for_reply(msg_id)
@@ -80,7 +81,7 @@ class NotebookRun:
     ``trials_error``: why no trial could be made (a broken catalogue), or None.
     """
 
-    def __init__(self, path, trials_before=None, trials_error=None):
+    def __init__(self, path, trials_before=None, trials_error=None, trial_timeout=TIMEOUT):
         self.nb = nbformat.read(str(path), as_version=4)
         self.problems, self.trials, self.trials_error = [], {}, trials_error
         client = client_for(self.nb, path)
@@ -89,7 +90,7 @@ class NotebookRun:
                 if cell.cell_type != "code":
                     continue
                 if trials_before and trials_before.get(index):
-                    self.trials[index] = try_in_copies(client, trials_before[index])
+                    self.trials[index] = try_in_copies(client, trials_before[index], trial_timeout)
                 client.execute_cell(cell, index)
                 problem, fatal = outcome_problem(cell, index)
                 if problem:

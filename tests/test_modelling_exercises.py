@@ -23,6 +23,7 @@ pass too (a ``raises-exception`` cell must raise).
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from _exercise_catalogue import (
     END,
@@ -35,7 +36,7 @@ from _exercise_catalogue import (
     tags,
     trials_of,
 )
-from _notebook_kernel import each_run, notebook_run
+from _notebook_kernel import NotebookRun, each_run, notebook_run
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -166,3 +167,34 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
         if "check" in tags(cell) and shown_value(cell):
             problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
     assert not problems, "\n".join(problems)
+
+
+def test_trials_run_in_copies_of_the_kernel_that_leave_it_as_it_was(tmp_path):
+    cells = [  # OneLine stands in for labutils' one-line errors
+        "x = 1\nclass OneLine(Exception):\n    def _render_traceback_(self):\n"
+        "        return ['OneLine: ' + str(self)]",
+        "x",
+    ]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path
+    )
+    trials = [
+        ["x = 2", "x"],  # changes the state, shows a value
+        ["x;", "raise OneLine('not right yet')"],  # shows nothing; a one-line error
+        ["1/0"],  # an ordinary traceback
+        ["import os\nos._exit(3)"],  # the copy dies
+        ["import time\ntime.sleep(60)"],  # the copy hangs
+    ]
+    run = NotebookRun(path, {1: trials}, trial_timeout=5)
+    assert not run.problems
+    two, one_line, division, died, hung = run.trials[1]
+    assert two == [{"error": None, "shown": None}, {"error": None, "shown": "2"}]
+    assert one_line[0] == {"error": None, "shown": None}
+    assert one_line[1]["error"]["traceback"] == ["OneLine: not right yet"]
+    assert division[0]["error"]["ename"] == "ZeroDivisionError"
+    assert len(division[0]["error"]["traceback"]) > 1
+    assert "ended without a result" in died["broken"]
+    assert "no result within" in hung["broken"]
+    shown = run.nb.cells[1].outputs  # the notebook went on with its own x, and its own count
+    assert shown[0]["data"]["text/plain"] == "1" and shown[0]["execution_count"] == 2
