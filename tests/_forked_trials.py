@@ -1,12 +1,12 @@
-"""Trying answers in copies of a running notebook kernel (this code runs inside the kernel).
+"""Trying answers in a copy of a running notebook kernel (this code runs inside the kernel).
 
-tests/_notebook_kernel.py sends this file's text, with a call of ``run_in_copies``, to the kernel
-that executes a course notebook, just before one of its cells. Each trial (the code of a few cells:
-an answer, the given cells after it, the exercise's check) runs in a copy of the kernel made with
-``os.fork``: the copy holds exactly the notebook's state at that point, and whatever the trial
-does (variables, Brian2's clock and objects, random numbers) goes with the copy. The original
-kernel waits, then the notebook goes on in it as if nothing had been tried: its cells' outputs are
-those of a clean run.
+tests/_notebook_kernel.py sends this file's text, with a call of ``run_in_a_copy``, to the kernel
+that executes a course notebook, just before one of its cells. The trials (each the code of a few
+cells: an answer, the given cells after it, the exercise's check) run one after another, as a
+student would try them, in a copy of the kernel made with ``os.fork``: the copy starts from exactly
+the notebook's state at that point, and whatever the trials do (variables, Brian2's clock and
+objects, random numbers) goes with the copy. The original kernel waits, then the notebook goes on
+in it as if nothing had been tried: its cells' outputs are those of a clean run.
 
 A copy has none of the kernel's threads, so nothing in it may talk to the front end: before a
 trial runs, its output streams, display hook, display publisher and traceback display are
@@ -14,6 +14,7 @@ replaced by recorders. For each cell of a trial the copy reports the error it ra
 value and the traceback lines the front end would show) and the value it showed, if any.
 """
 
+import gc
 import json
 import os
 import select
@@ -23,19 +24,21 @@ import time
 import warnings
 
 
-def run_in_copies(trials, report, timeout):
-    """Run each trial (a list of cells' code) in a copy of this kernel; results to ``report``.
+def run_in_a_copy(trials, report, timeout):
+    """Run the trials (each a list of cells' code) in one copy of this kernel, in order.
 
-    ``report`` (JSON) gets, per trial, per cell ``{"error": ..., "shown": ...}``, or the trial's
-    ``{"broken": reason}``. ``timeout`` (s) bounds each trial.
+    ``report`` (JSON) gets, per trial, per cell ``{"error": ..., "shown": ...}``, or for every
+    trial ``{"broken": reason}`` when the copy failed. ``timeout`` (s) bounds the whole copy.
     """
-    results = [in_a_copy(codes, timeout) for codes in trials]
+    results = in_a_copy(trials, timeout)
+    if isinstance(results, dict):  # broken
+        results = [results] * len(trials)
     with open(report, "w", encoding="utf-8") as file:
         json.dump(results, file)
 
 
-def in_a_copy(codes, timeout):
-    """The results of running ``codes`` in a forked copy of this process."""
+def in_a_copy(trials, timeout):
+    """The results of running ``trials`` in a forked copy of this process."""
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns that the kernel has threads: the copy
         warnings.simplefilter("ignore", DeprecationWarning)  # uses none of them (see above)
@@ -43,7 +46,7 @@ def in_a_copy(codes, timeout):
     if pid == 0:  # the copy: run the trial, send the results, vanish without cleaning up
         os.close(read_end)
         try:
-            text = json.dumps(run_here(codes))
+            text = json.dumps([run_here(codes) for codes in trials])
         except BaseException as error:  # reported, whatever it is
             text = json.dumps({"broken": f"{type(error).__name__}: {error}"})
         data = text.encode()
@@ -114,4 +117,8 @@ def run_here(codes):
         hook.code = code
         shell.run_cell(code, store_history=False)
         results.append({"error": outcome.get("error"), "shown": outcome.get("shown")})
+    # IPython keeps the last error (and through it a failed answer's Brian2 objects) until the
+    # next one: let them go before the next trial
+    sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
+    gc.collect()
     return results

@@ -53,16 +53,17 @@ def outcome_problem(cell, index):
 
 
 def try_in_copies(client, trials, timeout=TIMEOUT):
-    """Run each trial (a list of cells' code) in a forked copy of the client's kernel.
+    """Run the trials (each a list of cells' code), in order, in a forked copy of the kernel.
 
     The request is silent (no execution count, no history, no output the notebook keeps), and the
     kernel's own state is left as it was. Per trial, per cell ``{"error": ..., "shown": ...}``
     (``error`` as in an error output: ename, evalue, traceback), or ``{"broken": reason}``;
-    ``timeout`` (s) bounds each trial.
+    ``timeout`` (s) bounds the copy. Trials follow each other in the copy as they did in the
+    notebook's own kernel before (a student's tries, one after another).
     """
     with tempfile.TemporaryDirectory() as folder:
         report = str(Path(folder) / "trials.json")
-        call = f"{TRIALS_CODE}\nrun_in_copies({trials!r}, {report!r}, {timeout!r})\n"
+        call = f"{TRIALS_CODE}\nrun_in_a_copy({trials!r}, {report!r}, {timeout!r})\n"
         code = f"exec({call!r}, {{'__name__': '_forked_trials'}})"  # nothing enters the notebook
         msg_id = client.kc.execute(code, silent=True, store_history=False, stop_on_error=False)
         reply = client.wait_for_reply(msg_id)

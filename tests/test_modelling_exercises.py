@@ -169,32 +169,35 @@ def test_checks_judge_blank_wrong_and_right_answers(path):
     assert not problems, "\n".join(problems)
 
 
-def test_trials_run_in_copies_of_the_kernel_that_leave_it_as_it_was(tmp_path):
+def test_trials_run_in_a_copy_of_the_kernel_that_leaves_it_as_it_was(tmp_path):
     cells = [  # OneLine stands in for labutils' one-line errors
         "x = 1\nclass OneLine(Exception):\n    def _render_traceback_(self):\n"
         "        return ['OneLine: ' + str(self)]",
         "x",
+        "x + 1",
+        "x + 2",
     ]
     path = tmp_path / "tiny.ipynb"
-    nbformat.write(
-        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path
-    )
-    trials = [
-        ["x = 2", "x"],  # changes the state, shows a value
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(notebook, path)
+    tries = [
+        ["x = 2", "x"],  # changes the copy's state, shows a value
         ["x;", "raise OneLine('not right yet')"],  # shows nothing; a one-line error
-        ["1/0"],  # an ordinary traceback
-        ["import os\nos._exit(3)"],  # the copy dies
-        ["import time\ntime.sleep(60)"],  # the copy hangs
+        ["1/0", "x"],  # an ordinary traceback; the copy still holds the first trial's x
     ]
-    run = NotebookRun(path, {1: trials}, trial_timeout=5)
+    dies, hangs = [["import os\nos._exit(3)"]], [["import time\ntime.sleep(60)"]]
+    run = NotebookRun(path, {1: tries, 2: dies, 3: hangs}, trial_timeout=5)
     assert not run.problems
-    two, one_line, division, died, hung = run.trials[1]
+    two, one_line, division = run.trials[1]
     assert two == [{"error": None, "shown": None}, {"error": None, "shown": "2"}]
     assert one_line[0] == {"error": None, "shown": None}
     assert one_line[1]["error"]["traceback"] == ["OneLine: not right yet"]
     assert division[0]["error"]["ename"] == "ZeroDivisionError"
     assert len(division[0]["error"]["traceback"]) > 1
-    assert "ended without a result" in died["broken"]
-    assert "no result within" in hung["broken"]
-    shown = run.nb.cells[1].outputs  # the notebook went on with its own x, and its own count
-    assert shown[0]["data"]["text/plain"] == "1" and shown[0]["execution_count"] == 2
+    assert division[1] == {"error": None, "shown": "2"}
+    assert "ended without a result" in run.trials[2][0]["broken"]
+    assert "no result within" in run.trials[3][0]["broken"]
+    # the notebook went on with its own x, and its own execution counts
+    shown = [cell.outputs[0] for cell in run.nb.cells[1:]]
+    assert [o["data"]["text/plain"] for o in shown] == ["1", "2", "3"]
+    assert [o["execution_count"] for o in shown] == [2, 3, 4]
