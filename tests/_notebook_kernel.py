@@ -1,16 +1,33 @@
 """Running a course notebook cell by cell in one kernel, as the notebook tests do.
 
-tests/test_notebook_runs.py (the clean run the site shows), tests/test_student_edition_runs.py
-(the blank student edition) and tests/test_modelling_exercises.py (the exercises' catalogue)
-execute every cell in order and judge each cell as nbval does; the runs also look at what each
-check cell leaves behind (:func:`check_cell_problems`) and at the Brian2 warnings a cell prints.
+One execution per notebook serves two tests: tests/test_notebook_runs.py (every cell passes as
+nbval judges it; the executed notebook is the one the site shows) and
+tests/test_modelling_exercises.py (the exercises' checks judge blank, wrong and right answers).
+tests/test_student_edition_runs.py runs the blank student edition the same way. Each run judges
+every cell as nbval does, and also looks at what each check cell leaves behind and shows, and at
+the Brian2 warnings a cell prints (:func:`run_cells`).
+
+The answers are tried just before each exercise's solution, each case in its own copy of the
+kernel (tests/_forked_trials.py: ``os.fork`` inside the kernel): every case starts from the state
+the exercise cell left, and the notebook's own cells run in a kernel that never saw the answers,
+as in a clean run. ``notebook_run`` executes a notebook once per pytest process and keeps the
+result for the other test (conftest.py gives both tests of a notebook one xdist group, so they
+meet in one worker).
 """
 
 import ast
+import functools
+import json
 import re
+import tempfile
+from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
+
+TRIALS_CODE = (Path(__file__).parent / "_forked_trials.py").read_text(encoding="utf-8")
+TIMEOUT = 600  # s, per cell and per trial
 
 # Cells whose Brian2 warning is part of the lesson (notebook: {cell id: why}).
 WARNING_SHOWN = {
@@ -55,7 +72,7 @@ def client_for(nb, path):
     return NotebookClient(
         nb,
         kernel_name="python3",
-        timeout=600,
+        timeout=TIMEOUT,
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
@@ -155,7 +172,7 @@ def warning_problem(notebook, cell, index):
 UNUSED_DELETED = "is getting deleted, but was never included in a network"
 
 
-def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
+def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_cell=None):
     """Execute every code cell of ``nb`` in order in ``client``'s kernel; the problems found.
 
     With ``nbval_rule`` each cell is judged by nbval's rule (the run stops at a cell that raised
@@ -170,11 +187,16 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student"):
     its check, is then about the exercise cell's objects that the solution replaced, which a
     student who fills in the exercise cell never leaves behind unrun (the student edition's runs
     and tests/test_modelling_exercises.py's judge those cells).
+
+    ``before_cell(index)``, if given, is called before each code cell is executed (and before its
+    probe): the exercise harness tries its answers there.
     """
     problems, in_exercise = [], False
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        if before_cell:
+            before_cell(index)
         check = "check" in tags(cell)
         in_exercise = "exercise" in tags(cell) or (in_exercise and not check)
         replaced = edition == "instructor" and (in_exercise or check)
@@ -248,3 +270,79 @@ def assigned_names(code, imports=True):
 
     visit(ast.parse(TransformerManager().transform_cell(code)))
     return names
+
+
+def try_in_copies(client, trials, timeout=TIMEOUT):
+    """Run each trial (a list of cells' code) in its own forked copy of the kernel.
+
+    Every trial starts from the kernel's state at this point (a case never sees what an earlier
+    one bound, ran or left for Brian2 to collect). The request is silent (no execution count, no
+    history, no output the notebook keeps), and the kernel's own state is left as it was. Per
+    trial, per cell ``{"error": ..., "shown": ...}`` (``error`` as in an error output: ename,
+    evalue, traceback), or ``{"broken": reason}``; ``timeout`` (s) bounds each copy.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        report = str(Path(folder) / "trials.json")
+        call = f"{TRIALS_CODE}\nrun_in_copies({trials!r}, {report!r}, {timeout!r})\n"
+        code = f"exec({call!r}, {{'__name__': '_forked_trials'}})"  # nothing enters the notebook
+        msg_id = client.kc.execute(code, silent=True, store_history=False, stop_on_error=False)
+        reply = client.wait_for_reply(msg_id)
+        content = reply["content"] if reply else {"status": "no reply", "evalue": ""}
+        if content["status"] != "ok":
+            return [{"broken": f"the trials failed: {content.get('evalue')}"}] * len(trials)
+        return json.loads(Path(report).read_text(encoding="utf-8"))
+
+
+class NotebookRun:
+    """One execution of a notebook: its executed cells and the trials made before some of them.
+
+    ``nb``: the notebook with its outputs (the cells after a fatal one not executed);
+    ``problems``: :func:`run_cells`' problems (nbval's verdict, Brian2 warnings, what check cells
+    leave behind and show), in order, for the instructor edition;
+    ``trials``: ``{cell index: results of try_in_copies}`` for the trials asked before that cell;
+    ``trials_error``: why no trial could be made (a broken catalogue), or None.
+    """
+
+    def __init__(self, path, trials_before=None, trials_error=None, trial_timeout=TIMEOUT):
+        self.nb = nbformat.read(str(path), as_version=4)
+        self.trials, self.trials_error = {}, trials_error
+        client = client_for(self.nb, path)
+
+        def try_answers(index):
+            if trials_before and trials_before.get(index):
+                self.trials[index] = try_in_copies(client, trials_before[index], trial_timeout)
+
+        with client.setup_kernel():
+            self.problems = run_cells(
+                client, self.nb, path.stem, edition="instructor", before_cell=try_answers
+            )
+
+
+def each_run(paths):
+    """``parametrize`` values for a test that reads ``notebook_run``: one per notebook.
+
+    Every such test of a notebook is in the xdist group ``run-<notebook>``: they run in one
+    worker, which executes the notebook once.
+    """
+    return [
+        pytest.param(path, id=path.stem, marks=pytest.mark.xdist_group(f"run-{path.stem}"))
+        for path in paths
+    ]
+
+
+@functools.cache
+def notebook_run(path):
+    """The execution of a course notebook, once per process, with its exercises' trials.
+
+    A catalogue that cannot be turned into trials (tests/_exercise_catalogue.py) fails the
+    exercises' test only: the notebook still runs, without trials.
+    """
+    from _exercise_catalogue import trials_of
+
+    try:
+        found = trials_of(path, nbformat.read(str(path), as_version=4))
+    except Exception as error:  # reported by test_modelling_exercises.py
+        return NotebookRun(path, trials_error=f"{type(error).__name__}: {error}")
+    return NotebookRun(
+        path, {index: [codes for _, codes in tried] for index, tried in found.items()}
+    )

@@ -1,8 +1,11 @@
-"""Shared set-up for the labutils unit tests.
+"""Shared set-up for the tests.
 
-A headless matplotlib, the numpy code-generation target (no compiler), and no figure left open
-after a test.
+For the labutils unit tests: a headless matplotlib, the numpy code-generation target (no
+compiler), and no figure left open after a test. For the grading tests: the instructors'
+environment, and nbgrader's round trip of each notebook made once (tests/_grade_check.py).
 """
+
+import functools
 
 import matplotlib
 
@@ -30,3 +33,23 @@ import gc  # noqa: E402
 import ipywidgets  # noqa: E402,F401
 
 gc.freeze()
+
+
+@pytest.fixture(scope="session")
+def instructors_environment(tmp_path_factory):
+    """Install .venv-instructor once (pytest-xdist workers wait for each other on a lock)."""
+    from _grade_check import course
+    from filelock import FileLock
+
+    with FileLock(tmp_path_factory.getbasetemp().parent / "instructors-environment.lock"):
+        result = course("grade", "check", "--help")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def grade_check(tmp_path_factory, instructors_environment):
+    """``grade_check(path)``: nbgrader's round trip of a notebook, run once in this process."""
+    from _grade_check import grade_check
+
+    root = tmp_path_factory.mktemp("grade-check")
+    return functools.cache(lambda path: grade_check(path, root))

@@ -5,15 +5,18 @@ scripted term grades six students who hand in by the exchange and by an LMS zip 
 expected (tools/graded_term.py; the same term on a local JupyterHub: tests/test_hub_term.py).
 Both run through ``python3 course.py grade check NN`` and ``python3 course.py grade term``, in the
 instructors' environment (.venv-instructor, installed on first use): nbgrader is not in the test
-environment, whose packages students share.
+environment, whose packages students share. The round trip's release must be the student edition
+cell by cell (tools/grading.py's edition_differences); tests/test_student_edition_runs.py runs that
+edition blank itself (its namespace probes need their own kernel).
 """
 
-import subprocess
-import sys
+import json
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from _grade_check import course, each_check
+
+from tools import grading, student_edition
 
 pytestmark = pytest.mark.notebooks  # executes notebooks (twice each: solutions and blank)
 
@@ -21,31 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def course(*args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "course.py"), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-
-
-@pytest.fixture(scope="session")
-def instructors_environment(tmp_path_factory):
-    """Install .venv-instructor once (pytest-xdist workers wait for each other on a lock)."""
-    with FileLock(tmp_path_factory.getbasetemp().parent / "instructors-environment.lock"):
-        result = course("grade", "check", "--help")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_solutions_score_full_marks_and_the_blank_release_zero(
-    path, tmp_path, instructors_environment
-):
-    result = course("grade", "check", "--out", str(tmp_path), path.stem)
+@pytest.mark.parametrize("path", each_check(NOTEBOOKS))
+def test_solutions_score_full_marks_and_the_blank_release_zero(path, grade_check):
+    check = grade_check(path)
+    result = check.result
     assert result.returncode == 0, result.stdout + result.stderr
     verdict = result.stdout.rstrip().splitlines()[-1]  # "05_balanced_ei: 7 points; ...  ok"
     assert verdict.startswith(f"{path.stem}: ") and verdict.endswith("ok"), result.stdout
+    # the blank submission it graded zero is the student edition, cell by cell
+    assert check.notebook("autograded", "blank").exists(), result.stdout
+    release = json.loads(check.notebook("release").read_text(encoding="utf-8"))
+    edition = student_edition.student_notebook(
+        json.loads(path.read_text(encoding="utf-8")), path.name
+    )
+    assert not grading.edition_differences(release, edition), (
+        f"{path.name}: nbgrader's release is not the student edition"
+    )
 
 
 def test_the_scripted_term_grades_every_student_as_expected(tmp_path, instructors_environment):

@@ -1,74 +1,49 @@
-"""Every exercise's check judges the answer: blank, wrong and right ones, one kernel per notebook.
+"""Every exercise's check judges the answer: blank, wrong and right ones.
 
-An exercise is an exercise cell (tag ``exercise``, placeholders ``...``) under a ``## Exercise N``
-heading, its worked solution (the next cell tagged ``solution``) and its check (the next cell
-tagged ``check`` after the solution that calls ``lu.check_answer``, ``lu.require_answer(s)`` or
-``lu.passed``). Its misconception catalogue holds the answers a student is
-likely to give:
+The exercises and their misconception catalogues (tests/misconceptions/NN.py, the wrong models of
+tests/wrong_models/) are described in tests/_exercise_catalogue.py. A wrong answer's check must
+fail with a one-line WrongAnswer (or NotAnswered) whose message contains the case's hint (None: any
+message); a right answer's check must pass and show no value; a case's fifth item, ``says``, is
+what the answer's own cell must show: a Brian2 error raised there, in one line containing ``says``
+(the notebook's setup cell asked for that with ``lu.short_brian2_errors()``).
 
-- ``tests/misconceptions/NN.py``: ``CASES = {"Exercise N": [(verdict, label, code, hint), ...]}``,
-  ``verdict`` "wrong" or "right"; ``code`` replaces the solution cell (a str), or edits it (a list
-  of ``(old, new)`` pairs, each old text occurring once); a wrong answer's check must fail with a
-  one-line WrongAnswer (or NotAnswered) whose message contains ``hint`` (None: any message); a
-  right answer's check must pass. A fifth item, ``says``, is what the answer's own cell must show:
-  a Brian2 error raised there, in one line containing ``says`` (the notebook's setup cell asked
-  for that with ``lu.short_brian2_errors()``).
-- ``tests/wrong_models/<id>*.edit`` and ``<id>*.py``: wrong models of a modelling exercise (cells
-  with metadata ``brian_labs.exercise`` = id), stated as edits of the solution or a whole
-  replacement; each must make the check fail with a one-line WrongAnswer.
-
-Each notebook is executed once, in one kernel, in order. Just before an exercise's solution cell,
-the check is run with the placeholders (it must say "not answered yet"), then after each case (the
-case's code, then the given cells between solution and check, then the check); each case starts
-from the state the exercise cell left (the names the solution, the given cells, the check and the
-cases assign get back the values they had then, or are deleted), so a case whose cell fails
-part-way is judged on its own objects, never on the previous case's; then those names are
-deleted and the notebook goes on with the solution, whose check must pass. A check cell must show
-no value (no stray ``True``), and no given or check cell may print a Brian2 warning. Trying many
-answers in one kernel costs a few simulations each instead of one notebook execution per answer.
+Each notebook is executed once, in one kernel, in order, and that execution is also the clean run
+of tests/test_notebook_runs.py (tests/_notebook_kernel.py, whose problems, such as a Brian2
+warning or a check cell that shows a value or leaves a name behind, fail this test too). Just
+before an exercise's solution cell, each trial runs in its own copy of the kernel (``os.fork``
+inside it: the notebook's state up to there, thrown away after the trial): the check with the
+placeholders (it must say "not answered yet"), then per case the case's code, the given cells
+between solution and check, and the check. So each case starts from the state the exercise cell
+left, and a case whose cell fails part-way is judged on its own objects, never on another case's
+(nor can a bare run() without start_scope() simulate them). The notebook then goes on with the
+solution, whose check must pass. Trying many answers in copies of one kernel costs a few
+simulations each instead of one notebook execution per answer.
 
 The run uses the environment's seed and target (the default seed 2718 unless BRIAN_LABS_SEED says
 otherwise; CI's `matrix --quick` runs every notebook under seed 1 too), and every other cell must
-pass too (a ``raises-exception`` cell must raise). The clean run that the site shows is
-tests/test_notebook_runs.py's: here the kernel has tried answers before each solution.
+pass too (a ``raises-exception`` cell must raise).
 """
 
-import json
-import re
-import runpy
 from pathlib import Path
 
+import nbformat
 import pytest
-from _notebook_kernel import (
-    assigned_names,
-    client_for,
-    error_output,
-    outcome_problem,
-    warning_problem,
+from _exercise_catalogue import (
+    END,
+    REPLACE,
+    WITH,
+    apply_edits,
+    cases_of,
+    exercises_of,
+    load,
+    trials_of,
 )
+from _notebook_kernel import NotebookRun, assigned_names, each_run, notebook_run
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-WRONG_MODELS = ROOT / "tests" / "wrong_models"
-CATALOGUE = ROOT / "tests" / "misconceptions"
-HEADING = re.compile(r"^## Exercise (\d+)\b", re.M)
-JUDGES = re.compile(r"lu\.(check_answer|require_answers?|passed)\(")  # an exercise's check
-
-# IPython keeps the last error (and through it the failed answer's Brian2 objects) until the next
-COLLECT = """import gc, sys
-sys.last_type = sys.last_value = sys.last_traceback = sys.last_exc = None
-gc.collect()"""
-
-REPLACE, WITH, END = "# <<< replace", "# === with", "# >>>"
-
-# Each case starts from the state the student has after running the exercise cell (the state the
-# blank check was judged on), whatever the previous case left: the names the exercise's cells and
-# cases assign go back to the values they had then, or are deleted if they had none. Without this,
-# a case whose cell fails part-way would be judged on the previous case's objects (and a bare run()
-# without start_scope() would simulate them: Brian2 collects every object a global name holds).
-CASE_START = "_brian_labs_case_start"  # the kernel's copy of those values (not a Brian2 object)
 
 
 def test_assigned_names_finds_every_top_level_binding():
@@ -103,60 +78,6 @@ print(u)
     }
 
 
-def case_start_code(names):
-    """Kernel code that keeps the values ``names`` have now (those bound) for each case's start."""
-    return f"{CASE_START} = {{n: v for n, v in globals().items() if n in {sorted(names)!r}}}"
-
-
-def reset_code(names):
-    """Kernel code that puts ``names`` back as :func:`case_start_code` kept them.
-
-    A name bound then gets its value back; one not bound then is deleted. IPython's output history
-    (``_``, ``_12``, which a cell ending in a Brian2 object fills) is emptied too, and the garbage
-    collected, so no object of the previous case is left for Brian2's ``run()`` to collect.
-    """
-    return (
-        f"[globals().pop(_name, None) for _name in {sorted(names)!r}]\n"
-        f"globals().update({CASE_START})\n"
-        "get_ipython().displayhook.flush()  # also collects the garbage"
-    )
-
-
-def apply_edits(solution, edits):
-    """The solution cell's code with a ``.edit`` file's replacements applied.
-
-    A ``.edit`` file states a wrong model as its differences from the solution: comment lines (what
-    is wrong), then blocks of ``# <<< replace`` / old lines / ``# === with`` / new lines /
-    ``# >>>``.
-    Each old text must occur exactly once in the solution.
-    """
-    result = solution if solution.endswith("\n") else solution + "\n"
-    lines, k = edits.splitlines(keepends=True), 0
-    pairs = []
-    while k < len(lines):
-        if lines[k].rstrip("\n") != REPLACE:
-            k += 1
-            continue
-        w = next(j for j in range(k, len(lines)) if lines[j].rstrip("\n") == WITH)
-        e = next(j for j in range(w, len(lines)) if lines[j].rstrip("\n") == END)
-        pairs.append(("".join(lines[k + 1 : w]), "".join(lines[w + 1 : e])))
-        k = e + 1
-    return replace_once(result, pairs)
-
-
-def replace_once(source, pairs):
-    """``source`` with each ``(old, new)`` applied; each old text must occur exactly once."""
-    for old, new in pairs:
-        assert source.count(old) == 1, f"the text to replace occurs {source.count(old)} times"
-        source = source.replace(old, new)
-    return source
-
-
-def answer_of(solution, code):
-    """A case's answer cell: ``code`` itself, or the solution with ``code``'s edits applied."""
-    return replace_once(solution, code) if isinstance(code, list) else code
-
-
 def test_apply_edits_replaces_each_block_once():
     solution = "a = 1\nb = 2\nc = 3\n"
     edits = (
@@ -165,110 +86,6 @@ def test_apply_edits_replaces_each_block_once():
     assert apply_edits(solution, edits) == "a = 1\nb = -2\n"
     with pytest.raises(AssertionError, match="occurs 0 times"):
         apply_edits(solution, f"{REPLACE}\nd = 4\n{WITH}\n{END}\n")
-
-
-def end_code(names):
-    """Kernel code that deletes ``names`` and the values :func:`case_start_code` kept."""
-    return f"[globals().pop(_name, None) for _name in {sorted(names)!r}]\ndel {CASE_START}"
-
-
-def test_each_case_starts_from_the_exercise_cells_state_in_a_kernel(tmp_path):
-    """Neither a check nor Brian2's run() sees what the previous case left, once reset_code ran."""
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    client = client_for(nb, tmp_path / "cases.ipynb")
-    group = "NeuronGroup(1, 'dv/dt = -v / (10*ms) : 1')"
-    case_a = f"start_scope()\nG = {group}\nM = StateMonitor(G, 'v', record=0)\nrun(1 * ms)\nM"
-    case_b = f"H = {group}\nrun(1 * ms)\nG"  # no start_scope(): run() collects what names hold
-    failing = f"start_scope()\nG = {group}\nG.v = [1, 2, 3]\nM = StateMonitor(G, 'v', record=0)"
-    names = assigned_names(case_a) | assigned_names(case_b) | assigned_names(failing)
-    shown = "print(sorted(type(o).__name__ for o in collect()), M)"
-
-    def run(code):
-        cell = nbformat.v4.new_code_cell(code)
-        client.execute_cell(cell, 0)
-        error = error_output(cell)
-        text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
-        return f"{error['ename']}: {error['evalue']}" if error else text.strip()
-
-    with client.setup_kernel():
-        nb.cells.append(nbformat.v4.new_code_cell())  # execute_cell puts each cell here
-        run("from brian2 import *\nprefs.codegen.target = 'numpy'\nM = ...  # a placeholder")
-        run(case_start_code(names))
-        run(case_a)
-        assert run(shown).startswith("['NeuronGroup', 'StateMonitor'] <StateMonitor")
-        # the leak: a case without start_scope() would simulate the previous case's objects
-        assert "MagicError" in run(case_b)
-        run(reset_code(names))
-        assert run(shown) == "[] Ellipsis"  # nor M, nor IPython's _ holding it: all gone
-        assert run(case_b) == "NameError: name 'G' is not defined"
-        run(reset_code(names))
-        run(case_a)
-        run(reset_code(names))
-        assert run(failing).startswith("ValueError")
-        # the failed case's check sees its own G and the placeholder M, not case_a's monitor
-        assert run("print(len(G), M)") == "1 Ellipsis"
-        run(end_code(names))
-        assert run(f"print(sorted({{*globals()}} & {{'G', 'H', 'M', {CASE_START!r}}}))") == "[]"
-
-
-def wrong_models(ident):
-    """The wrong models of a modelling exercise: whole replacements (.py) and edits (.edit)."""
-    return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
-
-
-def tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def source(cell):
-    text = cell["source"]
-    return text if isinstance(text, str) else "".join(text)
-
-
-def exercises_of(nb):
-    """``{"Exercise N": {"exercise": k, "solution": k, "check": k, "id": id or None}}``."""
-    cells, found, heading = nb["cells"], {}, None
-    for k, cell in enumerate(cells):
-        if cell["cell_type"] == "markdown" and HEADING.search(source(cell)):
-            heading = f"Exercise {HEADING.search(source(cell)).group(1)}"
-        if cell["cell_type"] != "code" or "exercise" not in tags(cell):
-            continue
-        assert heading and heading not in found, f"exercise cell {k} has no heading of its own"
-        solution = next(j for j in range(k + 1, len(cells)) if "solution" in tags(cells[j]))
-        check = next(
-            j
-            for j in range(solution + 1, len(cells))
-            if cells[j]["cell_type"] == "code"
-            and "check" in tags(cells[j])
-            and JUDGES.search(source(cells[j]))
-        )
-        ident = cell.get("metadata", {}).get("brian_labs", {}).get("exercise")
-        found[heading] = {"exercise": k, "solution": solution, "check": check, "id": ident}
-    return found
-
-
-def load(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def catalogue(path):
-    """The notebook's catalogue file: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
-    file = CATALOGUE / f"{path.name[:2]}.py"
-    return runpy.run_path(str(file))["CASES"] if file.exists() else {}
-
-
-def cases_of(path, nb):
-    """Every case of every exercise: ``{"Exercise N": [(verdict, label, code, hint)]}``."""
-    cases = {heading: list(found) for heading, found in catalogue(path).items()}
-    for heading, exercise in exercises_of(nb).items():
-        solution = source(nb["cells"][exercise["solution"]])
-        for wrong in wrong_models(exercise["id"]) if exercise["id"] else []:
-            text = wrong.read_text(encoding="utf-8")
-            code = apply_edits(solution, text) if wrong.suffix == ".edit" else text
-            cases.setdefault(heading, []).append(("wrong", wrong.name, code, None))
-    return cases
 
 
 def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
@@ -286,12 +103,6 @@ def test_every_exercise_has_a_catalogue_of_wrong_and_right_answers():
                 assert verdict in ("wrong", "right"), (path.name, heading, label)
                 assert isinstance(code, (str, list)), (path.name, heading, label)
     assert not missing, "\n".join(missing)
-
-
-def shown_value(cell):
-    return next(
-        (o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"), None
-    )
 
 
 def shown_in_one_line(says, error):
@@ -340,77 +151,105 @@ def counts():
     return result
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def judge_trial(what, results):
+    """What is wrong with a trial's outcome (tests/_notebook_kernel.py's results), or None."""
+    if "broken" in results:
+        return f"the trial could not run: {results['broken']}"
+    check = results[-1]
+    if what[0] == "blank":
+        blank = check["error"]
+        if blank is None or "not answered yet" not in blank["evalue"]:
+            return f"with the placeholders the check gave {blank}"
+        return None
+    verdict, _heading, _label, hint, says = what
+    # a wrong answer may fail in its own cell, as the student's cell would; a right one not
+    answered = results[0]["error"]
+    if says and (problem := shown_in_one_line(says, answered)):
+        return f"its cell {problem}"
+    if verdict == "right" and answered:
+        return f"the answer itself raised {answered['ename']}: {answered['evalue']}"
+    problem = judge(verdict, hint, check["error"])
+    if problem is None and verdict == "right" and check["shown"] is not None:
+        return "the check showed a value"
+    return problem
+
+
+@pytest.mark.parametrize("path", each_run(NOTEBOOKS))
 def test_checks_judge_blank_wrong_and_right_answers(path):
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
-    exercises, cases = exercises_of(nb), cases_of(path, nb)
-    at_solution = {found["solution"]: heading for heading, found in exercises.items()}
-    client = client_for(nb, path)
-    problems = []
-
-    def run(code, index):
-        cell = nbformat.v4.new_code_cell(code)
-        client.execute_cell(cell, index)
-        return cell
-
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if index in at_solution:
-                heading = at_solution[index]
-                found = exercises[heading]
-                check = source(nb.cells[found["check"]])
-                between = [
-                    source(c)
-                    for c in nb.cells[found["solution"] + 1 : found["check"]]
-                    if c.cell_type == "code"
-                ]
-                answers = [answer_of(cell.source, case[2]) for case in cases.get(heading, [])]
-                names = set().union(*map(assigned_names, [cell.source, *between, check, *answers]))
-                run(case_start_code(names), index)
-                if "..." in source(nb.cells[found["exercise"]]):
-                    blank = error_output(run(check, index))
-                    if blank is None or "not answered yet" not in blank["evalue"]:
-                        problems.append(f"{heading}: with the placeholders the check gave {blank}")
-                for (verdict, label, _code, hint, *says), answer in zip(
-                    cases.get(heading, []), answers, strict=True
-                ):
-                    # a wrong answer may fail here, as the student's cell would; a right one not
-                    answered = error_output(run(answer, index))
-                    if says and (problem := shown_in_one_line(says[0], answered)):
-                        problems.append(f"{heading} [{verdict}] {label}: its cell {problem}")
-                    for given in between:
-                        run(given, index)
-                    outcome = run(check, index)
-                    problem = judge(verdict, hint, error_output(outcome))
-                    if verdict == "right" and answered:
-                        problem = (
-                            f"the answer itself raised {answered['ename']}: {answered['evalue']}"
-                        )
-                    if problem is None and verdict == "right" and shown_value(outcome):
-                        problem = "the check showed a value"
-                    if problem:
-                        problems.append(f"{heading} [{verdict}] {label}: {problem}")
-                    # the next case (and the solution) starts where this one started
-                    run(reset_code(names), index)
-                    # Brian2 warns when it collects the objects a failed answer left unused: the
-                    # answer caused that warning, so let it show here, not in the next given cell
-                    run(COLLECT, index)
-                # the exercise cell's objects go too (Brian2 warns it never ran them: here, not
-                # in the solution, which the clean run judges); the solution binds its own
-                run(end_code(names), index)
-                run(COLLECT, index)
-            client.execute_cell(cell, index)
-            problem, fatal = outcome_problem(cell, index)
+    run = notebook_run(path)
+    assert run.trials_error is None, f"the catalogue cannot be tried: {run.trials_error}"
+    problems = list(run.problems)  # the notebook's own cells (tests/_notebook_kernel.py run_cells)
+    for index, tried in trials_of(path, run.nb).items():
+        if index not in run.trials:
+            problems.append(f"cell {index}: not reached, its exercise's answers not tried")
+            continue
+        for (what, _codes), results in zip(tried, run.trials[index], strict=True):
+            problem = judge_trial(what, results)
             if problem:
-                problems.append(problem)
-            if fatal:
-                break
-            if warning := warning_problem(path.stem, cell, index):
-                problems.append(warning)
-            if "check" in tags(cell) and shown_value(cell):
-                problems.append(f"check cell {index} shows a value: {shown_value(cell)['data']}")
+                label = what[1] if what[0] == "blank" else f"{what[1]} [{what[0]}] {what[2]}"
+                problems.append(f"{label}: {problem}")
     assert not problems, "\n".join(problems)
+
+
+def test_trials_run_in_copies_of_the_kernel_that_leave_it_as_it_was(tmp_path):
+    cells = [  # OneLine stands in for labutils' one-line errors
+        "x = 1\nclass OneLine(Exception):\n    def _render_traceback_(self):\n"
+        "        return ['OneLine: ' + str(self)]",
+        "x",
+        "x + 1",
+        "x + 2",
+    ]
+    path = tmp_path / "tiny.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(notebook, path)
+    tries = [
+        ["x = 2", "x"],  # changes its copy's state, shows a value
+        ["x;", "raise OneLine('not right yet')"],  # shows nothing; a one-line error
+        ["1/0", "x"],  # an ordinary traceback; its copy holds the notebook's x, not the first's
+    ]
+    dies, hangs = [["import os\nos._exit(3)"]], [["import time\ntime.sleep(60)"]]
+    run = NotebookRun(path, {1: tries, 2: dies, 3: hangs}, trial_timeout=5)
+    assert not run.problems
+    two, one_line, division = run.trials[1]
+    assert two == [{"error": None, "shown": None}, {"error": None, "shown": "2"}]
+    assert one_line[0] == {"error": None, "shown": None}
+    assert one_line[1]["error"]["traceback"] == ["OneLine: not right yet"]
+    assert division[0]["error"]["ename"] == "ZeroDivisionError"
+    assert len(division[0]["error"]["traceback"]) > 1
+    assert division[1] == {"error": None, "shown": "1"}
+    assert "ended without a result" in run.trials[2][0]["broken"]
+    assert "no result within" in run.trials[3][0]["broken"]
+    # the notebook went on with its own x, and its own execution counts
+    shown = [cell.outputs[0] for cell in run.nb.cells[1:]]
+    assert [o["data"]["text/plain"] for o in shown] == ["1", "2", "3"]
+    assert [o["execution_count"] for o in shown] == [2, 3, 4]
+
+
+def test_each_case_starts_from_the_exercise_cells_state(tmp_path):
+    """Neither a check nor Brian2's run() sees what another case left: each has its own copy."""
+    group = "NeuronGroup(1, 'dv/dt = -v / (10*ms) : 1')"
+    case_a = f"start_scope()\nG = {group}\nM = StateMonitor(G, 'v', record=0)\nrun(1 * ms)\nM"
+    case_b = f"H = {group}\nrun(1 * ms)\nG"  # no start_scope(): run() collects what names hold
+    failing = f"start_scope()\nG = {group}\nG.v = [1, 2, 3]\nM = StateMonitor(G, 'v', record=0)"
+    shown = "sorted(type(o).__name__ for o in collect()), type(M).__name__"
+    setup = "from brian2 import *\nprefs.codegen.target = 'numpy'\nM = ...  # a placeholder"
+    path = tmp_path / "cases.ipynb"
+    cells = [nbformat.v4.new_code_cell(code) for code in (setup, shown)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    tries = [
+        [case_a, shown],
+        [case_a, case_b],  # the leak, had both cases one state: run() meets case_a's objects
+        [case_b],
+        [failing, "len(G), M"],
+    ]
+    run = NotebookRun(path, {1: tries})
+    assert not run.problems, run.problems
+    (_, a_shown), (_, leak), (b,), (failed, judged) = run.trials[1]
+    assert a_shown == {"error": None, "shown": "(['NeuronGroup', 'StateMonitor'], 'StateMonitor')"}
+    assert leak["error"]["ename"] == "MagicError"
+    assert (b["error"]["ename"], b["error"]["evalue"]) == ("NameError", "name 'G' is not defined")
+    assert failed["error"]["ename"] == "ValueError"
+    # the failed case's check sees its own G and the placeholder M, not case_a's monitor
+    assert judged == {"error": None, "shown": "(1, Ellipsis)"}
+    # and the notebook's own kernel saw none of it
+    assert run.nb.cells[1].outputs[0]["data"]["text/plain"] == "([], 'ellipsis')"

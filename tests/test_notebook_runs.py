@@ -5,8 +5,10 @@ seed and target (the default seed 2718 and numpy unless BRIAN_LABS_SEED / BRIAN_
 otherwise). Every cell must pass, and a cell tagged ``raises-exception`` must raise: the check
 nbval makes (tools/matrix.py runs nbval for the other seeds and targets). No cell prints a Brian2
 warning that is not part of the lesson, and each check cell leaves no name behind and shows only
-its verdict line (tests/_notebook_kernel.py's run_cells). The exercises' checks
-against blank, wrong and right answers are tests/test_modelling_exercises.py's.
+its verdict line (tests/_notebook_kernel.py's run_cells). The same execution serves
+tests/test_modelling_exercises.py, which judges the exercises' checks against blank, wrong and
+right answers: those are tried in throw-away copies of the kernel (tests/_notebook_kernel.py), so
+the notebook's own cells run as in a clean kernel.
 
 The run with every cell passing, in the default seed and target, is written to
 ``_build/executed/<name>.ipynb`` (nbformat) with the digest of the stored notebook it came from:
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _notebook_kernel import client_for, left_behind, outcome_problem, run_cells, stray_output
+from _notebook_kernel import each_run, left_behind, notebook_run, outcome_problem, stray_output
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -47,15 +49,12 @@ def default_settings():
     return not os.environ.keys() & {"BRIAN_LABS_SEED", "BRIAN_LABS_TARGET"}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", each_run(NOTEBOOKS))
 def test_every_cell_passes(path):
-    nb = nbformat.read(str(path), as_version=4)
-    client = client_for(nb, path)
-    with client.setup_kernel():
-        problems = run_cells(client, nb, path.stem, edition="instructor")
-    assert not problems, "\n".join(problems)
+    run = notebook_run(path)
+    assert not run.problems, "\n".join(run.problems)
     if default_settings():
-        keep_for_the_site(path, nb)
+        keep_for_the_site(path, run.nb)
 
 
 def test_a_cell_is_judged_as_nbval_judges_it():

@@ -50,11 +50,11 @@ def test_student_edition_runs_unanswered(path, tmp_path):
     for k, cell in enumerate(nb.cells):
         if "exercise" not in tags(cell):
             continue
-        check = next(j for j in range(k + 1, len(nb.cells)) if "check" in tags(nb.cells[j]))
+        check_cell = next(j for j in range(k + 1, len(nb.cells)) if "check" in tags(nb.cells[j]))
         expected = "NotAnswered" if "..." in cell.source else "WrongAnswer"
-        assert check in errors and errors[check].ename == expected, (
-            f"{path.name}: the check (cell {check}) of the exercise in cell {k} should end in "
-            f"{expected}, got {errors.get(check) and errors[check].ename}"
+        assert check_cell in errors and errors[check_cell].ename == expected, (
+            f"{path.name}: the check (cell {check_cell}) of the exercise in cell {k} should end "
+            f"in {expected}, got {errors.get(check_cell) and errors[check_cell].ename}"
         )
-        print(f"{path.stem} cell {check}: {errors[check].traceback[0]}")
+        print(f"{path.stem} cell {check_cell}: {errors[check_cell].traceback[0]}")
     json.dumps(nb)  # the executed notebook is still valid JSON
