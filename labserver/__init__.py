@@ -25,7 +25,8 @@ def without_nagle(connection_class):
 
     ``connection_class``: Jupyter Server's ``BaseKernelWebsocketConnection`` or a subclass
     (the class in the server's ``kernel_websocket_connection_class`` setting). Its ``connect``
-    sets TCP_NODELAY on the websocket before connecting the kernel's channels.
+    sets TCP_NODELAY on the websocket before connecting the kernel's channels (if the socket
+    refuses, it logs a warning and connects as before: the kernel works, with Nagle's delay).
     """
     from jupyter_server.services.kernels.connection.base import BaseKernelWebsocketConnection
 
@@ -44,7 +45,10 @@ def without_nagle(connection_class):
         sends_without_nagle = True
 
         def connect(self):
-            self.websocket_handler.set_nodelay(True)
+            try:
+                self.websocket_handler.set_nodelay(True)
+            except (AttributeError, AssertionError, OSError) as error:  # never cost the kernel
+                self.log.warning("labserver: TCP_NODELAY not set (%s); Nagle stays on", error)
             return super().connect()
 
     WithoutNagle.__name__ = WithoutNagle.__qualname__ = f"{connection_class.__name__}WithoutNagle"

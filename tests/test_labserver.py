@@ -53,6 +53,17 @@ def test_the_wrapped_connection_turns_nagle_off_before_connecting():
     assert labserver.without_nagle(wrapped) is wrapped  # wrapping twice changes nothing
 
 
+class ClosedHandler(FakeHandler):
+    def set_nodelay(self, value):
+        raise AssertionError("no websocket connection")
+
+
+def test_a_socket_that_refuses_nodelay_still_connects_the_kernel(caplog):
+    wrapped = labserver.without_nagle(Recorded)
+    assert wrapped(websocket_handler=ClosedHandler()).connect() == ("connected", None)
+    assert "TCP_NODELAY not set (no websocket connection)" in caplog.text
+
+
 @pytest.mark.parametrize("bad", [None, "ZMQChannelsWebsocketConnection", int, Recorded()])
 def test_anything_but_a_connection_class_is_refused_with_a_message(bad):
     with pytest.raises(TypeError, match="BaseKernelWebsocketConnection"):

@@ -152,3 +152,12 @@ def test_the_fingerprint_is_the_same_on_every_supported_python(tmp_path):
         "body=JoinedStr(values=[FormattedValue(value=Name(id='x', ctx=Load()), conversion=-1)]), "
         "orelse=Constant(value=None)))])])"
     )
+    # a nested format spec: 3.12 and later end it with an empty string (labutils/settings.py)
+    module.write_text('print(f"{key:<{width}}  {value}")\n')
+    assert matrix.python_program(module) == (
+        "Module(body=[Expr(value=Call(func=Name(id='print', ctx=Load()), args=[JoinedStr(values=["
+        "FormattedValue(value=Name(id='key', ctx=Load()), conversion=-1, format_spec=JoinedStr("
+        "values=[Constant(value='<'), FormattedValue(value=Name(id='width', ctx=Load()), "
+        "conversion=-1)])), Constant(value='  '), FormattedValue(value=Name(id='value', "
+        "ctx=Load()), conversion=-1)])]))])"
+    )

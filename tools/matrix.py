@@ -180,10 +180,15 @@ def python_program(path):
     """A module's code without comments, formatting or docstrings (its syntax tree, as text).
 
     The same on every supported Python: fields that are empty or None are left out (3.12 added
-    ``type_params``, 3.13's ``ast.dump`` omits empty fields), positions are not written.
+    ``type_params``, 3.13's ``ast.dump`` omits empty fields), positions are not written, and the
+    empty string that 3.12 puts at the end of a nested format spec (``f"{x:<{w}}"``) is dropped.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            node.values = [
+                v for v in node.values if not (isinstance(v, ast.Constant) and v.value == "")
+            ]
         body = getattr(node, "body", None)
         if (
             isinstance(body, list)
