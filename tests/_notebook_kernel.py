@@ -27,6 +27,7 @@ import pytest
 from nbclient import NotebookClient
 
 TRIALS_CODE = (Path(__file__).parent / "_forked_trials.py").read_text(encoding="utf-8")
+WATCH_CODE = (Path(__file__).parent / "_exercise_objects.py").read_text(encoding="utf-8")
 TIMEOUT = 600  # s, per cell and per trial
 
 # Cells whose Brian2 warning is part of the lesson (notebook: {cell id: why}).
@@ -129,10 +130,10 @@ def left_behind(before, after, allowed=()):
     return "; ".join(f"{kind} {', '.join(names)}" for kind, names in parts.items() if names)
 
 
-def stray_output(cell, tolerated=None):
+def stray_output(cell):
     """What a check cell showed besides its verdict line (or its one-line failure), or None.
 
-    ``tolerated``: a text that marks stderr output the caller judges itself.
+    Brian2 warnings are left to :func:`warning_problem` (stderr that holds nothing else).
     """
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
@@ -143,33 +144,70 @@ def stray_output(cell, tolerated=None):
             lines = [x for x in output["text"].splitlines() if x.strip() and not VERDICT.match(x)]
             if lines:
                 return f"printed {lines[0][:200]!r}"
-        elif kind == "stream" and tolerated and tolerated in output["text"]:
+        elif (
+            kind == "stream"
+            and output["text"].strip()
+            and not BRIAN2_WARNING.sub("", output["text"]).strip()
+        ):
             continue
         else:
             return f"{kind} output {str(output.get('data', output.get('text', '')))[:200]!r}"
     return None
 
 
-def brian2_warning(cell):
-    """The first Brian2 warning an executed cell printed, or None."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            found = re.search(r"WARNING .*\[brian2[^\]]*\]", output["text"], re.S)
-            if found:
-                return " ".join(found.group(0).split())[:300]
-    return None
+# One Brian2 log message: its level, its text (which may span lines), the logger's name.
+BRIAN2_WARNING = re.compile(r"WARNING .*?\[brian2[^\]]*\]", re.S)
+UNUSED_DELETED = re.compile(
+    r"The object '([^']+)' is getting deleted, but was never included in a network"
+)
 
 
-def warning_problem(notebook, cell, index):
-    """A Brian2 warning a cell printed that is not part of the lesson, as a problem, or None."""
-    warning = brian2_warning(cell)
+def brian2_warnings(cell):
+    """The Brian2 warnings an executed cell printed, each on one line."""
+    return [
+        " ".join(found.group(0).split())
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+        for found in BRIAN2_WARNING.finditer(output["text"])
+    ]
+
+
+def unexcused(warnings, excused=()):
+    """``warnings`` less one "deleted unused object" warning per Brian2 name in ``excused``."""
+    left, excused = [], list(excused)
+    for warning in warnings:
+        deleted = UNUSED_DELETED.search(warning)
+        if deleted and deleted.group(1) in excused:
+            excused.remove(deleted.group(1))
+        else:
+            left.append(warning)
+    return left
+
+
+def warning_problem(notebook, cell, index, excused=()):
+    """A Brian2 warning a cell printed that is not part of the lesson, as a problem, or None.
+
+    ``excused``: Brian2 names of objects deleted in this cell whose "never included in a network"
+    warning is no problem (:func:`watch_exercise_objects`).
+    """
+    warnings = unexcused(brian2_warnings(cell), excused)
     shown_on_purpose = cell.get("id") in WARNING_SHOWN.get(notebook, {})
-    if warning and not shown_on_purpose and "raises-exception" not in tags(cell):
-        return f"cell {index} printed a Brian2 warning: {warning}"
+    if warnings and not shown_on_purpose and "raises-exception" not in tags(cell):
+        return f"cell {index} printed a Brian2 warning: {warnings[0][:300]}"
     return None
 
 
-UNUSED_DELETED = "is getting deleted, but was never included in a network"
+def watch_exercise_objects(client, step):
+    """Run :mod:`_exercise_objects`' ``watch(step)`` in the kernel, silently; its result."""
+    call = f"{WATCH_CODE}\nwatch({step!r})\n"
+    code = f"exec({call!r}, {{'__name__': '_exercise_objects'}})"  # nothing enters the notebook
+    result = "__import__('sys').modules['_brian_labs_watch'].result"
+    msg_id = client.kc.execute(
+        code, silent=True, store_history=False, user_expressions={"result": result}
+    )
+    content = client.wait_for_reply(msg_id)["content"]
+    assert content["status"] == "ok", f"watching the exercise's objects failed: {content}"
+    return ast.literal_eval(content["user_expressions"]["result"]["data"]["text/plain"])
 
 
 def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_cell=None):
@@ -183,25 +221,30 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_c
     verdict line or its one-line failure.
 
     ``edition="instructor"``: the notebook holds each exercise cell and its solution, and runs
-    both; Brian2's warning that it deletes an object never run, shown from the exercise cell to
-    its check, is then about the exercise cell's objects that the solution replaced, which a
-    student who fills in the exercise cell never leaves behind unrun (the student edition's runs
-    and tests/test_modelling_exercises.py's judge those cells).
+    both. The solution replaces the objects the exercise cell made, never run, and Brian2 warns
+    as it deletes each: a student who fills in the exercise cell never leaves those behind, so
+    exactly those warnings are excused (the objects are followed in the kernel,
+    tests/_exercise_objects.py); any other warning, in the solution too, is a problem.
 
     ``before_cell(index)``, if given, is called before each code cell is executed (and before its
     probe): the exercise harness tries its answers there.
     """
-    problems, in_exercise = [], False
+    problems, following = [], False
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if before_cell:
             before_cell(index)
         check = "check" in tags(cell)
-        in_exercise = "exercise" in tags(cell) or (in_exercise and not check)
-        replaced = edition == "instructor" and (in_exercise or check)
+        exercise = edition == "instructor" and "exercise" in tags(cell)
+        if exercise:
+            watch_exercise_objects(client, "before")
         before = user_names(client, index) if check else None
         client.execute_cell(cell, index)
+        if exercise:
+            watch_exercise_objects(client, "after")
+            following = True
+        excused = watch_exercise_objects(client, "gone") if following else []
         problem, fatal = outcome_problem(cell, index) if nbval_rule else (None, False)
         if check:
             allowed = SHARED_BY_CHECKS.get(notebook, {}).get(cell.get("id"), ())
@@ -210,10 +253,9 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_c
                 allowed = (*allowed, *(after.keys() - before.keys()))
             if names := left_behind(before, after, allowed):
                 problems.append(f"check cell {index} ({cell.get('id')}) left names: {names}")
-            if stray := stray_output(cell, tolerated=UNUSED_DELETED if replaced else None):
+            if stray := stray_output(cell):
                 problems.append(f"check cell {index} showed {stray}")
-        warning = warning_problem(notebook, cell, index)
-        if warning and not (replaced and UNUSED_DELETED in warning):
+        if warning := warning_problem(notebook, cell, index, excused):
             problems.append(warning)
         if problem:
             problems.append(problem)

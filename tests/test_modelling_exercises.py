@@ -253,3 +253,35 @@ def test_each_case_starts_from_the_exercise_cells_state(tmp_path):
     assert judged == {"error": None, "shown": "(1, Ellipsis)"}
     # and the notebook's own kernel saw none of it
     assert run.nb.cells[1].outputs[0]["data"]["text/plain"] == "([], 'ellipsis')"
+
+
+def test_only_the_exercise_cells_own_objects_may_warn_as_the_solution_replaces_them(tmp_path):
+    """The instructor edition runs the exercise cell, then its solution.
+
+    The exercise cell's objects, never run, are deleted with a warning that is excused; any other
+    object's warning is a problem.
+    """
+    group = "NeuronGroup(1, 'dv/dt = -v / (10*ms) : 1')"
+    setup = "from brian2 import *\nprefs.codegen.target = 'numpy'"
+    exercise = f"G = {group}  # the placeholder model"
+    solution = f"G = {group}\nrun(1 * ms)"
+    unused = f"G = {group}\nNeuronGroup(2, 'v : 1', name='never_kept');\nrun(1 * ms)"
+
+    def problems_with(solution_code):
+        cells = [nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(exercise)]
+        cells[1].metadata["tags"] = ["exercise"]
+        cells += [
+            nbformat.v4.new_code_cell(solution_code),
+            nbformat.v4.new_code_cell("assert G.v[0] == 0"),
+        ]
+        cells[3].metadata["tags"] = ["check"]
+        path = tmp_path / "exercise.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+        run = NotebookRun(path)
+        replaced = "".join(o.get("text", "") for o in run.nb.cells[2].outputs)
+        assert "The object 'neurongroup' is getting deleted" in replaced  # the warning happened
+        return run.problems
+
+    assert problems_with(solution) == []
+    (problem,) = problems_with(unused)
+    assert problem.startswith("cell 2 printed a Brian2 warning: WARNING The object 'never_kept'")

@@ -21,7 +21,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _notebook_kernel import each_run, left_behind, notebook_run, outcome_problem, stray_output
+from _notebook_kernel import (
+    brian2_warnings,
+    each_run,
+    left_behind,
+    notebook_run,
+    outcome_problem,
+    stray_output,
+    warning_problem,
+)
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -91,7 +99,38 @@ def test_a_check_cell_shows_only_its_verdict_or_its_one_line_failure():
     assert stray_output(cell) is None
     cell.outputs = [dict(one_line, traceback=["a", "b"])]
     assert stray_output(cell) == "a 2-line traceback (NotAnswered)"
-    warning = nbformat.v4.new_output("stream", name="stderr", text="WARNING deleted [brian2]")
-    cell.outputs = [warning]
+    noise = nbformat.v4.new_output("stream", name="stderr", text="deleted\n")
+    cell.outputs = [noise]
     assert stray_output(cell).startswith("stream output")
-    assert stray_output(cell, tolerated="deleted") is None
+    # Brian2's warnings are warning_problem's to judge; anything printed beside them is stray
+    warning = nbformat.v4.new_output("stream", name="stderr", text="WARNING deleted [brian2]\n")
+    cell.outputs = [warning]
+    assert stray_output(cell) is None
+    cell.outputs = [dict(warning, text=warning["text"] + "and more\n")]
+    assert stray_output(cell).startswith("stream output")
+
+
+def unused_warning(name):
+    return (
+        f"WARNING    The object '{name}' is getting deleted, but was never included in a network."
+        " This probably means ...\nThe object was created here (most recent call only):\n"
+        "  File '/tmp/ipykernel_1/2.py', line 3, in <module>\n    G = NeuronGroup(1, eqs)"
+        " [brian2.core.base.unused_brian_object]\n"
+    )
+
+
+def test_only_the_warnings_about_objects_named_as_excused_are_excused():
+    cell = nbformat.v4.new_code_cell("G = NeuronGroup(1, eqs)")
+    other = "WARNING    'v_post = w' refers to v [brian2.equations.unused]\n"
+    text = unused_warning("neurongroup") + other + unused_warning("neurongroup_1")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=text)]
+    assert len(brian2_warnings(cell)) == 3
+    assert warning_problem("01_decay", cell, 4, excused=["neurongroup", "neurongroup_1"]) == (
+        "cell 4 printed a Brian2 warning: WARNING 'v_post = w' refers to v"
+        " [brian2.equations.unused]"
+    )
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=unused_warning("g") * 2)]
+    assert warning_problem("01_decay", cell, 4, excused=["g", "g"]) is None
+    # one object excused, two warned of: the second is some other object of that name
+    assert "'g' is getting deleted" in warning_problem("01_decay", cell, 4, excused=["g"])
+    assert warning_problem("01_decay", cell, 4, excused=["h"]).startswith("cell 4 printed")
