@@ -131,10 +131,12 @@ def trials_of(path, nb):
     """What to try just before each exercise's solution cell: ``{cell index: [(what, codes)]}``.
 
     ``codes`` are the cells a trial runs, in a copy of the kernel that has run the notebook up to
-    that cell: with the placeholders, the check alone (``what``: ``("blank", heading)``, when the
-    exercise cell has placeholders); for each case, the answer in place of the solution, the given
-    cells between solution and check, then the check (``(verdict, heading, label, hint, says)``,
-    ``says`` None when the case has none). Each answer is built once.
+    that cell: unanswered, as the exercise cell stands in the student edition, the given cells
+    between solution and check, then the check (``what``: ``("blank", heading, error)``, ``error``
+    the check's: "NotAnswered" with placeholders, "WrongAnswer" with code to fix); for each case,
+    the answer in place of the solution, the given cells between solution and check, then the
+    check (``(verdict, heading, label, hint, says)``, ``says`` None when the case has none). Each
+    answer is built once.
     """
     exercises, cases = exercises_of(nb), cases_of(path, nb)
     found = {}
@@ -147,8 +149,11 @@ def trials_of(path, nb):
             if c["cell_type"] == "code"
         ]
         tries = found.setdefault(exercise["solution"], [])
-        if "..." in source(cells[exercise["exercise"]]):
-            tries.append((("blank", heading), [check]))
+        # as the student edition has it, unanswered: placeholders, or the code to fix
+        unanswered = (
+            "NotAnswered" if "..." in source(cells[exercise["exercise"]]) else "WrongAnswer"
+        )
+        tries.append((("blank", heading, unanswered), [*between, check]))
         for verdict, label, code, hint, *says in cases.get(heading, []):
             answer = answer_of(solution, code)
             what = (verdict, heading, label, hint, says[0] if says else None)

@@ -11,16 +11,20 @@ those of a clean run.
 A copy has none of the kernel's threads, so nothing in it may talk to the front end: before a
 trial runs, its output streams, display hook, display publisher and traceback display are
 replaced by recorders. For each cell of a trial the copy reports the error it raised (name,
-value and the traceback lines the front end would show) and the value it showed, if any.
+value and the traceback lines the front end would show) and the value it showed, if any; for the
+last cell (the exercise's check), the names of the user namespace it made, rebound and deleted.
 """
 
 import json
 import os
+import re
 import select
 import signal
 import sys
 import time
 import warnings
+
+HISTORY = re.compile(r"^(_+|_i+|_i?\d+)$")  # IPython's output and input history: _, __, _i3, _3
 
 
 def run_in_copies(trials, report, timeout):
@@ -109,9 +113,34 @@ def run_here(codes):
 
     shell._showtraceback = record_error  # what the front end would receive as the error
     results = []
-    for code in codes:
+    for number, code in enumerate(codes, 1):
         outcome.clear()
         hook.code = code
+        last = number == len(codes)
+        before = user_names(shell) if last else None
         shell.run_cell(code, store_history=False)
         results.append({"error": outcome.get("error"), "shown": outcome.get("shown")})
+    results[-1]["names"] = name_changes(before, user_names(shell))  # around the check
     return results
+
+
+def name_changes(before, after):
+    """The names ``after`` has new, rebound (another value) and deleted, against ``before``.
+
+    Both ``{name: id of its value}``; the result ``{"new": [...], "rebound": [...], ...}``.
+    """
+    return {
+        "new": sorted(after.keys() - before.keys()),
+        "rebound": sorted(n for n in after.keys() & before.keys() if before[n] != after[n]),
+        "deleted": sorted(before.keys() - after.keys()),
+    }
+
+
+def user_names(shell):
+    """``{name: id of its value}`` of the user namespace, less IPython's own names and history."""
+    hidden = shell.user_ns_hidden
+    return {
+        name: id(value)
+        for name, value in shell.user_ns.items()
+        if name not in hidden and not HISTORY.match(name)
+    }

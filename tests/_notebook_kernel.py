@@ -3,9 +3,10 @@
 One execution per notebook serves two tests: tests/test_notebook_runs.py (every cell passes as
 nbval judges it; the executed notebook is the one the site shows) and
 tests/test_modelling_exercises.py (the exercises' checks judge blank, wrong and right answers).
-tests/test_student_edition_runs.py runs the blank student edition the same way. Each run judges
-every cell as nbval does, and also looks at what each check cell leaves behind and shows, and at
-the Brian2 warnings a cell prints (:func:`run_cells`).
+The run judges every cell as nbval does, and also looks at what each check cell leaves behind and
+shows, and at the Brian2 warnings a cell prints (:func:`run_cells`); the blank student edition's
+run, which nbgrader makes (tests/test_student_edition_runs.py), is judged on its outputs alone
+(:func:`output_problems`).
 
 The answers are tried just before each exercise's solution, each case in its own copy of the
 kernel (tests/_forked_trials.py: ``os.fork`` inside the kernel): every case starts from the state
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _forked_trials import HISTORY, name_changes
 from nbclient import NotebookClient
 
 TRIALS_CODE = (Path(__file__).parent / "_forked_trials.py").read_text(encoding="utf-8")
@@ -65,7 +67,6 @@ PROBE = (
     "print(*[f'{k}:{id(v)}' for k, v in get_ipython().user_ns.items()"
     " if k not in get_ipython().user_ns_hidden])"
 )
-HISTORY = re.compile(r"^(_+|_i+|_i?\d+)$")  # IPython's output and input history: _, __, _i3, _3
 
 
 def client_for(nb, path):
@@ -122,12 +123,13 @@ def left_behind(before, after, allowed=()):
 
     ``before`` and ``after`` are :func:`user_names`; a name in ``allowed`` may be new.
     """
-    parts = {
-        "new": sorted(after.keys() - before.keys() - set(allowed)),
-        "rebound": sorted(n for n in after.keys() & before.keys() if before[n] != after[n]),
-        "deleted": sorted(before.keys() - after.keys()),
-    }
-    return "; ".join(f"{kind} {', '.join(names)}" for kind, names in parts.items() if names)
+    return changes_in_words(name_changes(before, after), allowed)
+
+
+def changes_in_words(changes, allowed=()):
+    """:func:`_forked_trials.name_changes` in words, less the new names in ``allowed``."""
+    changes = dict(changes, new=[n for n in changes["new"] if n not in allowed])
+    return "; ".join(f"{kind} {', '.join(names)}" for kind, names in changes.items() if names)
 
 
 def stray_output(cell):
@@ -197,6 +199,32 @@ def warning_problem(notebook, cell, index, excused=()):
     return None
 
 
+def cell_output_problems(notebook, cell, index, excused=()):
+    """What an executed cell's outputs show wrong: a check's stray output, a Brian2 warning.
+
+    ``excused`` as for :func:`warning_problem`.
+    """
+    problems = []
+    if "check" in tags(cell) and (stray := stray_output(cell)):
+        problems.append(f"check cell {index} showed {stray}")
+    if warning := warning_problem(notebook, cell, index, excused):
+        problems.append(warning)
+    return problems
+
+
+def output_problems(nb, notebook):
+    """:func:`cell_output_problems` of every code cell of an executed notebook ``nb``.
+
+    For a run made elsewhere (nbgrader's): what :func:`run_cells` judges from outputs alone.
+    """
+    return [
+        problem
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for problem in cell_output_problems(notebook, cell, index)
+    ]
+
+
 def watch_exercise_objects(client, step):
     """Run :mod:`_exercise_objects`' ``watch(step)`` in the kernel, silently; its result."""
     call = f"{WATCH_CODE}\nwatch({step!r})\n"
@@ -253,10 +281,7 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_c
                 allowed = (*allowed, *(after.keys() - before.keys()))
             if names := left_behind(before, after, allowed):
                 problems.append(f"check cell {index} ({cell.get('id')}) left names: {names}")
-            if stray := stray_output(cell):
-                problems.append(f"check cell {index} showed {stray}")
-        if warning := warning_problem(notebook, cell, index, excused):
-            problems.append(warning)
+        problems += cell_output_problems(notebook, cell, index, excused)
         if problem:
             problems.append(problem)
         if fatal:

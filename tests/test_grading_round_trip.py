@@ -6,8 +6,8 @@ expected (tools/graded_term.py; the same term on a local JupyterHub: tests/test_
 Both run through ``python3 course.py grade check NN`` and ``python3 course.py grade term``, in the
 instructors' environment (.venv-instructor, installed on first use): nbgrader is not in the test
 environment, whose packages students share. The round trip's release must be the student edition
-cell by cell (tools/grading.py's edition_differences); tests/test_student_edition_runs.py runs that
-edition blank itself (its namespace probes need their own kernel).
+cell by cell (tools/grading.py's edition_differences): tests/test_student_edition_runs.py judges
+the blank release's run made here as the student edition's.
 """
 
 import json

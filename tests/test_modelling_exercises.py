@@ -38,7 +38,14 @@ from _exercise_catalogue import (
     load,
     trials_of,
 )
-from _notebook_kernel import NotebookRun, assigned_names, each_run, notebook_run
+from _notebook_kernel import (
+    SHARED_BY_CHECKS,
+    NotebookRun,
+    assigned_names,
+    changes_in_words,
+    each_run,
+    notebook_run,
+)
 
 pytestmark = pytest.mark.notebooks  # executes notebooks
 
@@ -157,9 +164,13 @@ def judge_trial(what, results):
         return f"the trial could not run: {results['broken']}"
     check = results[-1]
     if what[0] == "blank":
-        blank = check["error"]
-        if blank is None or "not answered yet" not in blank["evalue"]:
-            return f"with the placeholders the check gave {blank}"
+        blank, expected = check["error"], what[2]
+        if problem := next((r["error"] for r in results[:-1] if r["error"]), None):
+            return f"unanswered, a given cell raised {problem['ename']}: {problem['evalue']}"
+        if blank is None or blank["ename"] != expected or len(blank["traceback"]) != 1:
+            return f"unanswered, the check gave {blank}, not a one-line {expected}"
+        if expected == "NotAnswered" and "not answered yet" not in blank["evalue"]:
+            return f"with the placeholders the check said {blank['evalue']!r}"
         return None
     verdict, _heading, _label, hint, says = what
     # a wrong answer may fail in its own cell, as the student's cell would; a right one not
@@ -174,17 +185,36 @@ def judge_trial(what, results):
     return problem
 
 
+def names_problem(notebook, check, results):
+    """What a trial's check left in the namespace (as run_cells judges a check cell), or None.
+
+    A check binds, rebinds and deletes no name of the student's (but those SHARED_BY_CHECKS
+    allows); one that failed stopped before it deleted its own new names, so only rebinding and
+    deleting count then.
+    """
+    if "broken" in results:
+        return None  # judge_trial says why
+    changes = results[-1]["names"]
+    allowed = SHARED_BY_CHECKS.get(notebook, {}).get(check.get("id"), ())
+    if results[-1]["error"]:  # it stopped where it failed: its new names wait for a rerun
+        allowed = changes["new"]
+    left = changes_in_words(changes, allowed)
+    return f"the check left names: {left}" if left else None
+
+
 @pytest.mark.parametrize("path", each_run(NOTEBOOKS))
 def test_checks_judge_blank_wrong_and_right_answers(path):
     run = notebook_run(path)
     assert run.trials_error is None, f"the catalogue cannot be tried: {run.trials_error}"
     problems = list(run.problems)  # the notebook's own cells (tests/_notebook_kernel.py run_cells)
+    exercises = exercises_of(run.nb)
     for index, tried in trials_of(path, run.nb).items():
         if index not in run.trials:
             problems.append(f"cell {index}: not reached, its exercise's answers not tried")
             continue
         for (what, _codes), results in zip(tried, run.trials[index], strict=True):
-            problem = judge_trial(what, results)
+            check = run.nb.cells[exercises[what[1]]["check"]]
+            problem = judge_trial(what, results) or names_problem(path.stem, check, results)
             if problem:
                 label = what[1] if what[0] == "blank" else f"{what[1]} [{what[0]}] {what[2]}"
                 problems.append(f"{label}: {problem}")
@@ -206,11 +236,16 @@ def test_trials_run_in_copies_of_the_kernel_that_leave_it_as_it_was(tmp_path):
         ["x = 2", "x"],  # changes its copy's state, shows a value
         ["x;", "raise OneLine('not right yet')"],  # shows nothing; a one-line error
         ["1/0", "x"],  # an ordinary traceback; its copy holds the notebook's x, not the first's
+        ["y = 3", "z = 4\ndel x"],  # the namespace around the last cell (the check) is reported
     ]
     dies, hangs = [["import os\nos._exit(3)"]], [["import time\ntime.sleep(60)"]]
     run = NotebookRun(path, {1: tries, 2: dies, 3: hangs}, trial_timeout=5)
     assert not run.problems
-    two, one_line, division = run.trials[1]
+    two, one_line, division, names = run.trials[1]
+    assert names[-1].pop("names") == {"new": ["z"], "rebound": [], "deleted": ["x"]}
+    assert division[-1].pop("names") == {"new": [], "rebound": [], "deleted": []}
+    for results in (two, one_line):
+        results[-1].pop("names")
     assert two == [{"error": None, "shown": None}, {"error": None, "shown": "2"}]
     assert one_line[0] == {"error": None, "shown": None}
     assert one_line[1]["error"]["traceback"] == ["OneLine: not right yet"]
@@ -244,6 +279,8 @@ def test_each_case_starts_from_the_exercise_cells_state(tmp_path):
     ]
     run = NotebookRun(path, {1: tries})
     assert not run.problems, run.problems
+    for results in run.trials[1]:
+        results[-1].pop("names")
     (_, a_shown), (_, leak), (b,), (failed, judged) = run.trials[1]
     assert a_shown == {"error": None, "shown": "(['NeuronGroup', 'StateMonitor'], 'StateMonitor')"}
     assert leak["error"]["ename"] == "MagicError"

@@ -2,8 +2,12 @@
 
 Each exercise's check ends in a one-line "not answered yet" (or, where the exercise cell holds code
 to fix, "not right yet"), and no other cell fails; no cell prints a Brian2 warning that is not part
-of the lesson, and no check cell leaves a name behind or shows more than its one line
-(tests/_notebook_kernel.py's run_cells). Executes every notebook (about as long as the nbval run).
+of the lesson, and no check cell shows more than its one line (tests/_notebook_kernel.py's
+``output_problems``). The run read is nbgrader's autograding of the untouched release
+(tests/_grade_check.py), which tests/test_grading_round_trip.py checks is the student edition cell
+by cell: one execution serves both. That no check leaves a name behind when unanswered is judged
+where the kernel can be asked, in the exercises' trials (tests/test_modelling_exercises.py: each
+exercise is tried unanswered, as it stands in the student edition, in a copy of the kernel).
 """
 
 import json
@@ -11,27 +15,22 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _notebook_kernel import client_for, run_cells
+from _grade_check import each_check
+from _notebook_kernel import output_problems, tags
 
-from tools import student_edition
-
-pytestmark = pytest.mark.notebooks  # executes notebooks
+pytestmark = pytest.mark.notebooks  # executes notebooks (nbgrader's round trip, shared)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def tags(cell):
-    return cell.metadata.get("tags", [])
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_student_edition_runs_unanswered(path, tmp_path):
-    student_edition.write_edition(tmp_path, [path], log=lambda line: None)
-    nb = nbformat.read(tmp_path / path.name, as_version=4)
-    client = client_for(nb, tmp_path / path.name)
-    with client.setup_kernel():
-        problems = run_cells(client, nb, path.stem, nbval_rule=False)
+@pytest.mark.parametrize("path", each_check(NOTEBOOKS))
+def test_student_edition_runs_unanswered(path, grade_check):
+    check = grade_check(path)
+    executed = check.notebook("autograded", "blank")
+    assert executed.exists(), check.result.stdout + check.result.stderr
+    nb = nbformat.read(executed, as_version=4)
+    problems = output_problems(nb, path.stem)
     assert not problems, "\n".join(problems)
     errors = {
         k: o
