@@ -238,21 +238,20 @@ def watch_exercise_objects(client, step):
     return ast.literal_eval(content["user_expressions"]["result"]["data"]["text/plain"])
 
 
-def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_cell=None):
-    """Execute every code cell of ``nb`` in order in ``client``'s kernel; the problems found.
+def run_cells(client, nb, notebook, before_cell=None):
+    """Execute the instructor's ``nb`` cell by cell in ``client``'s kernel; the problems found.
 
-    With ``nbval_rule`` each cell is judged by nbval's rule (the run stops at a cell that raised
-    where it must not; without it the caller judges the errors). No cell may print a Brian2
-    warning that is not part of the lesson; a check cell must leave no name behind in the
-    student's namespace (it binds, rebinds or deletes none; a check that failed stopped before it
-    deleted its own new names, so only rebinding and deleting count then) and show nothing but its
-    verdict line or its one-line failure.
+    Each cell is judged by nbval's rule (the run stops at a cell that raised where it must not).
+    No cell may print a Brian2 warning that is not part of the lesson; a check cell must leave no
+    name behind in the student's namespace (it binds, rebinds or deletes none; a check that failed
+    stopped before it deleted its own new names, so only rebinding and deleting count then) and
+    show nothing but its verdict line or its one-line failure.
 
-    ``edition="instructor"``: the notebook holds each exercise cell and its solution, and runs
-    both. The solution replaces the objects the exercise cell made, never run, and Brian2 warns
-    as it deletes each: a student who fills in the exercise cell never leaves those behind, so
-    exactly those warnings are excused (the objects are followed in the kernel,
-    tests/_exercise_objects.py); any other warning, in the solution too, is a problem.
+    The notebook holds each exercise cell and its solution, and runs both. The solution replaces
+    the objects the exercise cell made, never run, and Brian2 warns as it deletes each: a student
+    who fills in the exercise cell never leaves those behind, so exactly those warnings are excused
+    (the objects are followed in the kernel, tests/_exercise_objects.py); any other warning, in the
+    solution too, is a problem.
 
     ``before_cell(index)``, if given, is called before each code cell is executed (and before its
     probe): the exercise harness tries its answers there.
@@ -264,7 +263,7 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_c
         if before_cell:
             before_cell(index)
         check = "check" in tags(cell)
-        exercise = edition == "instructor" and "exercise" in tags(cell)
+        exercise = "exercise" in tags(cell)
         if exercise:
             watch_exercise_objects(client, "before")
         before = user_names(client, index) if check else None
@@ -273,7 +272,7 @@ def run_cells(client, nb, notebook, nbval_rule=True, edition="student", before_c
             watch_exercise_objects(client, "after")
             following = True
         excused = watch_exercise_objects(client, "gone") if following else []
-        problem, fatal = outcome_problem(cell, index) if nbval_rule else (None, False)
+        problem, fatal = outcome_problem(cell, index)
         if check:
             allowed = SHARED_BY_CHECKS.get(notebook, {}).get(cell.get("id"), ())
             after = user_names(client, index)
@@ -380,9 +379,7 @@ class NotebookRun:
                 self.trials[index] = try_in_copies(client, trials_before[index], trial_timeout)
 
         with client.setup_kernel():
-            self.problems = run_cells(
-                client, self.nb, path.stem, edition="instructor", before_cell=try_answers
-            )
+            self.problems = run_cells(client, self.nb, path.stem, before_cell=try_answers)
 
 
 def each_run(paths):
