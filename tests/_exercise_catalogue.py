@@ -25,6 +25,9 @@ import re
 import runpy
 from pathlib import Path
 
+from tools.open_answers import tags_of as tags
+from tools.open_answers import text_of as source
+
 ROOT = Path(__file__).resolve().parents[1]
 WRONG_MODELS = ROOT / "tests" / "wrong_models"
 CATALOGUE = ROOT / "tests" / "misconceptions"
@@ -72,15 +75,6 @@ def answer_of(solution, code):
 def wrong_models(ident):
     """The wrong models of a modelling exercise: whole replacements (.py) and edits (.edit)."""
     return sorted(WRONG_MODELS.glob(f"{ident}*.py")) + sorted(WRONG_MODELS.glob(f"{ident}*.edit"))
-
-
-def tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def source(cell):
-    text = cell["source"]
-    return text if isinstance(text, str) else "".join(text)
 
 
 def exercises_of(nb):

@@ -28,6 +28,8 @@ import pytest
 from _forked_trials import HISTORY, name_changes
 from nbclient import NotebookClient
 
+from tools.open_answers import tags_of as tags
+
 TRIALS_CODE = (Path(__file__).parent / "_forked_trials.py").read_text(encoding="utf-8")
 WATCH_CODE = (Path(__file__).parent / "_exercise_objects.py").read_text(encoding="utf-8")
 TIMEOUT = 600  # s, per cell and per trial
@@ -78,10 +80,6 @@ def client_for(nb, path):
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
-
-
-def tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def error_output(cell):
