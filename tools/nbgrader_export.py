@@ -47,11 +47,6 @@ load_subconfig("course_config.py")  # noqa: F821 (the course's settings, tools/n
 """
 
 
-def tags_of(cell):
-    """The cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def is_heading(cell):
     """Whether the cell is a markdown cell that starts with a heading."""
     return cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith("#")
@@ -200,7 +195,7 @@ def nbgrader_notebook(nb, stem="notebook"):
     after_exercise = False  # between an exercise and the next heading (checks may stop early)
     walkthrough = False  # inside an instructor's walkthrough (see below)
     for cell in cells:
-        tags = tags_of(cell)
+        tags = open_answers.tags_of(cell)
         meta = cell.setdefault("metadata", {})
         if "exercise" in tags:
             after_exercise = True

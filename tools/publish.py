@@ -37,7 +37,7 @@ import tempfile
 from pathlib import Path
 
 from labutils import exercises
-from tools import hub_links, nbgrader_export, student_edition
+from tools import hub_links, nbgrader_export, open_answers, student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -363,9 +363,9 @@ def answer_cells(cells):
     """
     starts = [k for k, c in enumerate(cells) if student_edition.is_heading(c)]
     bounds = list(zip([0, *starts], [*starts, len(cells)], strict=True))
-    chosen = {k for k, c in enumerate(cells) if "check" in student_edition.tags_of(c)}
+    chosen = {k for k, c in enumerate(cells) if "check" in open_answers.tags_of(c)}
     for a, b in bounds:
-        if any("exercise" in student_edition.tags_of(c) for c in cells[a:b]):
+        if any("exercise" in open_answers.tags_of(c) for c in cells[a:b]):
             chosen.update(range(a, b))
     return chosen
 

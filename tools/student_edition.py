@@ -32,11 +32,6 @@ DEFAULT_OUT = ROOT / "student"
 MANIFEST = ".edition.json"
 
 
-def tags_of(cell):
-    """The cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
-
-
 is_heading = nbgrader_export.is_heading
 
 
