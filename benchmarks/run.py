@@ -4,6 +4,7 @@
     python3 course.py bench --quick    # CI: the example notebook, 5 slider changes, numpy baseline
     python3 course.py bench 05_ 03_    # only notebooks whose file name contains one of these words
                                        # (their rows replace those in an existing results.json)
+    python3 course.py bench --kernel   # only the kernel start (step 4); the other rows are kept
 
 For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
 
@@ -19,6 +20,11 @@ For each notebook (notebooks/*.ipynb and benchmarks/*.ipynb), in fresh kernels:
 3. **Cython baseline** (full mode only): the same with ``BRIAN_LABS_TARGET=cython`` and a
    persistent Cython cache (benchmarks/out/cython-cache); the slider sequence runs twice and the
    second pass is timed, so this is *warm* Cython.
+
+4. **kernel start** (full mode and --kernel): a fresh kernel until ``from brian2 import *`` has
+   run, with PYTHONDONTWRITEBYTECODE=1, in a students' environment (the runtime lock alone, made
+   by course.py in benchmarks/out/student-env), as installed and without bytecode (``kernel``:
+   ``before_s``, ``after_s``, seconds).
 
 Prints a table and writes benchmarks/results.json (full mode) or benchmarks/out/quick.json
 (--quick): ``{"measured": {"date", "load_average", "cores"}, "explorers": {"<notebook>:<explorer>":
@@ -37,6 +43,7 @@ import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 RESULTS = ROOT / "benchmarks" / "results.json"
 EXAMPLE = ROOT / "benchmarks" / "example_explorer.ipynb"
+STUDENT_ENV = OUT / "student-env"  # the students' environment whose kernels start (student_python)
 # issue 24: an explorer update <= 70 ms, the fallback's first answer <= 300 ms, a kernel start with
 # `from brian2 import *` <= 1.5 s (PYTHONDONTWRITEBYTECODE=1); with BRIAN_LABS_SPEED_TARGETS=1 (a
 # quiet machine) a missed target fails the run, else it is flagged in the table.
@@ -267,6 +275,41 @@ def kernel_start_s(env):
         manager.shutdown_kernel(now=True)
 
 
+def student_python():
+    """The Python of a students' environment: the runtime lock alone, as ``course.py lab`` has it.
+
+    The bench itself runs in the dev environment, whose test packages a student's kernel does not
+    have and Brian2 would import (it imports pytest whenever pytest is installed: about 0.1 s).
+    Made with course.py's own installer in benchmarks/out/student-env on first use (about 20 s;
+    then reused while the lock is unchanged); returns its Python's path.
+    """
+    env = dict(os.environ, BRIAN_LABS_VENV=str(STUDENT_ENV))
+    code = (
+        "import os, sys, course; "
+        "python = course.ensure_environment('runtime', os.name == 'nt'); "
+        "sys.exit(1) if python is None else print(python)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: the students' environment failed to install:\n{proc.stdout}")
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def kernel_starts_of_students(runs=KERNEL_STARTS):
+    """:func:`kernel_starts` (seconds), run in the students' environment (``student_python``)."""
+    code = (
+        "import json, sys; from benchmarks.run import kernel_starts; "
+        f"print('KERNEL-JSON', json.dumps(kernel_starts({int(runs)})))"
+    )
+    proc = subprocess.run([student_python(), "-c", code], cwd=ROOT, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("KERNEL-JSON "):
+            return json.loads(line[len("KERNEL-JSON ") :])
+    raise SystemExit(f"bench: kernel starts failed in the students' environment:\n{proc.stderr}")
+
+
 def kernel_starts(runs=KERNEL_STARTS):
     """Kernel start + ``from brian2 import *`` with PYTHONDONTWRITEBYTECODE=1, before and after.
 
@@ -330,13 +373,20 @@ def main(argv=None):
     )
     parser.add_argument("--changes", type=int, default=None, help="slider changes per explorer")
     parser.add_argument("--no-cython", action="store_true", help="skip the Cython baseline")
+    parser.add_argument(
+        "--kernel",
+        action="store_true",
+        help="only the kernel start in the students' environment (the other rows are kept)",
+    )
     args = parser.parse_args(argv)
+    if args.kernel and (args.quick or args.words):
+        parser.error("--kernel measures the kernel start alone: no --quick, no notebook words")
     changes = args.changes or (5 if args.quick else 10)
     with_cython = not (args.quick or args.no_cython)
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"measured": {}, "explorers": {}, "notebooks": {}, "fallback": {}}
     details, failures, cold_cpu, loads = [], [], {}, []
-    for path in discover(args.words, args.quick):
+    for path in [] if args.kernel else discover(args.words, args.quick):
         label = path.stem
         print(f"== {path.relative_to(ROOT)}", flush=True)
         with tempfile.TemporaryDirectory(prefix="brian-labs-bench-") as tmp:
@@ -390,12 +440,16 @@ def main(argv=None):
                 results["fallback"][f"{label}:{name}"] = {
                     k: round(v, 2 if k == "answer_part" else 1) for k, v in answers.items()
                 }
-    print_table(results, details, cold_cpu)
+    if not args.kernel:
+        print_table(results, details, cold_cpu)
     target = OUT / "quick.json" if args.quick else RESULTS
     previous = json.loads(target.read_text()) if target.exists() else {}
-    if not (args.quick or args.words):
-        print("\nKernel start + `from brian2 import *`, PYTHONDONTWRITEBYTECODE=1 (median s):")
-        results["kernel"] = kernel_starts()
+    if args.kernel or not (args.quick or args.words):
+        print(
+            "\nKernel start + `from brian2 import *` in the students' environment (the runtime "
+            "lock), PYTHONDONTWRITEBYTECODE=1 (median s):"
+        )
+        results["kernel"] = kernel_starts_of_students()
         kernel = results["kernel"]
         print(
             f"  without bytecode (before) {kernel['before_s']} s, as installed (after) "
@@ -403,12 +457,16 @@ def main(argv=None):
         )
     elif previous.get("kernel"):
         results["kernel"] = previous["kernel"]
-    results["measured"] = dict(
-        date=time.strftime("%Y-%m-%d", time.gmtime()),
-        load_average=round(sum(loads) / max(len(loads), 1), 1),
-        cores=os.cpu_count(),
+    results["measured"] = (
+        previous.get("measured", {})
+        if args.kernel
+        else dict(
+            date=time.strftime("%Y-%m-%d", time.gmtime()),
+            load_average=round(sum(loads) / max(len(loads), 1), 1),
+            cores=os.cpu_count(),
+        )
     )
-    if args.words and not args.quick:  # a partial run updates the full results
+    if (args.words or args.kernel) and not args.quick:  # a partial run updates the full results
         for key in ("explorers", "notebooks", "fallback"):
             results[key] = dict(previous.get(key, {}), **results[key])
     browser = OUT / "browser.json"  # written by tests/e2e/test_browser.py

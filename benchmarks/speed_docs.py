@@ -88,7 +88,7 @@ def readme_section(results):
         )
     if "kernel_after" in f:
         text += (
-            " A new kernel imports Brian2 (`from brian2 import *`)"
+            " A new kernel of the students' environment imports Brian2 (`from brian2 import *`)"
             f" {f['kernel_after']} s after it is started, with PYTHONDONTWRITEBYTECODE=1"
             f" ({f['kernel_before']} s without the bytecode that the course's environments"
             " compile at install)."

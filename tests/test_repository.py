@@ -221,6 +221,36 @@ def test_benchmark_results_cover_every_notebook_and_explorer():
             assert path.stem in results["browser"], f"{path.name}: no browser measurement"
 
 
+def test_bench_kernel_measures_the_kernel_start_alone_and_keeps_the_rows(tmp_path, monkeypatch):
+    """`course.py bench --kernel` replaces only results.json's kernel start; --kernel is alone."""
+    from benchmarks import run
+    from tools import docs
+
+    previous = dict(
+        measured=dict(date="2026-12-01", load_average=1.1, cores=2),
+        explorers={"02_a:explorer": dict(median_ms=31.0)},
+        notebooks={"02_a.ipynb": dict(cold_s=3.4)},
+        fallback={"02_a:explorer": dict(answer_ms=120.0)},
+        kernel=dict(before_s=5.8, after_s=1.51),
+        browser={"02_a": dict(drag_fps=22.0)},
+    )
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(previous))
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    monkeypatch.setattr(run, "RESULTS", results)
+    monkeypatch.setattr(run, "OUT", tmp_path / "out")  # no browser.json: the previous one stays
+    monkeypatch.setattr(docs, "regenerated", lambda: {})
+    measured = dict(before_s=5.3, after_s=1.38, runs=5)
+    monkeypatch.setattr(run, "kernel_starts_of_students", lambda: measured)
+    monkeypatch.setattr(run, "discover", lambda *a: pytest.fail("--kernel runs no notebook"))
+    assert run.main(["--kernel"]) == 0
+    assert json.loads(results.read_text()) == dict(previous, kernel=measured)
+    for mixed in (["--kernel", "--quick"], ["--kernel", "05_"]):
+        with pytest.raises(SystemExit) as stop:
+            run.main(mixed)
+        assert stop.value.code == 2, mixed
+
+
 def test_speed_figures_are_the_ranges_of_the_results():
     """Each quoted figure is the range over the course's explorers (02-06) or notebooks."""
     from benchmarks import speed_docs
