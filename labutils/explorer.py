@@ -3,15 +3,13 @@
 The notebook writes ``simulate(**parameters)`` (the Brian2 model students read) and
 ``plot(result, fig)``; :func:`explore` adds one slider per parameter, shows the figure, and re-runs
 both whenever a slider moves: a key press or a release is one redraw, and a dragged slider is
-followed live, newest value first. The kernel takes a value from the browser at once and draws it
-on its event loop, so it reports idle at once and ipywidgets' throttle (one message in flight per
-slider) sends the next value while the kernel draws: the drawing overlaps the message's way
-through the browser and the server, which a drawing in the message's handler would wait for (the
-browser test, tests/e2e/test_browser.py, measures the frame rate of a drag). Values that arrive
-during a drawing wait for it, and the next frame draws only the newest of them: no queue of stale
-frames (after a release at most the frame being drawn, then the last value's), and the last value
-is always drawn. A value set from Python (``explorer.sliders["w_e"].value = 0.2`` in a cell)
-redraws at once.
+followed live, newest value first: ipywidgets' own throttle keeps one message in flight per
+slider (the browser holds back newer values until the kernel has handled the last one, and then
+sends only the latest), and the kernel draws each value it receives before it reports idle, so
+the throttle's back-pressure holds: no queue of stale frames, and the last value is always drawn.
+(A frame deferred to the kernel's event loop would report idle at once and let the browser send
+more: measured in the browser test, one more stale frame after the release.) A value set from
+Python (``explorer.sliders["w_e"].value = 0.2`` in a cell) redraws at once too.
 
 On the fallback without a C++ compiler (:class:`labutils.StandaloneModel` on Brian2's numpy
 target, where each simulated time step costs ~50 µs of Python) a frame for the browser first
@@ -233,9 +231,8 @@ class Explorer:
     kernel's CPU seconds of the update), ``blit``: whether only the changed artists were drawn,
     and ``part``: the part of the run simulated, 1 but for a fallback's first answer),
     ``renders`` (full renders of the figure so far) and ``last_error``. ``schedule(delay,
-    callback)`` runs a browser value's frame, and the rest of a fallback's run, later (default: on
-    the kernel's event loop, so that newer values can replace them; returns False to run them at
-    once).
+    callback)`` runs the rest of a fallback's run later (default: on the kernel's event loop, so
+    that a newer value can replace it; returns False to run it at once).
     """
 
     def __init__(self, simulate, plot, ranges, figsize=(9, 4.5), dpi=90):
@@ -274,7 +271,6 @@ class Explorer:
         self.fallback_note = FALLBACK_NOTE if self._fallback else ""
         self.schedule = _call_later
         self._changes = 0  # slider changes so far: the rest of an older value's run is stale
-        self._frame_pending = False  # a browser value's frame waits on the event loop
         self._whole_run_s = None  # wall seconds simulate took for a whole run, last time
         self.update(raise_errors=True)
         for slider in self.sliders.values():
@@ -493,19 +489,6 @@ class Explorer:
             self.update()
 
     def _browser_frame(self):
-        """A value from the browser: draw on the event loop, once for all values until then."""
-        if self._frame_pending:
-            return  # the frame already asked for draws the newest values
-        if self.schedule(0, self._pending_frame):
-            self._frame_pending = True
-        else:
-            self._draw_browser_frame()  # no event loop (plain Python): now
-
-    def _pending_frame(self):
-        self._frame_pending = False
-        self._draw_browser_frame()
-
-    def _draw_browser_frame(self):
         changes = self._changes
         if self.update(first_answer=True):
             if not self.schedule(REST_OF_RUN_DELAY_S, lambda: self._rest_of_run(changes)):

@@ -437,7 +437,7 @@ def test_the_still_is_encoded_once_when_shown_not_on_every_update():
     assert np.abs(still - frame).mean() < 2  # the same figure (JPEG differs by a few levels)
 
 
-# -- browser values: drawn on the event loop, newest first; on the fallback, the rest later
+# -- values from the browser: drawn at once; on the fallback, the rest of the run later ----------
 def from_browser(slider, value):
     """Deliver ``value`` to the slider as a front end's comm message does (ipywidgets' path)."""
     data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
@@ -460,11 +460,11 @@ class ManualLoop:
             callback()
 
 
-def test_browser_values_are_drawn_on_the_event_loop_the_newest_once():
-    """Browser values that came before the kernel's loop turned make one frame, of the newest.
+def test_each_browser_value_is_drawn_before_the_kernel_answers_the_next():
+    """A browser value is drawn in its message's handler, before the kernel reports idle.
 
-    The kernel takes each at once (it reports idle, and ipywidgets' throttle sends the next value
-    while it draws).
+    ipywidgets' throttle sends a slider's next value only then: one value in flight, no stale
+    frame queued behind it.
     """
     simulate = Recorder()
     explorer = lu.Explorer(
@@ -474,25 +474,15 @@ def test_browser_values_are_drawn_on_the_event_loop_the_newest_once():
     explorer.schedule = loop.schedule
     slider = explorer.sliders["E_L"]
     calls, frames = len(simulate.calls), len(explorer.timings)
-    for value in (-79, -70, -61):  # a drag: three values before the kernel's loop turns
+    for value in (-79, -61):
         from_browser(slider, value)
-    assert len(simulate.calls) == calls, "nothing drawn in the messages' handlers"
-    assert [delay for delay, _ in loop.pending] == [0], "one frame asked for, at once"
-    loop.run()
-    assert len(explorer.timings) == frames + 1 and len(simulate.calls) == calls + 1
-    assert simulate.calls[-1]["E_L"] == -61 * mV and "E_L = -61 mV" in explorer.status.value
-    assert explorer.last_error is None
-    from_browser(slider, -60)  # the next value: a frame of its own
-    loop.run()
-    assert simulate.calls[-1]["E_L"] == -60 * mV and len(simulate.calls) == calls + 2
+        assert simulate.calls[-1]["E_L"] == value * mV, "drawn in the message's handler"
+        assert f"E_L = {value} mV" in explorer.status.value and explorer.last_error is None
+    assert len(explorer.timings) == frames + 2 and len(simulate.calls) == calls + 2
     assert not loop.pending, "a compiled (or fast) model's whole run leaves nothing for later"
-    # a value set from Python redraws at once (a cell reads the result on its next line)
+    # a value set from Python redraws at once too (a cell reads the result on its next line)
     slider.value = -77
     assert simulate.calls[-1]["E_L"] == -77 * mV and not loop.pending
-    # without an event loop (plain Python) a browser value is drawn at once
-    explorer.schedule = lambda delay, callback: False
-    from_browser(slider, -66)
-    assert simulate.calls[-1]["E_L"] == -66 * mV
 
 
 def fallback_explorer(monkeypatch, tmp_path, duration=20 * ms):
@@ -541,10 +531,7 @@ def test_on_the_fallback_a_browser_value_shows_the_start_of_the_run_then_all_of_
     explorer.schedule = loop.schedule
     # the last whole run "took" 5x the budget: the first answer simulates 0.2 of the run
     explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S
-    from_browser(explorer.sliders["v0"], 0.8)
-    (delay, frame) = loop.pending.pop(0)
-    assert delay == 0
-    frame()  # its first answer
+    from_browser(explorer.sliders["v0"], 0.8)  # its first answer, drawn in the handler
     assert explorer.timings[-1]["part"] == 0.2 and len(monitor.t) == 40
     assert "the first 4 ms of 20 ms (the rest follows)" in explorer.status.value
     np.testing.assert_array_equal(monitor.v[0], whole[0][:40])
@@ -562,8 +549,7 @@ def test_on_the_fallback_a_newer_value_replaces_the_rest_of_a_run(monkeypatch, t
     loop = ManualLoop()
     explorer.schedule = loop.schedule
     explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S
-    from_browser(explorer.sliders["v0"], 0.3)
-    loop.pending.pop(0)[1]()  # the first answer for 0.3
+    from_browser(explorer.sliders["v0"], 0.3)  # the first answer for 0.3
     rest_of_03 = loop.pending.pop(0)[1]
     from_browser(explorer.sliders["v0"], 0.9)  # the hand moved on before the rest ran
     rest_of_03()
