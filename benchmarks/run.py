@@ -310,6 +310,20 @@ def kernel_starts_of_students(runs=KERNEL_STARTS):
     raise SystemExit(f"bench: kernel starts failed in the students' environment:\n{proc.stderr}")
 
 
+def measure_kernel_start():
+    """Print and return :func:`kernel_starts_of_students` (seconds)."""
+    print(
+        "\nKernel start + `from brian2 import *` in the students' environment (the runtime "
+        "lock), PYTHONDONTWRITEBYTECODE=1 (median s):"
+    )
+    kernel = kernel_starts_of_students()
+    print(
+        f"  without bytecode (before) {kernel['before_s']} s, as installed (after) "
+        f"{kernel['after_s']} s; {kernel['runs']} each, interleaved"
+    )
+    return kernel
+
+
 def kernel_starts(runs=KERNEL_STARTS):
     """Kernel start + ``from brian2 import *`` with PYTHONDONTWRITEBYTECODE=1, before and after.
 
@@ -381,12 +395,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.kernel and (args.quick or args.words):
         parser.error("--kernel measures the kernel start alone: no --quick, no notebook words")
+    if args.kernel:  # every other row as it was
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results["kernel"] = measure_kernel_start()
+        return record(results, RESULTS, quick=False, failures=[])
     changes = args.changes or (5 if args.quick else 10)
     with_cython = not (args.quick or args.no_cython)
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"measured": {}, "explorers": {}, "notebooks": {}, "fallback": {}}
     details, failures, cold_cpu, loads = [], [], {}, []
-    for path in [] if args.kernel else discover(args.words, args.quick):
+    for path in discover(args.words, args.quick):
         label = path.stem
         print(f"== {path.relative_to(ROOT)}", flush=True)
         with tempfile.TemporaryDirectory(prefix="brian-labs-bench-") as tmp:
@@ -440,39 +458,34 @@ def main(argv=None):
                 results["fallback"][f"{label}:{name}"] = {
                     k: round(v, 2 if k == "answer_part" else 1) for k, v in answers.items()
                 }
-    if not args.kernel:
-        print_table(results, details, cold_cpu)
+    print_table(results, details, cold_cpu)
     target = OUT / "quick.json" if args.quick else RESULTS
     previous = json.loads(target.read_text()) if target.exists() else {}
-    if args.kernel or not (args.quick or args.words):
-        print(
-            "\nKernel start + `from brian2 import *` in the students' environment (the runtime "
-            "lock), PYTHONDONTWRITEBYTECODE=1 (median s):"
-        )
-        results["kernel"] = kernel_starts_of_students()
-        kernel = results["kernel"]
-        print(
-            f"  without bytecode (before) {kernel['before_s']} s, as installed (after) "
-            f"{kernel['after_s']} s; {kernel['runs']} each, interleaved"
-        )
+    if not (args.quick or args.words):
+        results["kernel"] = measure_kernel_start()
     elif previous.get("kernel"):
         results["kernel"] = previous["kernel"]
-    results["measured"] = (
-        previous.get("measured", {})
-        if args.kernel
-        else dict(
-            date=time.strftime("%Y-%m-%d", time.gmtime()),
-            load_average=round(sum(loads) / max(len(loads), 1), 1),
-            cores=os.cpu_count(),
-        )
+    results["measured"] = dict(
+        date=time.strftime("%Y-%m-%d", time.gmtime()),
+        load_average=round(sum(loads) / max(len(loads), 1), 1),
+        cores=os.cpu_count(),
     )
-    if (args.words or args.kernel) and not args.quick:  # a partial run updates the full results
+    if args.words and not args.quick:  # a partial run updates the full results
         for key in ("explorers", "notebooks", "fallback"):
             results[key] = dict(previous.get(key, {}), **results[key])
     browser = OUT / "browser.json"  # written by tests/e2e/test_browser.py
     results["browser"] = (
         json.loads(browser.read_text()) if browser.exists() else previous.get("browser", {})
     )
+    return record(results, target, args.quick, failures)
+
+
+def record(results, target, quick, failures):
+    """Write ``results`` to ``target`` and rewrite the figures the docs quote; the exit status.
+
+    ``quick``: the quoted figures are checked, not rewritten (a difference is a failure). Exits
+    1 if there are ``failures`` or, with BRIAN_LABS_SPEED_TARGETS=1, a missed target.
+    """
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {target.relative_to(ROOT)}")
     from tools import docs  # the generated sections quoting benchmarks/results.json
@@ -481,7 +494,7 @@ def main(argv=None):
         if updated == current:
             continue
         shown = page.relative_to(ROOT)
-        if args.quick:
+        if quick:
             failures.append(
                 f"{shown}: a quoted figure differs from benchmarks/results.json "
                 "(python3 course.py docs rewrites it)"

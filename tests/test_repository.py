@@ -238,7 +238,10 @@ def test_bench_kernel_measures_the_kernel_start_alone_and_keeps_the_rows(tmp_pat
     results.write_text(json.dumps(previous))
     monkeypatch.setattr(run, "ROOT", tmp_path)
     monkeypatch.setattr(run, "RESULTS", results)
-    monkeypatch.setattr(run, "OUT", tmp_path / "out")  # no browser.json: the previous one stays
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "browser.json").write_text(json.dumps({"02_a": dict(drag_fps=9.0)}))  # not this run's
+    monkeypatch.setattr(run, "OUT", out)
     monkeypatch.setattr(docs, "regenerated", lambda: {})
     measured = dict(before_s=5.3, after_s=1.38, runs=5)
     monkeypatch.setattr(run, "kernel_starts_of_students", lambda: measured)
