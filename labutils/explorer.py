@@ -272,6 +272,7 @@ class Explorer:
         self.schedule = _call_later
         self._changes = 0  # slider changes so far: the rest of an older value's run is stale
         self._whole_run_s = None  # wall seconds simulate took for a whole run, last time
+        self._start_shown = None  # (slider values, seconds) of a first answer whose run goes on
         self.update(raise_errors=True)
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
@@ -357,6 +358,7 @@ class Explorer:
                         limits.enter_context(model.limited(part * model.duration))
                 self.result = self.simulate(**values)
             simulated = time.perf_counter()
+            self._time_the_run(part, simulated - start)
             blit = self._draw(self.result)
             self.frame, self._png = self._encode("jpeg"), b""
             self.image.value = self.frame
@@ -381,8 +383,6 @@ class Explorer:
             part=part,
         )
         self.timings.append(timing)
-        if part == 1 and self._fallback:
-            self._whole_run_s = timing["simulate_s"]
         shown = ""
         if part < 1:
             model = self._fallback[0]
@@ -395,6 +395,22 @@ class Explorer:
             + (f"<br><i>{html.escape(self.fallback_note)}</i>" if self.fallback_note else "")
         )
         return part
+
+    def _time_the_run(self, part, seconds):
+        """On the fallback, keep the wall seconds of a whole run, which size the next first part.
+
+        A run that goes on from a first answer (the same slider values, the models resuming where
+        they stopped) simulated only the rest: the first part's seconds are added to it.
+        """
+        if not self._fallback:
+            return
+        values = tuple(slider.value for slider in self.sliders.values())
+        if part < 1:
+            self._start_shown = (values, seconds)
+            return
+        start = self._start_shown
+        self._whole_run_s = seconds + (start[1] if start and start[0] == values else 0.0)
+        self._start_shown = None
 
     def _describe(self):
         """The slider values the figure shows, as the sliders print them ('E_L = -70 mV, ...')."""

@@ -564,6 +564,29 @@ def test_on_the_fallback_a_newer_value_replaces_the_rest_of_a_run(monkeypatch, t
     assert explorer.timings[-1]["part"] == 1 and len(monitor.t) == 200
 
 
+def test_on_the_fallback_a_first_answer_is_sized_by_the_whole_run_not_by_its_rest(
+    monkeypatch, tmp_path
+):
+    """A resumed run's time counts the first part too.
+
+    The rest of a run simulates only the rest: its time alone would shrink the estimate, and each
+    later first answer would simulate more of the run, until it is the whole run (measured in the
+    browser: 156, 249, 376, 395 ms for four key presses).
+    """
+    explorer, _model, _monitor = fallback_explorer(monkeypatch, tmp_path)
+    loop = ManualLoop()
+    explorer.schedule = loop.schedule
+    explorer._whole_run_s = 5 * lu.explorer.FALLBACK_SIMULATE_S
+    from_browser(explorer.sliders["v0"], 0.8)
+    loop.run()  # the first answer (0.2 of the run), then the rest
+    first, rest = explorer.timings[-2:]
+    assert (first["part"], rest["part"]) == (0.2, 1)
+    assert explorer._whole_run_s == pytest.approx(first["simulate_s"] + rest["simulate_s"])
+    # a whole run of other values (from Python) is timed on its own
+    explorer.sliders["v0"].value = 0.3
+    assert explorer._whole_run_s == explorer.timings[-1]["simulate_s"]
+
+
 def test_a_first_answer_whose_plot_fails_on_part_of_the_run_shows_the_whole_run(
     monkeypatch, tmp_path
 ):
