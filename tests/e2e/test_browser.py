@@ -417,6 +417,14 @@ WATCH_VALUES = """(readout) => {
     .observe(readout, {characterData: true, childList: true, subtree: true});
 }"""
 
+# Records, in the page, each status line the explorer shows: the kernel's times of each frame.
+WATCH_STATUS = """(status) => {
+  const w = window.__explorerWatch;
+  w.statuses = [];
+  new MutationObserver(() => w.statuses.push({t: performance.now(), text: status.textContent}))
+    .observe(status, {characterData: true, childList: true, subtree: true});
+}"""
+
 # Records, in the page, when the explorer's image changes (decoded) and when a key goes down.
 WATCH = """([img, handle]) => {
   const w = window.__explorerWatch = {frames: [], keys: []};
@@ -530,8 +538,23 @@ KERNEL_TIMES = re.compile(r"simulated(?: the first .*?)? in (\d+) ms, drawn in (
 
 def kernel_ms(explorer):
     """What the kernel spent on the image shown (ms: simulated + drawn, from the status line)."""
-    simulated, drawn = KERNEL_TIMES.search(explorer.inner_text()).groups()
+    return kernel_ms_of(explorer.inner_text())
+
+
+def kernel_ms_of(status):
+    """Simulated + drawn (ms) in an explorer's status text."""
+    simulated, drawn = KERNEL_TIMES.search(status).groups()
     return int(simulated) + int(drawn)
+
+
+def test_kernel_ms_of_adds_the_simulated_and_drawn_times():
+    assert kernel_ms_of("simulated in 14 ms, drawn in 6 msa = 20 Hz") == 20
+    assert (
+        kernel_ms_of(
+            "simulated the first 300 ms of 1000 ms (the rest follows) in 90 ms, drawn in 9 ms"
+        )
+        == 99
+    )
 
 
 def readout_value(slider):
@@ -602,6 +625,7 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         handle = slider.locator(".noUi-handle")
         name = slider_name(slider)
         page.evaluate(WATCH_VALUES, slider.locator(".widget-readout").element_handle())
+        page.evaluate(WATCH_STATUS, explorer.locator(".widget-html").last.element_handle())
         track = slider.locator(".noUi-target").bounding_box()
         box = handle.bounding_box()
         y = box["y"] + box["height"] / 2
@@ -625,6 +649,11 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         values_per_s = len(values) / ((end - start) / 1000)
         last_image_after_release_ms = (after[-1]["decoded"] - end) if after else 0.0
         round_trip_ms, in_page_ms = frame_times(during, page.evaluate("window.__websocketLog"))
+        kernel_frame_ms = [
+            kernel_ms_of(v["text"])
+            for v in page.evaluate("window.__explorerWatch.statuses")
+            if v["t"] <= end and KERNEL_TIMES.search(v["text"])
+        ]
         final = readout_value(slider)
         shown = shown_values(explorer)
         assert not errors, f"JavaScript errors in the page: {errors}"
@@ -645,6 +674,8 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         drag_fps=round(fps, 1),
         drag_round_trip_ms=round(statistics.median(round_trip_ms), 1) if round_trip_ms else None,
         drag_in_page_ms=round(statistics.median(in_page_ms), 1) if in_page_ms else None,
+        # the kernel's part of a frame during the drag (its status line: simulated + drawn)
+        drag_kernel_ms=statistics.median(kernel_frame_ms) if kernel_frame_ms else None,
         frames_after_release=len(after),
         last_image_after_release_ms=round(last_image_after_release_ms, 1),
         load_average=round(os.getloadavg()[0], 2),
