@@ -42,6 +42,24 @@ CASES = {
         ),
         ("wrong", "not a string", "eqs_fixed = 20 * mV\n", "Brian2 could not run it"),
         (
+            "wrong",
+            "Exercise 1's 20 mV written in, not the current",
+            EX2.format("dv/dt = (E_L - v + 20 * mV) / tau_m : volt"),
+            "v after 200 ms: not right",
+        ),
+        (
+            "right",
+            "with R = 1/g_L, as the text writes it",
+            EX2.format("dv/dt = (E_L - v + R * I_hold) / tau_m : volt"),
+            None,
+        ),
+        (
+            "right",
+            "the current through the capacitance",
+            EX2.format("dv/dt = (E_L - v) / tau_m + I_hold / C_m : volt"),
+            None,
+        ),
+        (
             "right",
             "the current term outside",
             EX2.format("dv/dt = (E_L - v) / tau_m + I_hold / (g_L * tau_m) : volt"),
