@@ -113,3 +113,35 @@ def test_an_unknown_notebook_name_ends_in_one_line():
     with pytest.raises(SystemExit, match=r"^unknown notebook '42': choose from 00, 01"):
         grading.assignment_name("42")
     assert grading.assignment_name("01") == "01_decay"
+
+
+def test_only_answers_awaiting_a_grader_count_as_to_grade_by_hand():
+    from types import SimpleNamespace as Grade
+
+    notebook = Grade(
+        grades=[
+            Grade(max_score=3, needs_manual_grade=True),  # a written Think! answer
+            Grade(max_score=2, needs_manual_grade=False),  # one left as released: 0, graded
+            Grade(max_score=1, needs_manual_grade=False),  # an autograded test
+        ]
+    )
+    assert grading.points_to_grade_by_hand(Grade(notebooks=[notebook, notebook])) == 6
+    assert grading.points_to_grade_by_hand(Grade(notebooks=[])) == 0
+
+
+def test_the_formgrader_serves_the_course_folder(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(grading.subprocess, "call", lambda *a, **k: calls.append((a, k)) or 0)
+    with pytest.raises(SystemExit, match=r"no course folder at .*: release an assignment first"):
+        grading.formgrader(tmp_path)
+    assert not calls
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert grading.formgrader(tmp_path, port=8890, open_browser=False) == 0
+    (command,), options = calls[0]
+    # nbgrader reads nbgrader_config.py and the gradebook where the server runs; it runs alembic
+    assert options["cwd"] == tmp_path
+    scripts = options["env"]["PATH"].split(grading.os.pathsep)[0]
+    assert scripts == str(grading.Path(grading.sys.executable).parent)
+    assert command[1:3] == ["-m", "jupyterlab"]
+    assert command[-3:] == ["--port", "8890", "--no-browser"]
+    assert ("--allow-root" in command) == (grading.os.geteuid() == 0)

@@ -20,11 +20,13 @@ exchange), and 00_units for the LMS route (Canvas's zip of submissions). Student
 Exchange route: students fetch 02 into their own home, answer it in the notebook they fetched and
 submit; the instructor collects. LMS route: the student edition (what the hub's link, Binder, Colab
 and `course.py lab` open) answered, downloaded and uploaded; the instructor collects the zip. Then
-autograde, a grader's manual scores for the Think! answers (through nbgrader's gradebook, as the
-formgrader stores them), feedback generated and released, students fetch it (02) or get its file
-(00), and the grades exported. The term fails unless the CSV holds exactly the expected points for
-every student (computed from the export's points, not from nbgrader's results), and every
-submission that cannot be graded is reported with its reason.
+autograde, an export before the grading by hand (it must leave those grades empty), a grader's
+scores and comments for the Think! answers in the formgrader that `course.py grade formgrader`
+serves (through the API its Manual Grading page uses), feedback generated and released (with the
+comments), students fetch it (02) or get its file (00), and the grades exported. The term fails
+unless the CSV holds exactly the expected points for every student (computed from the export's
+points, not from nbgrader's results), and every submission that cannot be graded is reported with
+its reason.
 
 Without a hub (``run_term``) a student's side is nbgrader's exchange apps run with the student's
 config and home, and notebooks answered as files; on the hub every student does it through their
@@ -37,15 +39,25 @@ import contextlib
 import csv
 import datetime
 import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
 from tools import course_notebooks, grading, nbgrader_export, student_edition
 
+ROOT = Path(__file__).resolve().parents[1]
 EXCHANGE_NOTEBOOK, LMS_NOTEBOOK = "02_lif_spike_generator", "00_units"
+GRADER_COMMENT = "Clear reasoning: the driving force explains it."  # reaches the feedback
+FORMGRADER_START_S = 120
 STUDENTS = {  # id: (first name, last name)
     "1001": ("Alice", "Adams"),
     "1002": ("Bob", "Brown"),
@@ -289,15 +301,17 @@ class Term:
             scores = {name: grading.autograde(course, name, log=self.log) for name in self.points}
         self.problems = grading.not_graded(course)
         self.graded = {name: sorted(students) for name, students in scores.items()}
-        step = "grader: the Think! answers, by hand (nbgrader's gradebook, as the formgrader)"
-        with self.step(step), grading.gradebook(course) as book:
+        with self.step("instructor: an export before the grading by hand leaves those empty"):
+            self.check_early_export()
+        step = "grader: the Think! answers, by hand (course.py grade formgrader)"
+        with self.step(step), Formgrader(course, self.out / "formgrader.log") as formgrader:
             for name in self.points:
                 for student in scores[name]:
+                    grades = formgrader.grades(name, student)
                     for cell in cells_of(self.source[name], "think"):
-                        grade = book.find_grade(cell["id"], name, name, student)
-                        if grade.auto_score is None:  # answered: the grader reads it, full marks
-                            grade.manual_score = grade.max_score
-                    book.db.commit()
+                        grade = grades[cell["id"]]
+                        if grade["needs_manual_grade"]:  # answered: the grader reads it
+                            formgrader.give(grade, grade["max_score"], GRADER_COMMENT)
         with self.step("instructor: feedback (released to the exchange for 02)"):
             grading.feedback(course, EXCHANGE_NOTEBOOK, self.exchange, log=self.log)
             grading.feedback(course, LMS_NOTEBOOK, log=self.log)
@@ -310,6 +324,22 @@ class Term:
                 for name in self.points
                 for s in scores[name]
             }
+
+    def check_early_export(self):
+        """Before the Think! answers are graded the export leaves their grades empty, says so."""
+        lines = []
+        header, rows = grading.export(self.course, self.out / "grades-early.csv", log=lines.append)
+        column = header.index(EXCHANGE_NOTEBOOK)
+        waiting = [s for s in self.graded[EXCHANGE_NOTEBOOK] if EXCHANGE_PLAN[s]["think"]]
+        assert waiting, "no Think! answer waits for a grader"
+        for row in rows:
+            if row[1] in waiting:
+                assert row[column] == "", f"{row[1]}: {row[column]!r} exported before grading"
+                assert any(
+                    line.startswith(f"not graded by hand yet ({EXCHANGE_NOTEBOOK}): {row[1]},")
+                    for line in lines
+                ), lines
+        self.log(f"export before grading by hand: {', '.join(waiting)} left empty, listed")
 
     def score_line(self, name, student):
         """What the student's feedback for ``name`` must say: 'Score: 5.0 / 12.0'."""
@@ -374,6 +404,93 @@ class Term:
         return [header, *rows]
 
 
+class Formgrader:
+    """nbgrader's formgrader as `course.py grade formgrader --no-browser` serves it.
+
+    The grader's side of manual grading, through the REST API its Manual Grading page uses:
+    ``grades`` of a submitted notebook, ``give`` a grade a score and a comment. Use it in a
+    ``with`` block, which starts the server (a free port, a token of its own) and stops it.
+    """
+
+    def __init__(self, course, log_file):
+        self.course, self.log_file = course, log_file
+        self.token = secrets.token_hex(16)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        """Start the server and wait until its API answers."""
+        command = [sys.executable, "-m", "tools.grade", "--course", str(self.course)]
+        command += ["formgrader", "--no-browser", "--port", str(self.port)]
+        with open(self.log_file, "w") as log:
+            self.server = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=dict(os.environ, JUPYTER_TOKEN=self.token),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=os.name == "posix",  # its JupyterLab stops with it
+            )
+        deadline = time.monotonic() + FORMGRADER_START_S
+        while True:
+            if self.server.poll() is not None:
+                raise SystemExit(f"the formgrader stopped: {Path(self.log_file).read_text()}")
+            try:
+                self.request("GET", "/formgrader/api/status")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    self.__exit__(None, None, None)
+                    raise SystemExit(f"no formgrader after {FORMGRADER_START_S} s") from None
+                time.sleep(0.5)
+
+    def __exit__(self, *exc):
+        """Stop the server (and its JupyterLab)."""
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.server.pid, signal.SIGTERM)
+        else:
+            self.server.terminate()
+        try:
+            self.server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.server.wait()
+
+    def request(self, method, path, body=None):
+        """One API call; the JSON it returns."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
+        request.add_header("Authorization", f"token {self.token}")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+    def grades(self, assignment, student):
+        """{cell id: grade} of the student's submitted notebook (the assignment's one notebook)."""
+        submissions = self.request(
+            "GET", f"/formgrader/api/submitted_notebooks/{assignment}/{assignment}"
+        )
+        found = [s for s in submissions if s["student"] == student]
+        if len(found) != 1:
+            raise SystemExit(
+                f"the formgrader lists {len(found)} submissions of {student} for {assignment}: "
+                f"is it serving the course folder {self.course}? ({self.log_file})"
+            )
+        notebook = found[0]
+        grades = self.request("GET", f"/formgrader/api/grades?submission_id={notebook['id']}")
+        comments = self.request("GET", f"/formgrader/api/comments?submission_id={notebook['id']}")
+        self.comments = {c["name"]: c for c in comments}
+        return {g["name"]: g for g in grades}
+
+    def give(self, grade, score, comment):
+        """Score a grade (as the Manual Grading page does) and comment on its cell."""
+        self.request("PUT", f"/formgrader/api/grade/{grade['id']}", {"manual_score": score})
+        remark = self.comments[grade["name"]]
+        self.request("PUT", f"/formgrader/api/comment/{remark['id']}", {"manual_comment": comment})
+
+
 def run_term(out, log=print):
     """Run the term without a hub in the folder ``out``; the Term. Fails on a wrong grade."""
     from nbgrader.exchange.default import (
@@ -424,7 +541,10 @@ def run_term(out, log=print):
             seen = list((home / name / "feedback").glob("*/*.html"))
             assert len(seen) == 1, f"{student} sees {len(seen)} feedback files for {name}"
             score = term.score_line(name, student)
-            assert score in seen[0].read_text("utf-8"), f"{student}'s feedback lacks {score!r}"
+            page = seen[0].read_text("utf-8")
+            assert score in page, f"{student}'s feedback lacks {score!r}"
+            commented = GRADER_COMMENT in page
+            assert commented == EXCHANGE_PLAN[student]["think"], f"{student}: comment {commented}"
         term.check_lms_feedback()
     with term.step("instructor: export the grades"):
         term.table = term.export_and_verify()

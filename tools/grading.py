@@ -87,9 +87,13 @@ def nbgrader_api(course, exchange=None):
     from nbgrader.coursedir import CourseDirectory
 
     config = course_config(course, exchange)
-    # nbgrader runs `alembic` (installed next to it) by name: this Python's scripts go first
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ["PATH"] = scripts_first_path()
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def scripts_first_path():
+    """PATH with this Python's scripts first (nbgrader runs `alembic`, installed beside it)."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def gradebook(course):
@@ -394,12 +398,28 @@ def autograde(course, assignment, log=print):
             submission = book.find_submission(assignment, student)
             scores[student] = (submission.score, submission.max_score)
             late = submission.total_seconds_late
+            pending = points_to_grade_by_hand(submission)
         text = f"{student} {assignment}: {scores[student][0]:g}/{scores[student][1]:g}"
+        if pending:
+            text += f", {pending:g} points to grade by hand (course.py grade formgrader)"
         if late > 0:  # (seconds when under 6 minutes, which 0.1 h would round to 0.0 h)
             text += f", LATE by {late / 3600:.1f} h" if late >= 360 else f", LATE by {late:.0f} s"
         log(text)
     record_not_graded(course, assignment, reasons)
     return scores
+
+
+def points_to_grade_by_hand(submission):
+    """The points of a submission's answers still waiting for a grader (nbgrader's manual grade).
+
+    An answer cell left as released is scored 0 by nbgrader and waits for nobody.
+    """
+    return sum(
+        grade.max_score
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+        if grade.needs_manual_grade
+    )
 
 
 # -- feedback -----------------------------------------------------------------------------------
@@ -420,7 +440,8 @@ def lms_rows(book, skipped):
     """The grade table an LMS imports: header and one row per student.
 
     Columns: Student ("Last, First"), ID (the student id), then one column per assignment with
-    the score; empty when not handed in or not graded (``skipped``), so the import writes no 0.
+    the score; empty when not handed in, not graded (``skipped``) or with answers still to grade
+    by hand, so the import writes neither a 0 nor a partial score.
     The header follows Canvas's gradebook CSV (Student, ID, SIS User ID, SIS Login ID, Section);
     Moodle's CSV import maps ID to its participant or user field.
     """
@@ -437,7 +458,11 @@ def lms_rows(book, skipped):
                 submission = book.find_submission(assignment, student.id)
             except MissingEntry:  # nothing handed in
                 submission = None
-            graded = submission is not None and student.id not in skipped.get(assignment, {})
+            graded = (
+                submission is not None
+                and student.id not in skipped.get(assignment, {})
+                and not points_to_grade_by_hand(submission)
+            )
             row.append(f"{submission.score:g}" if graded else "")
         rows.append(row)
     return header, rows
@@ -460,18 +485,41 @@ def export(course, out, log=print):
     for assignment, students in sorted(skipped.items()):
         for reason in students.values():
             log(f"not graded ({assignment}): {reason}")
+    with gradebook(course) as book:
+        for assignment in sorted(a.name for a in book.assignments):
+            for submission in book.assignment_submissions(assignment):
+                pending = points_to_grade_by_hand(submission)
+                if pending:
+                    log(
+                        f"not graded by hand yet ({assignment}): {submission.student.id}, "
+                        f"{pending:g} points: left empty (course.py grade formgrader, then export)"
+                    )
     return header, rows
 
 
 # -- manual grading -----------------------------------------------------------------------------
-def formgrader(course):
-    """Open JupyterLab in the course folder for nbgrader's formgrader (manual grading)."""
+def formgrader(course, port=None, open_browser=True):
+    """Open JupyterLab in the course folder for nbgrader's formgrader (manual grading).
+
+    JupyterLab runs in the course folder, where the formgrader reads nbgrader_config.py and the
+    gradebook, with this Python's scripts first on PATH (nbgrader runs `alembic` by name) and, as
+    root (a container), with --allow-root. ``port`` (an int) and ``open_browser`` are JupyterLab's
+    (``--port``, ``--no-browser``: on a remote machine, open the URL it prints through a tunnel).
+    Returns JupyterLab's exit status.
+    """
+    if not (course / "nbgrader_config.py").exists():
+        fail(f"no course folder at {course}: release an assignment first (grade release NN)")
+    environment = dict(os.environ, PATH=scripts_first_path())
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    options = [*as_root, *([] if port is None else ["--port", str(port)])]
+    options += [] if open_browser else ["--no-browser"]
     print(
         f"course.py grade formgrader: JupyterLab in {course}; open the menu Nbgrader > "
         "Formgrader, then Manual Grading",
         flush=True,
     )
-    return subprocess.call([sys.executable, "-m", "jupyterlab", "--notebook-dir", str(course)])
+    command = [sys.executable, "-m", "jupyterlab", *options]
+    return subprocess.call(command, cwd=course, env=environment)
 
 
 def command_line():
@@ -491,7 +539,9 @@ def command_line():
     step.add_argument("--lms", choices=sorted(LMS_FILE_NAMES), help="who named the zip's files")
     step = steps.add_parser("autograde", help="autograde every gradable submission")
     step.add_argument("assignment")
-    steps.add_parser("formgrader", help="manual grading in JupyterLab")
+    step = steps.add_parser("formgrader", help="manual grading in JupyterLab")
+    step.add_argument("--port", type=int, help="JupyterLab's port (default: its own, 8888)")
+    step.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
     step = steps.add_parser("feedback", help="generate (and release) feedback")
     step.add_argument("assignment")
     step = steps.add_parser("export", help="the grades as a CSV file for the LMS")
@@ -531,7 +581,7 @@ def run(args):
     elif args.step == "autograde":
         autograde(course, args.assignment)
     elif args.step == "formgrader":
-        return formgrader(course)
+        return formgrader(course, args.port, open_browser=not args.no_browser)
     elif args.step == "feedback":
         feedback(course, args.assignment, exchange)
     elif args.step == "export":
