@@ -22,7 +22,12 @@ The answer key (``labutils/answers/<notebook>.json``) is written by ``tools/answ
 number it stores a salted SHA-256 digest of the value rounded to the precision the exercise states,
 never the value itself. That hides the answer from someone reading the notebook or the file, but it
 is not secret: a rounded number has few possible values, so a determined student can find it by
-trying them all.
+trying them all. An answer that depends on the student's own simulation (``"kind": "recompute"``,
+e.g. 03's ``near_threshold``) cannot be stored as a digest: its record holds the solution's code,
+base64-encoded, which the check runs on the student's data: hidden from a glance, not from a
+student who decodes it. A graded term therefore withholds the key: ``course.py publish`` replaces
+the record of each graded answer, and every record holding code, by ``WITHHELD_RECORD``, and
+nbgrader grades with the full key.
 """
 
 import base64

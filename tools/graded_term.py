@@ -345,6 +345,17 @@ class Term:
         """What the student's feedback for ``name`` must say: 'Score: 5.0 / 12.0'."""
         return "Score: {:.1f} / {:.1f}".format(*self.totals[name, student])
 
+    def check_feedback_page(self, student, page):
+        """The student's feedback on EXCHANGE_NOTEBOOK has their score and the grader's comment.
+
+        Returns the score line.
+        """
+        score = self.score_line(EXCHANGE_NOTEBOOK, student)
+        assert score in page, f"{student}'s feedback lacks {score!r}"
+        commented = GRADER_COMMENT in page
+        assert commented == EXCHANGE_PLAN[student]["think"], f"{student}: comment {commented}"
+        return score
+
     def check_lms_feedback(self):
         """Each LMS submission's feedback file (the instructor uploads it) has its score."""
         for student in self.graded[LMS_NOTEBOOK]:
@@ -540,11 +551,7 @@ def run_term(out, log=print):
             as_student(ExchangeFetchFeedback, exchange, home, student, name)
             seen = list((home / name / "feedback").glob("*/*.html"))
             assert len(seen) == 1, f"{student} sees {len(seen)} feedback files for {name}"
-            score = term.score_line(name, student)
-            page = seen[0].read_text("utf-8")
-            assert score in page, f"{student}'s feedback lacks {score!r}"
-            commented = GRADER_COMMENT in page
-            assert commented == EXCHANGE_PLAN[student]["think"], f"{student}: comment {commented}"
+            term.check_feedback_page(student, seen[0].read_text("utf-8"))
         term.check_lms_feedback()
     with term.step("instructor: export the grades"):
         term.table = term.export_and_verify()
