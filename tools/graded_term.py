@@ -479,7 +479,10 @@ class Formgrader:
             return json.loads(response.read() or b"null")
 
     def grades(self, assignment, student):
-        """{cell id: grade} of the student's submitted notebook (the assignment's one notebook)."""
+        """{cell id: grade} of the student's submitted notebook (the assignment's one notebook).
+
+        Each grade has the id of its cell's comment too (``comment_id``; None if it has none).
+        """
         submissions = self.request(
             "GET", f"/formgrader/api/submitted_notebooks/{assignment}/{assignment}"
         )
@@ -489,17 +492,18 @@ class Formgrader:
                 f"the formgrader lists {len(found)} submissions of {student} for {assignment}: "
                 f"is it serving the course folder {self.course}? ({self.log_file})"
             )
-        notebook = found[0]
-        grades = self.request("GET", f"/formgrader/api/grades?submission_id={notebook['id']}")
-        comments = self.request("GET", f"/formgrader/api/comments?submission_id={notebook['id']}")
-        self.comments = {c["name"]: c for c in comments}
-        return {g["name"]: g for g in grades}
+        query = f"?submission_id={found[0]['id']}"
+        comments = {
+            c["name"]: c["id"] for c in self.request("GET", f"/formgrader/api/comments{query}")
+        }
+        grades = self.request("GET", f"/formgrader/api/grades{query}")
+        return {g["name"]: dict(g, comment_id=comments.get(g["name"])) for g in grades}
 
     def give(self, grade, score, comment):
         """Score a grade (as the Manual Grading page does) and comment on its cell."""
         self.request("PUT", f"/formgrader/api/grade/{grade['id']}", {"manual_score": score})
-        remark = self.comments[grade["name"]]
-        self.request("PUT", f"/formgrader/api/comment/{remark['id']}", {"manual_comment": comment})
+        body = {"manual_comment": comment}
+        self.request("PUT", f"/formgrader/api/comment/{grade['comment_id']}", body)
 
 
 def run_term(out, log=print):
