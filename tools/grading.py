@@ -437,19 +437,20 @@ def feedback(course, assignment, exchange=None, log=print):
 
 # -- export -------------------------------------------------------------------------------------
 def lms_rows(book, skipped):
-    """The grade table an LMS imports: header and one row per student.
+    """The grade table an LMS imports: header, one row per student, and what waits for a grader.
 
     Columns: Student ("Last, First"), ID (the student id), then one column per assignment with
     the score; empty when not handed in, not graded (``skipped``) or with answers still to grade
     by hand, so the import writes neither a 0 nor a partial score.
     The header follows Canvas's gradebook CSV (Student, ID, SIS User ID, SIS Login ID, Section);
-    Moodle's CSV import maps ID to its participant or user field.
+    Moodle's CSV import maps ID to its participant or user field. The third item lists the
+    grades left empty for the grading by hand: (assignment, student id, points).
     """
     from nbgrader.api import MissingEntry
 
     assignments = sorted(a.name for a in book.assignments)
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *assignments]
-    rows = []
+    rows, waiting = [], []
     for student in sorted(book.students, key=lambda s: s.id):
         name = ", ".join(part for part in (student.last_name, student.first_name) if part)
         row = [name or student.id, student.id, "", "", ""]
@@ -458,14 +459,13 @@ def lms_rows(book, skipped):
                 submission = book.find_submission(assignment, student.id)
             except MissingEntry:  # nothing handed in
                 submission = None
-            graded = (
-                submission is not None
-                and student.id not in skipped.get(assignment, {})
-                and not points_to_grade_by_hand(submission)
-            )
-            row.append(f"{submission.score:g}" if graded else "")
+            graded = submission is not None and student.id not in skipped.get(assignment, {})
+            pending = points_to_grade_by_hand(submission) if graded else 0
+            if pending:
+                waiting.append((assignment, student.id, pending))
+            row.append(f"{submission.score:g}" if graded and not pending else "")
         rows.append(row)
-    return header, rows
+    return header, rows, waiting
 
 
 def export(course, out, log=print):
@@ -474,7 +474,7 @@ def export(course, out, log=print):
 
     skipped = not_graded(course)
     with gradebook(course) as book:
-        header, rows = lms_rows(book, skipped)
+        header, rows, waiting = lms_rows(book, skipped)
         CsvExportPlugin(to=str(Path(out).with_suffix(".nbgrader.csv"))).export(book)
     with open(out, "w", newline="", encoding="utf-8") as stream:
         csv.writer(stream).writerows([header, *rows])
@@ -485,15 +485,11 @@ def export(course, out, log=print):
     for assignment, students in sorted(skipped.items()):
         for reason in students.values():
             log(f"not graded ({assignment}): {reason}")
-    with gradebook(course) as book:
-        for assignment in sorted(a.name for a in book.assignments):
-            for submission in book.assignment_submissions(assignment):
-                pending = points_to_grade_by_hand(submission)
-                if pending:
-                    log(
-                        f"not graded by hand yet ({assignment}): {submission.student.id}, "
-                        f"{pending:g} points: left empty (course.py grade formgrader, then export)"
-                    )
+    for assignment, student, pending in waiting:
+        log(
+            f"not graded by hand yet ({assignment}): {student}, {pending:g} points: "
+            "left empty (course.py grade formgrader, then export)"
+        )
     return header, rows
 
 
