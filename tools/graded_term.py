@@ -42,7 +42,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -425,10 +424,10 @@ class Formgrader:
 
     def __init__(self, course, log_file):
         self.course, self.log_file = course, log_file
+        from benchmarks.classroom.hub import free_ports
+
         self.token = secrets.token_hex(16)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        (self.port,) = free_ports()
         self.url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
