@@ -2,7 +2,8 @@
 
 :mod:`labutils.fast` (compiled explorers) needs a few things Brian2 offers no public API for: a
 ``cpp_standalone`` device of its own per model, the device's compile flags and project folder, its
-cache of array values, the runtime device's random-number buffers, the rule by which ``run()``
+cache of array values, the clock its generated network loop reads, the runtime device's
+random-number buffers, the rule by which ``run()``
 collects objects, the name of one log message, and the caller's frame. Each function below says
 what it relies on; ``tests/test_brian2_compat.py`` pins each of those behaviours on every Brian2
 the course installs (2.9.0 on Python 3.11, 2.10.1 on 3.12, 2.11.0 on 3.13), so that a Brian2
@@ -12,6 +13,7 @@ upgrade that breaks one fails a test named after it, not a student's explorer.
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
 import numpy as np
 from brian2 import BrianObject
@@ -88,6 +90,38 @@ def move_project(device, directory):
     of ``run_args`` into ``<project_dir>/static_arrays``, where the binary reads them.
     """
     device.project_dir = str(directory)
+
+
+# Brian2 2.9's network.cpp reads the process's CPU clock (``std::clock()``, a system call) after
+# every time step; 2.10 reads a steady clock there (no system call). The same reading, 2.10's way.
+STEADY_CLOCK = """#include <chrono>
+// brian-labs: a steady clock in std::clock()'s units, as Brian2 2.10's network.cpp reads it
+static inline std::clock_t steady_clock_now()
+{
+    const auto now = std::chrono::steady_clock::now().time_since_epoch();
+    return (std::clock_t) (std::chrono::duration<double>(now).count() * CLOCKS_PER_SEC);
+}
+"""
+
+
+def read_a_steady_clock_per_step(project):
+    """In the generated ``network.cpp`` of ``project`` (a folder), use 2.10's clock if it is 2.9's.
+
+    Brian2 2.9's ``Network::run`` calls ``std::clock()`` after every time step to know the run's
+    duration: a system call of ~0.4 µs, a third of the binary's time for a one-neuron model of
+    4500 steps (it records that duration only, ``_last_run_time``). Brian2 2.10 reads
+    ``std::chrono::high_resolution_clock`` instead; this swaps each ``std::clock()`` for a steady
+    clock in the same units. Returns True if the file was changed. Relies on the generated
+    ``network.cpp`` including ``<ctime>`` and calling ``std::clock()`` (2.9.0); a later Brian2's
+    file has no ``std::clock()`` and is left alone.
+    """
+    network = Path(project) / "network.cpp"
+    code = network.read_text()
+    if "std::clock()" not in code or "#include <ctime>" not in code:
+        return False
+    code = code.replace("#include <ctime>", "#include <ctime>\n" + STEADY_CLOCK, 1)
+    network.write_text(code.replace("std::clock()", "steady_clock_now()"))
+    return True
 
 
 def forget_collected_objects(device):

@@ -225,7 +225,7 @@ def test_standalone_build_reruns_with_new_values_and_models_stay_independent(tmp
         "first-"
     )
     assert (first.directory / "main").exists() and first.compiled
-    assert first.results_directory.parent == first.directory / "results"
+    assert first.results_directory.parent == fast.results_folder(first.directory)
     # a second model in the same session gets its own device: the first one keeps working
     second_model = StandaloneModel("second", 10 * ms, seed=4, directory=tmp_path / "second")
     with second_model.build():
@@ -287,7 +287,7 @@ def test_the_build_folder_follows_the_flags_and_a_models_results_go_with_it(tmp_
         return left
 
     folder, compiled, results, v_first = leaky()
-    assert compiled and results.parent == folder / "results"
+    assert compiled and results.parent == fast.results_folder(folder)
     assert not results.exists(), "a model's results folder goes with the model"
     folder_flags, compiled_flags, _, v_flags = leaky(flags=[*fast.COMPILE_ARGS, "-DLABUTILS_TEST"])
     assert folder_flags != folder and compiled_flags and v_flags == v_first
@@ -363,9 +363,8 @@ def test_processes_build_and_run_the_same_model_at_once(tmp_path):
     assert counts[0] < counts[2] and counts[0] <= counts[1] <= counts[2], counts
     builds = [p.name for p in tmp_path.joinpath("standalone").iterdir() if p.is_dir()]
     assert builds == [reports[0]["folder"].rsplit("/", 1)[1]], f"left-over folders: {builds}"
-    assert not any(tmp_path.joinpath("standalone", builds[0], "results").iterdir()), (
-        "each process removes its results folder when it exits"
-    )
+    left = [r["results"] for r in reports if os.path.exists(r["results"])]
+    assert not left, f"each process removes its results folder when it exits: {left}"
 
 
 def next_draws():
@@ -420,6 +419,24 @@ def test_fallback_without_a_seed_draws_fresh_noise_on_every_run(monkeypatch, tmp
     # 20 inputs at 50 Hz for 20 ms: ~20 input spikes per run; two runs with identical spike
     # trains at 0.1 ms resolution have probability far below 1e-5
     assert not np.array_equal(trace.g[0], first)
+
+
+def test_results_go_to_a_folder_in_memory_where_there_is_one(monkeypatch, tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(fast, "MEMORY_FOLDER", memory)
+    if not hasattr(os, "statvfs"):  # Windows: always beside the build
+        assert fast.results_folder(build) == build / "results"
+        return
+    own = memory / f"brian-labs-{os.getuid()}"
+    assert fast.results_folder(build) == own and own.is_dir()
+    assert own.stat().st_mode & 0o777 == 0o700, "other users cannot read a user's results"
+    monkeypatch.setattr(fast, "MEMORY_FOLDER_LEAST_FREE", 2**62)  # (nearly) full: on the disk
+    assert fast.results_folder(build) == build / "results" and (build / "results").is_dir()
+    monkeypatch.setattr(fast, "MEMORY_FOLDER", tmp_path / "none")  # no /dev/shm (macOS)
+    assert fast.results_folder(build) == build / "results"
 
 
 def test_results_of_ended_processes_are_removed(tmp_path):
