@@ -27,8 +27,9 @@ def _dims(value):
 def describe_units(value):
     """How error messages name the units of ``value`` (a unit, a Quantity, a number or an array).
 
-    ``"units of second (e.g. ms)"``, ``"no units (a plain number)"``, or ``"a number, not str"``
-    for something that has no units at all.
+    ``"units of second (e.g. ms)"``, ``"units of volt^2"`` (a unit without a familiar name, in
+    volt, ampere and second), ``"no units (a plain number)"``, or ``"a number, not str"`` for
+    something that has no units at all.
     """
     dims = _dims(value)
     if dims is None:
@@ -36,7 +37,35 @@ def describe_units(value):
     if dims is DIMENSIONLESS:
         return "no units (a plain number)"
     name = str(get_unit(dims))
-    return f"units of {_FRIENDLY.get(name, name)}"
+    return f"units of {_FRIENDLY.get(name) or _in_volt_ampere_second(dims) or name}"
+
+
+def _in_volt_ampere_second(dims):
+    """``dims`` as powers of volt, ampere and second (``"volt^2/ampere"``), or None.
+
+    For units without a name students know: Brian2 calls mV*ms "Wb" and mV**2/pA
+    "m^4 kg^2 s^-6 A^-3". Electrical units hold kilogram and metre as kg m^2 (a volt is
+    kg m^2 s^-3 A^-1), so ``volt^k`` takes those and ampere and second the rest; None for other
+    dimensions (a length alone, a temperature).
+    """
+    powers = {base: dims.get_dimension(base) for base in ("m", "kg", "s", "A", "K", "mol", "cd")}
+    volts = powers["kg"]
+    if powers["m"] != 2 * volts or powers["K"] or powers["mol"] or powers["cd"]:
+        return None
+    parts = {"volt": volts, "ampere": powers["A"] + volts, "second": powers["s"] + 3 * volts}
+
+    def product(signs):
+        names = [
+            name + (f"^{abs(power):g}" if abs(power) != 1 else "")
+            for name, power in parts.items()
+            if power and (power > 0) == signs
+        ]
+        return "*".join(names)
+
+    above, below = product(True), product(False)
+    if not below:
+        return above
+    return f"{above or '1'}/{below if below.count('*') == 0 else f'({below})'}"
 
 
 def show(value):

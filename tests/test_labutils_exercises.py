@@ -206,6 +206,24 @@ def test_wrong_units_are_named():
         lu.check_answer("ratio", 5 * Hz, 5)
 
 
+@pytest.mark.parametrize(
+    "answer, named",
+    [
+        (4 * mV**2, "volt^2"),  # a variance for a standard deviation
+        (2 * mV / ms, "volt/second"),  # Brian2: pA/pF
+        (mV * ms, "volt*second"),  # Brian2: Wb
+        (mV**2 / pA, "volt^2/ampere"),  # Brian2: m^4 kg^2 s^-6 A^-3
+        (1 / (mV * ms), "1/(volt*second)"),
+        (pA * ms, "ampere*second"),
+        (ms**2, "second^2"),
+    ],
+)
+def test_units_without_a_familiar_name_are_named_in_volt_ampere_and_second(answer, named):
+    with pytest.raises(AssertionError) as raised:
+        lu.check_answer("sigma_V", answer, 2 * mV)
+    assert str(raised.value).startswith(f"sigma_V: has units of {named}, but the answer needs")
+
+
 def test_missing_and_malformed_answers():
     for placeholder in (..., None):
         with pytest.raises(lu.NotAnswered, match="tau_m: not answered yet -- fill in tau_m"):
