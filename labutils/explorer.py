@@ -272,7 +272,7 @@ class Explorer:
         self.schedule = _call_later
         self._changes = 0  # slider changes so far: the rest of an older value's run is stale
         self._whole_run_s = None  # wall seconds simulate took for a whole run, last time
-        self._start_shown = None  # (slider values, seconds) of a first answer whose run goes on
+        self._start_shown_s = None  # wall seconds of a first answer whose run goes on
         self.update(raise_errors=True)
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
@@ -399,18 +399,17 @@ class Explorer:
     def _time_the_run(self, part, seconds):
         """On the fallback, keep the wall seconds of a whole run, which size the next first part.
 
-        A run that goes on from a first answer (the same slider values, the models resuming where
-        they stopped) simulated only the rest: the first part's seconds are added to it.
+        A run that went on from a first answer (its models ``resumed``) simulated only the rest:
+        the first part's seconds are added to it.
         """
         if not self._fallback:
             return
-        values = tuple(slider.value for slider in self.sliders.values())
         if part < 1:
-            self._start_shown = (values, seconds)
+            self._start_shown_s = seconds
             return
-        start = self._start_shown
-        self._whole_run_s = seconds + (start[1] if start and start[0] == values else 0.0)
-        self._start_shown = None
+        resumed = self._start_shown_s is not None and any(m.resumed for m in self._fallback)
+        self._whole_run_s = seconds + (self._start_shown_s if resumed else 0.0)
+        self._start_shown_s = None
 
     def _describe(self):
         """The slider values the figure shows, as the sliders print them ('E_L = -70 mV, ...')."""

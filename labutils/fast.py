@@ -254,7 +254,9 @@ class StandaloneModel:
     build folder, once built), ``results_directory`` (this model's results folder), ``compiled``
     (True if this process compiled the binary, False if it reused one), ``build_s`` (seconds the
     build took), ``run_s`` (seconds of the last :meth:`run`), ``simulated`` (the simulated time
-    the monitors hold after the last run: ``duration``, or less inside :meth:`limited`).
+    the monitors hold after the last run: ``duration``, or less inside :meth:`limited`),
+    ``resumed`` (True if the last run went on from where a limited run stopped: it simulated only
+    the rest, and ``run_s`` is the time of the rest).
     """
 
     def __init__(self, name, duration, seed=None, directory=None):
@@ -274,7 +276,7 @@ class StandaloneModel:
         self.builds = Path(directory) if directory is not None else cache_dir() / "standalone"
         self.directory = self.results_directory = self.compiled = None
         self.standalone = compiler_available()
-        self.build_s, self.run_s, self.simulated = None, None, None
+        self.build_s, self.run_s, self.simulated, self.resumed = None, None, None, False
         self._limit = None  # inside limited(): the simulated time a fallback run stops at
         self._partial = None  # (run_args, time reached) of a fallback run that stopped early
         self._built, self._building = False, False
@@ -435,7 +437,7 @@ class StandaloneModel:
             # pointer", bus errors). _OwnRandomNumbers never hands Brian2 a freed buffer.
             self._network.restore("fast_initial")
         reached = partial[1] if resume else 0 * second
-        self.simulated = None  # until the run below has finished
+        self.simulated, self.resumed = None, resume  # simulated: once the run below has finished
         self._random.activate(restart=not resume)
         try:
             if not resume:

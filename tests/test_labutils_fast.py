@@ -462,20 +462,21 @@ def test_a_limited_fallback_run_stops_early_and_goes_on_as_one_run(monkeypatch, 
     unit, inputs, _syn, trace, spikes = build_small(model)
     model.run(run_args={unit.drive: 1.0})
     whole = trace.v[0].copy(), trace.g[0].copy(), spikes.t[:].copy()
-    assert model.simulated == 20 * ms and whole[1].max() > 0
+    assert model.simulated == 20 * ms and whole[1].max() > 0 and not model.resumed
     with model.limited(5 * ms):
         model.run(run_args={unit.drive: 1.0})
-    assert model.simulated == 5 * ms and len(trace.t) == 50
+    assert model.simulated == 5 * ms and len(trace.t) == 50 and not model.resumed
     np.testing.assert_array_equal(trace.g[0], whole[1][:50])
     np.random.rand(100)  # noqa: NPY002 (the notebook draws in between: not the model's stream)
     model.run(run_args={unit.drive: 1.0})  # goes on from 5 ms
-    assert model.simulated == 20 * ms and len(trace.t) == 200
+    assert model.simulated == 20 * ms and len(trace.t) == 200 and model.resumed
     for now, then in zip((trace.v[0], trace.g[0], spikes.t[:]), whole, strict=True):
         np.testing.assert_array_equal(now, then)
     # other values start again from 0; and a stopped run is not continued twice
     with model.limited(5 * ms):
         model.run(run_args={unit.drive: 0.5})
     model.run(run_args={unit.drive: 1.0, inputs.rates: 50 * Hz})
+    assert not model.resumed
     assert len(trace.t) == 200 and trace.v[0][-1] == pytest.approx(whole[0][-1], rel=1e-6)
     np.testing.assert_array_equal(trace.g[0], whole[1])
 
