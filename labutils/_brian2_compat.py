@@ -3,8 +3,8 @@
 :mod:`labutils.fast` (compiled explorers) needs a few things Brian2 offers no public API for: a
 ``cpp_standalone`` device of its own per model, the device's compile flags and project folder, its
 cache of array values, the clock its generated network loop reads, the runtime device's
-random-number buffers, the rule by which ``run()``
-collects objects, the name of one log message, and the caller's frame. Each function below says
+random-number buffers, the rule by which ``run()`` collects objects, the name of one log message,
+and the caller's frame. Each function below says
 what it relies on; ``tests/test_brian2_compat.py`` pins each of those behaviours on every Brian2
 the course installs (2.9.0 on Python 3.11, 2.10.1 on 3.12, 2.11.0 on 3.13), so that a Brian2
 upgrade that breaks one fails a test named after it, not a student's explorer.
@@ -93,9 +93,9 @@ def move_project(device, directory):
 
 
 # Brian2 2.9's network.cpp reads the process's CPU clock (``std::clock()``, a system call) after
-# every time step; 2.10 reads a steady clock there (no system call). The same reading, 2.10's way.
+# every time step; 2.10 reads a std::chrono clock there (no system call). A steady clock instead.
 STEADY_CLOCK = """#include <chrono>
-// brian-labs: a steady clock in std::clock()'s units, as Brian2 2.10's network.cpp reads it
+// brian-labs: a std::chrono clock in std::clock()'s units, as in Brian2 2.10's network.cpp
 static inline std::clock_t steady_clock_now()
 {
     const auto now = std::chrono::steady_clock::now().time_since_epoch();
