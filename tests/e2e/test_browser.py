@@ -407,22 +407,14 @@ WEBSOCKET_WATCH = """(() => {
   };
 })();"""
 IMAGE_MESSAGE_BYTES = 8000  # a frame's message (a JPEG of ~30-80 kB); values and status: < 2 kB
-# Records, in the page, each value the dragged slider's readout shows.
-WATCH_VALUES = """(readout) => {
-  const w = window.__explorerWatch;
-  w.values = [];
+# Records, in the page, each text an element shows (the dragged slider's readout: its values; the
+# status line: the kernel's times of each frame) in window.__explorerWatch[key].
+WATCH_TEXT = """([element, key]) => {
+  const texts = window.__explorerWatch[key] = [];
   // textContent, not innerText: innerText forces a layout at each change (measured: 5 % of the
   // page's main thread during a drag, which the explorer's frames then lack)
-  new MutationObserver(() => w.values.push({t: performance.now(), text: readout.textContent}))
-    .observe(readout, {characterData: true, childList: true, subtree: true});
-}"""
-
-# Records, in the page, each status line the explorer shows: the kernel's times of each frame.
-WATCH_STATUS = """(status) => {
-  const w = window.__explorerWatch;
-  w.statuses = [];
-  new MutationObserver(() => w.statuses.push({t: performance.now(), text: status.textContent}))
-    .observe(status, {characterData: true, childList: true, subtree: true});
+  new MutationObserver(() => texts.push({t: performance.now(), text: element.textContent}))
+    .observe(element, {characterData: true, childList: true, subtree: true});
 }"""
 
 # Records, in the page, when the explorer's image changes (decoded) and when a key goes down.
@@ -624,8 +616,9 @@ def test_explorer_answers_key_presses_and_follows_a_drag(source, sync_playwright
         slider = explorer.locator(".widget-slider").nth(index)
         handle = slider.locator(".noUi-handle")
         name = slider_name(slider)
-        page.evaluate(WATCH_VALUES, slider.locator(".widget-readout").element_handle())
-        page.evaluate(WATCH_STATUS, explorer.locator(".widget-html").last.element_handle())
+        page.evaluate(WATCH_TEXT, [slider.locator(".widget-readout").element_handle(), "values"])
+        status = explorer.locator(".widget-html").last.element_handle()
+        page.evaluate(WATCH_TEXT, [status, "statuses"])
         track = slider.locator(".noUi-target").bounding_box()
         box = handle.bounding_box()
         y = box["y"] + box["height"] / 2
