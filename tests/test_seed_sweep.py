@@ -161,3 +161,25 @@ def test_the_fingerprint_is_the_same_on_every_supported_python(tmp_path):
         "conversion=-1)])), Constant(value='  '), FormattedValue(value=Name(id='value', "
         "ctx=Load()), conversion=-1)])]))])"
     )
+
+
+def test_a_kernel_that_never_started_counts_as_a_timeout_not_a_failed_check():
+    started_late = "RuntimeError: Kernel didn't respond in 60 seconds\nclient.py:211: RuntimeError"
+    assert matrix.kernel_did_not_start(dict(failures=0, errors=41), started_late)
+    assert matrix.kernel_did_not_start(
+        dict(failures=0, errors=1), "RuntimeError: Kernel died before replying to kernel_info"
+    )
+    # a check that failed is a failure, whatever else the output says
+    assert not matrix.kernel_did_not_start(dict(failures=1, errors=40), started_late)
+    assert not matrix.kernel_did_not_start(dict(failures=0, errors=1), "AssertionError: 3 != 4")
+
+
+def test_reuse_runs_again_what_says_nothing_of_the_code():
+    def result(status, failures, errors):
+        return dict(status=status, tests=41, failures=failures, errors=errors)
+
+    assert matrix.says_nothing_of_the_code(result("timeout", 0, 0))
+    assert matrix.says_nothing_of_the_code(result("fail", 0, 41))  # the kernel never started
+    assert not matrix.says_nothing_of_the_code(result("fail", 1, 0))  # a check failed
+    assert not matrix.says_nothing_of_the_code(result("fail", 1, 3))
+    assert not matrix.says_nothing_of_the_code(result("pass", 0, 0))

@@ -261,6 +261,32 @@ def environment(python):
     return proc.stdout.strip()
 
 
+# jupyter_client's errors when a kernel gives no first reply within its wait (60 s) or dies first.
+KERNEL_START_ERRORS = ("Kernel didn't respond in", "Kernel died before replying to kernel_info")
+KERNEL_NOT_STARTED = "the notebook's kernel did not start (no reply to kernel_info)"
+
+
+def kernel_did_not_start(counts, text):
+    """True if a run failed only because its kernel never started: no cell ran, no check failed.
+
+    Like a run that timed out, it says more about the machine's load than about the code (it was
+    seen once, beside three sweeps and CI on two cores), so it counts as a timeout, which
+    ``--reuse`` runs again. ``counts``: the junit totals; ``text``: the junit XML and the output.
+    """
+    return counts["failures"] == 0 and any(error in text for error in KERNEL_START_ERRORS)
+
+
+def says_nothing_of_the_code(result):
+    """True for a stored result that ``--reuse`` runs again: it is no verdict on the code.
+
+    A timeout, or a run in which tests erred but none failed: nbval reports a cell that raised or
+    a check that failed as a failure, and an error only when pytest could not run the test (its
+    setup: the kernel did not start), as in results stored before :func:`kernel_did_not_start`.
+    """
+    erred_only = result.get("failures") == 0 and result.get("errors", 0) > 0
+    return result["status"] == "timeout" or (result["status"] == "fail" and erred_only)
+
+
 def run_job(job, python, timeout):
     """Run one matrix cell in its own process; its result dict."""
     env = dict(os.environ)
@@ -302,6 +328,7 @@ def run_job(job, python, timeout):
             )
         seconds = time.perf_counter() - start
         failures, counts = [], dict(tests=0, failures=0, errors=0, skipped=0)
+        junit_text = junit.read_text(errors="replace") if junit.exists() else ""
         if junit.exists():
             try:
                 tree = ET.parse(junit)
@@ -320,6 +347,9 @@ def run_job(job, python, timeout):
         failures.append(
             dict(cell="?", test="?", source="", message=f"no result within {timeout} s")
         )
+    elif kernel_did_not_start(counts, junit_text + output):
+        status = "timeout"
+        failures = [dict(cell="?", test="?", source="", message=KERNEL_NOT_STARTED)]
     elif returncode == 0:
         status = "pass"
     else:
@@ -558,7 +588,7 @@ def main(argv=None):
     if args.reuse and (out / "matrix.json").exists():
         old = json.loads((out / "matrix.json").read_text())
         for r in old["results"] if isinstance(old, dict) else old:
-            if r and r["status"] != "timeout":  # a timeout says more about the load than the code
+            if r and not says_nothing_of_the_code(r):
                 key = (r["name"], str(r["seed"]), r["target"], r.get("fingerprint"))
                 previous[(*key, r.get("environment"))] = r
     setup = environment(args.python)
