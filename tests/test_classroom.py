@@ -411,8 +411,12 @@ def test_the_explorer_must_have_opened_its_widgets():
 # -- sampler --------------------------------------------------------------------------------------
 # A "server" and its "kernel"; the server names the kernel once the kernel's Python runs (before,
 # the kernel may still be a bare fork of a few kB: sampled then, it has no memory to speak of).
+# The server works for 50 ms of CPU first: the kernel counts CPU in ticks of 10 ms, and a Python
+# that only starts may use less than one (Debian's python3 3.11.2 read 0.0 s).
 SERVER = """
 import subprocess, sys, time
+while time.process_time() < 0.05:
+    pass
 code = "print('up', flush=True); import time; time.sleep(60)"
 kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
 kernel.stdout.readline()
