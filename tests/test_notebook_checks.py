@@ -4,6 +4,7 @@ The reasoning about tolerances lives in their comments, not in the markdown stud
 13 and 14).
 """
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -65,3 +66,70 @@ def test_the_tolerance_pattern_catches_typical_passages():
     ]:
         assert TOLERANCE_TALK.search(passage), passage
     assert not TOLERANCE_TALK.search("The check below confirms it.")
+
+
+# -- a check cell runs on every target ------------------------------------------------------------
+# Blocks whose body may not run: a name bound only inside one is unbound when it does not. A try's
+# parts may not run when it has handlers; with only a finally, the lines after it run only when its
+# body ran through. A with block's body runs, and so does a for loop's: check cells loop over
+# collections they spell out.
+MAYBE_SKIPPED = (ast.If, ast.While, ast.Match)
+OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def deleted_but_maybe_unbound(source):
+    """Names a cell deletes at its top level but binds only inside an ``if``/``try``/... block.
+
+    Such a ``del`` raises NameError whenever the block is skipped (e.g. a check that runs only on
+    the numpy target, run on Cython). Names the cell does not bind at all are not judged here.
+    """
+    always, sometimes = set(), set()
+
+    def visit(node, skippable):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, OWN_SCOPE):  # its name is bound here, its body is its own
+                if not isinstance(child, ast.Lambda):
+                    (sometimes if skippable else always).add(child.name)
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                (sometimes if skippable else always).add(child.id)
+            handled = isinstance(child, ast.Try) and bool(child.handlers)
+            visit(child, skippable or handled or isinstance(child, MAYBE_SKIPPED))
+
+    tree = ast.parse(source)
+    visit(tree, False)
+    deleted = {
+        target.id
+        for statement in tree.body
+        if isinstance(statement, ast.Delete)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+    return sorted(deleted & (sometimes - always))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_check_cells_delete_only_names_they_always_bind(path):
+    found = [
+        (cell["id"], names)
+        for cell in cells(path)
+        if "check" in cell["metadata"].get("tags", [])
+        for names in [deleted_but_maybe_unbound("".join(cell["source"]))]
+        if names
+    ]
+    assert not found, f"{path.name}: a check cell deletes names it may not have bound: {found}"
+
+
+def test_the_scan_finds_a_del_of_a_name_bound_only_on_one_target():
+    numpy_only = 'if TARGET == "numpy":\n    probe = 1\ndel probe\n'
+    assert deleted_but_maybe_unbound(numpy_only) == ["probe"]
+    inside = 'if TARGET == "numpy":\n    probe = 1\n    del probe\n'
+    assert deleted_but_maybe_unbound(inside) == []
+    always = 'probe = 0\nif TARGET == "numpy":\n    probe = 1\ndel probe\n'
+    assert deleted_but_maybe_unbound(always) == []
+    in_try = "try:\n    probe = f()\nexcept ValueError:\n    pass\ndel probe\n"
+    assert deleted_but_maybe_unbound(in_try) == ["probe"]
+    finally_only = "try:\n    probe = f()\nfinally:\n    reset()\ndel probe\n"
+    assert deleted_but_maybe_unbound(finally_only) == []
+    helper = "def helper():\n    local = 1\ndel helper\n"
+    assert deleted_but_maybe_unbound(helper) == []
