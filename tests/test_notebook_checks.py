@@ -120,16 +120,19 @@ def test_check_cells_delete_only_names_they_always_bind(path):
     assert not found, f"{path.name}: a check cell deletes names it may not have bound: {found}"
 
 
-def test_the_scan_finds_a_del_of_a_name_bound_only_on_one_target():
-    numpy_only = 'if TARGET == "numpy":\n    probe = 1\ndel probe\n'
-    assert deleted_but_maybe_unbound(numpy_only) == ["probe"]
-    inside = 'if TARGET == "numpy":\n    probe = 1\n    del probe\n'
-    assert deleted_but_maybe_unbound(inside) == []
-    always = 'probe = 0\nif TARGET == "numpy":\n    probe = 1\ndel probe\n'
-    assert deleted_but_maybe_unbound(always) == []
-    in_try = "try:\n    probe = f()\nexcept ValueError:\n    pass\ndel probe\n"
-    assert deleted_but_maybe_unbound(in_try) == ["probe"]
-    finally_only = "try:\n    probe = f()\nfinally:\n    reset()\ndel probe\n"
-    assert deleted_but_maybe_unbound(finally_only) == []
-    helper = "def helper():\n    local = 1\ndel helper\n"
-    assert deleted_but_maybe_unbound(helper) == []
+SCAN_CASES = {
+    "bound on numpy only": ('if TARGET == "numpy":\n    probe = 1\ndel probe\n', ["probe"]),
+    "deleted where bound": ('if TARGET == "numpy":\n    probe = 1\n    del probe\n', []),
+    "bound before the if": ('probe = 0\nif TARGET == "numpy":\n    probe = 1\ndel probe\n', []),
+    "bound in a handled try": (
+        "try:\n    probe = f()\nexcept ValueError:\n    pass\ndel probe\n",
+        ["probe"],
+    ),
+    "bound in a try/finally": ("try:\n    probe = f()\nfinally:\n    reset()\ndel probe\n", []),
+    "a function's own names": ("def helper():\n    local = 1\ndel helper\n", []),
+}
+
+
+@pytest.mark.parametrize("source, flagged", SCAN_CASES.values(), ids=SCAN_CASES.keys())
+def test_the_scan_finds_a_del_of_a_name_bound_only_on_one_target(source, flagged):
+    assert deleted_but_maybe_unbound(source) == flagged
