@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from _notebook_kernel import assigned_names
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -70,11 +71,13 @@ def test_the_tolerance_pattern_catches_typical_passages():
 
 # -- a check cell runs on every target ------------------------------------------------------------
 # Blocks whose body may not run: a name bound only inside one is unbound when it does not. A try's
-# parts may not run when it has handlers; with only a finally, the lines after it run only when its
-# body ran through. A with block's body runs, and so does a for loop's: check cells loop over
-# collections they spell out.
-MAYBE_SKIPPED = (ast.If, ast.While, ast.Match)
-OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# parts may not run when it has handlers (its finally does); with only a finally, the lines after
+# it run only when its body ran through. A with block's body runs, and so does a for loop's: check
+# cells loop over collections they spell out.
+def maybe_skipped(statement):
+    return isinstance(statement, (ast.If, ast.While, ast.Match)) or (
+        isinstance(statement, ast.Try) and bool(statement.handlers)
+    )
 
 
 def deleted_but_maybe_unbound(source):
@@ -83,21 +86,7 @@ def deleted_but_maybe_unbound(source):
     Such a ``del`` raises NameError whenever the block is skipped (e.g. a check that runs only on
     the numpy target, run on Cython). Names the cell does not bind at all are not judged here.
     """
-    always, sometimes = set(), set()
-
-    def visit(node, skippable):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, OWN_SCOPE):  # its name is bound here, its body is its own
-                if not isinstance(child, ast.Lambda):
-                    (sometimes if skippable else always).add(child.name)
-                continue
-            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-                (sometimes if skippable else always).add(child.id)
-            handled = isinstance(child, ast.Try) and bool(child.handlers)
-            visit(child, skippable or handled or isinstance(child, MAYBE_SKIPPED))
-
     tree = ast.parse(source)
-    visit(tree, False)
     deleted = {
         target.id
         for statement in tree.body
@@ -105,7 +94,19 @@ def deleted_but_maybe_unbound(source):
         for target in statement.targets
         if isinstance(target, ast.Name)
     }
-    return sorted(deleted & (sometimes - always))
+    for node in list(ast.walk(tree)):  # the cell as it runs when every such block is skipped
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                kept = []
+                for statement in block:
+                    if not maybe_skipped(statement):
+                        kept.append(statement)
+                    elif isinstance(statement, ast.Try):
+                        kept += statement.finalbody
+                setattr(node, field, kept or [ast.Pass()])
+    always = assigned_names(ast.unparse(tree))
+    return sorted(deleted & (assigned_names(source) - always))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
