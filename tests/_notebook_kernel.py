@@ -26,8 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from _forked_trials import HISTORY, name_changes
-from nbclient import NotebookClient
 
+from tools.notebook_client import NotebookClient
 from tools.open_answers import tags_of as tags
 
 TRIALS_CODE = (Path(__file__).parent / "_forked_trials.py").read_text(encoding="utf-8")

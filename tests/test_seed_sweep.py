@@ -174,6 +174,32 @@ def test_a_kernel_that_never_started_counts_as_a_timeout_not_a_failed_check():
     assert not matrix.kernel_did_not_start(dict(failures=0, errors=1), "AssertionError: 3 != 4")
 
 
+def job_results(*messages):
+    """run_job's results, in turn: a pass for None, else a run that failed with that message."""
+    results = iter(messages)
+
+    def run_job(job, python, timeout):
+        message = next(results)
+        failed = [] if message is None else [dict(cell="?", test="?", message=message)]
+        status = "pass" if message is None else "timeout"
+        return dict(name="01_decay.ipynb", status=status, failed=failed)
+
+    return run_job
+
+
+def test_a_job_whose_kernel_did_not_start_runs_again(monkeypatch):
+    not_started = matrix.KERNEL_NOT_STARTED
+    monkeypatch.setattr(matrix, "run_job", job_results(not_started, None))
+    result = matrix.run_job_started({}, "python3", 900)
+    assert (result["status"], result["kernel_starts"]) == ("pass", 2)
+    monkeypatch.setattr(matrix, "run_job", job_results(*[not_started] * matrix.KERNEL_ATTEMPTS))
+    result = matrix.run_job_started({}, "python3", 900)
+    assert (result["status"], result["kernel_starts"]) == ("timeout", matrix.KERNEL_ATTEMPTS)
+    # any other outcome is the job's verdict: it does not run again
+    monkeypatch.setattr(matrix, "run_job", job_results("no result within 900 s", None))
+    assert matrix.run_job_started({}, "python3", 900)["kernel_starts"] == 1
+
+
 def test_reuse_runs_again_what_says_nothing_of_the_code():
     def result(status, failures, errors):
         return dict(status=status, tests=41, failures=failures, errors=errors)

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
-from nbclient import NotebookClient
 
 from labutils import exercises
 from labutils.exercises import _canonical, _digest
 from tools import student_edition  # one notebook selector for every tool
+from tools.notebook_client import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -372,6 +372,24 @@ def run_job(job, python, timeout):
     )
 
 
+KERNEL_ATTEMPTS = 3  # runs of a job whose kernel did not start, before it counts as a timeout
+
+
+def run_job_started(job, python, timeout):
+    """:func:`run_job`, run again (up to KERNEL_ATTEMPTS runs) while its kernel does not start.
+
+    A kernel dies at start when another process took one of its ports before it bound them
+    (jupyter/jupyter_client#154), or gives no first reply on a loaded machine: no verdict on the
+    code, so the job runs again in a new process, with new ports. ``kernel_starts``: the runs.
+    """
+    for attempt in range(1, KERNEL_ATTEMPTS + 1):
+        result = run_job(job, python, timeout)
+        not_started = [f["message"] for f in result["failed"]] == [KERNEL_NOT_STARTED]
+        if not not_started or attempt == KERNEL_ATTEMPTS:
+            return dict(result, kernel_starts=attempt)
+        print(f"  {result['name']}: {KERNEL_NOT_STARTED}; running it again", flush=True)
+
+
 WIDE_SEEDS = 12  # up to this many seeds the report has a column per seed, beyond it a summary
 
 
@@ -601,7 +619,7 @@ def main(argv=None):
         name = job["path"].name if job["kind"] == "notebook" else SCIENCE
         key = (name, str(job["seed"]), job["target"], job["fingerprint"], job["environment"])
         old = previous.get(key)
-        result = dict(old, reused=True) if old else run_job(job, args.python, args.timeout)
+        result = dict(old, reused=True) if old else run_job_started(job, args.python, args.timeout)
         results[index] = result
         first = result["failed"][0]["message"] if result["failed"] else ""
         print(

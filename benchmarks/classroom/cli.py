@@ -34,7 +34,8 @@ def prebuilt_cache(notebook):
     if (IMAGE_CACHE / "standalone").exists():
         return IMAGE_CACHE
     import nbformat
-    from nbclient import NotebookClient
+
+    from tools.notebook_client import NotebookClient
 
     nb = nbformat.read(ROOT / notebook, as_version=4)
     os.environ["BRIAN_LABS_CACHE_DIR"] = str(IMAGE_CACHE)
