@@ -50,8 +50,9 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+
+from tools.notebook_client import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -217,11 +218,18 @@ def execute(path, env, changes, passes, timeout=900):
 
 
 def _execute_cells(client, nb, changes, passes, errors):
+    # The harness's cells go after the notebook's own (nbclient stores a cell at its index).
+    cells = list(nb.cells)
+
+    def run_added(source, store_history):
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+        client.execute_cell(nb.cells[-1], len(nb.cells) - 1, store_history=store_history)
+        return nb.cells[-1]
+
     with client.setup_kernel():
-        clocks = [nbformat.v4.new_code_cell(CPU_CLOCK) for _ in range(2)]
-        client.execute_cell(clocks[0], 0, store_history=False)
+        clocks = [run_added(CPU_CLOCK, store_history=False)]
         start = time.perf_counter()
-        for index, cell in enumerate(nb.cells):
+        for index, cell in enumerate(cells):
             client.execute_cell(cell, index)
             if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get(
                 "tags", []
@@ -232,12 +240,9 @@ def _execute_cells(client, nb, changes, passes, errors):
                     if o.get("output_type") == "error"
                 ]
         seconds = time.perf_counter() - start
-        client.execute_cell(clocks[1], 0, store_history=False)
-        probe = nbformat.v4.new_code_cell(
-            PROBE.replace("CHANGES", str(changes)).replace("PASSES", str(passes))
-        )
-        nb.cells.append(probe)
-        client.execute_cell(probe, len(nb.cells) - 1)
+        clocks.append(run_added(CPU_CLOCK, store_history=False))
+        code = PROBE.replace("CHANGES", str(changes)).replace("PASSES", str(passes))
+        probe = run_added(code, store_history=True)
     # A busy kernel may send one print as several stream messages: read each cell's text whole.
     texts = [
         "".join(

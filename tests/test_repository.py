@@ -11,6 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tools import clean_notebooks
@@ -252,6 +253,18 @@ def test_bench_kernel_measures_the_kernel_start_alone_and_keeps_the_rows(tmp_pat
         with pytest.raises(SystemExit) as stop:
             run.main(mixed)
         assert stop.value.code == 2, mixed
+
+
+def test_bench_runs_every_cell_of_a_notebook_the_first_one_too(tmp_path):
+    """The benchmark's own cells (CPU clocks, explorer probe) go after the notebook's cells."""
+    from benchmarks import run
+
+    cells = ["answer = 6 * 7", "assert answer == 42, answer", "print('last')"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    path = tmp_path / "first_cell.ipynb"
+    nbformat.write(nb, path)
+    seconds, explorers, errors = run.execute(path, {}, changes=1, passes=1)
+    assert errors == [] and seconds > 0 and explorers["__cpu_s__"] > 0
 
 
 def test_speed_figures_are_the_ranges_of_the_results():
