@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
 import pytest
 
 from tools import colab_cells, colab_runtime, student_edition
@@ -194,3 +195,49 @@ def test_course_script_and_ci_run_the_colab_test():
     assert '"colab-cells": ("dev", ["-m", "tools.colab_cells"])' in course
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^stage .*python3 course\.py colab\b", ci, re.M)
+
+
+def report_run(tmp_path, name, code):
+    """A process started now that runs ``code`` (Python); its report path is tmp_path/name."""
+    out = tmp_path / name
+    return subprocess.Popen([sys.executable, "-c", code, str(out)]), out
+
+
+def test_a_run_without_its_report_fails_the_runtime_once_the_others_have_ended(tmp_path):
+    writes = "import json, sys, time; time.sleep(1); "
+    writes += "open(sys.argv[1], 'w').write(json.dumps({'notebooks': {'a': {}}, 'failures': []}))"
+    slow = report_run(tmp_path, "slow.json", writes)
+    died = report_run(tmp_path, "died.json", "raise SystemExit(3)")
+    with pytest.raises(
+        SystemExit,
+        match=r"1 of 2 runs in 'x' ended before their report \(exit "
+        r"status 3\)",
+    ):
+        colab_runtime.reports([died, slow], "x")
+    assert slow[0].returncode == 0 and slow[1].exists()  # it was not cut short
+
+
+def test_the_reports_of_runs_are_merged(tmp_path):
+    started = []
+    for name in ("a", "b"):
+        report = {"notebooks": {name: {"wall_s": 1}}, "failures": [f"{name}: failed"]}
+        code = f"import sys; open(sys.argv[1], 'w').write({json.dumps(report)!r})"
+        started.append(report_run(tmp_path, f"{name}.json", code))
+    assert colab_runtime.reports(started, "x") == {
+        "notebooks": {"a": {"wall_s": 1}, "b": {"wall_s": 1}},
+        "failures": ["a: failed", "b: failed"],
+    }
+
+
+def test_a_kernel_that_dies_is_reported_and_the_next_notebook_still_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIAN_LABS_TARGET", "numpy")  # run_notebooks sets it for its kernels
+    paths = []
+    for name, code in (("01_dies.ipynb", "import os; os._exit(1)"), ("02_runs.ipynb", "x = 1")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        paths.append(tmp_path / name)
+        nbformat.write(nb, paths[-1])
+    results, failures = colab_runtime.run_notebooks(paths, changes=1, colab=False)
+    label = f"{tmp_path.name}/01_dies.ipynb"
+    assert any(f.startswith(f"{label}: the run stopped: DeadKernelError") for f in failures)
+    assert set(results) == {label, f"{tmp_path.name}/02_runs.ipynb"}
+    assert not [f for f in failures if "02_runs" in f and "setup cell" not in f]

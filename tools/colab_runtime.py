@@ -162,9 +162,9 @@ def run_notebooks(paths, changes, target="numpy", colab=True):
     did; elsewhere it must print nothing.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     from benchmarks import run as bench
+    from tools.notebook_client import NotebookClient
 
     os.environ["BRIAN_LABS_TARGET"] = target  # the kernels started below inherit it
     results, failures = {}, []
@@ -180,7 +180,11 @@ def run_notebooks(paths, changes, target="numpy", colab=True):
         )
         errors = []
         start = time.perf_counter()
-        seconds, explorers, errors = bench._execute_cells(client, nb, changes, 1, errors)
+        try:
+            seconds, explorers, errors = bench._execute_cells(client, nb, changes, 1, errors)
+        except Exception as error:  # a kernel that died or hung: report it, run the next one
+            seconds, explorers = float("nan"), {}
+            errors.append(f"the run stopped: {type(error).__name__}: {error}")
         wall = time.perf_counter() - start
         setup = [c for c in nb.cells if c.get("id") == "colab-setup"]
         said = "".join(
@@ -226,6 +230,29 @@ def inside(argv):
 # ---------------------------------------------------------------------------------------------
 
 
+def reports(started, runtime):
+    """The merged reports of runs started together, read once every one of them has ended.
+
+    ``started``: (process, report path) pairs. A run that ended without its report fails the
+    runtime (SystemExit), but only after the others ended: they work in the same temporary copy,
+    which goes with the runtime, so stopping early would break them too.
+    """
+    for process, _ in started:
+        process.wait()
+    missing = [f"exit status {process.returncode}" for process, out in started if not out.exists()]
+    if missing:
+        raise SystemExit(
+            f"colab: {len(missing)} of {len(started)} runs in {runtime!r} ended before their "
+            f"report ({', '.join(missing)}); see their output above"
+        )
+    merged = {"notebooks": {}, "failures": []}
+    for _, out in started:
+        found = json.loads(out.read_text())
+        merged["notebooks"].update(found["notebooks"])
+        merged["failures"] += found["failures"]
+    return merged
+
+
 def test_runtime(runtime, words, changes, cython, jobs, log):
     """Make the runtime's environment and run the notebooks there; its results (a dict).
 
@@ -245,23 +272,13 @@ def test_runtime(runtime, words, changes, cython, jobs, log):
         for name in ("BRIAN_LABS_VENV", "VIRTUAL_ENV", "PYTHONPATH"):
             env.pop(name, None)
         outputs = (Path(tmp) / f"out-{i}.json" for i in itertools.count())
+        processes = []
 
         def start_inside(*arguments):
             out = next(outputs)
             command = [python, "-m", "tools.colab_runtime", "--inside", arguments[0], str(out)]
-            process = subprocess.Popen([*command, *arguments[1:]], cwd=copy, env=env)
-            return process, out
-
-        def results_of(*started):
-            merged = {"notebooks": {}, "failures": []}
-            for process, out in started:
-                process.wait()
-                if not out.exists():
-                    raise SystemExit(f"colab: a run in {runtime!r} ended before its report")
-                found = json.loads(out.read_text())
-                merged["notebooks"].update(found["notebooks"])
-                merged["failures"] += found["failures"]
-            return merged
+            processes.append(subprocess.Popen([*command, *arguments[1:]], cwd=copy, env=env))
+            return processes[-1], out
 
         def freeze_now():
             process, out = start_inside("freeze")
@@ -274,13 +291,20 @@ def test_runtime(runtime, words, changes, cython, jobs, log):
         paths = chosen(copy, words)
         on_cython = [p for p in paths if p.parent.name == "notebooks" and cython_chosen(p, cython)]
         groups = [group for i in range(jobs) if (group := paths[1 + i :: jobs])]
-        before = freeze_now()
-        results = results_of(run("numpy", paths[:1]))  # its setup cell installs the course
-        for result in results["notebooks"].values():
-            print(f"   the setup cell said: {result['setup']}", flush=True)
-        parts = [results_of(*[run("numpy", group) for group in groups])]
-        parts += [results_of(run("cython", on_cython))] if on_cython else []
-        after = freeze_now()
+        try:
+            before = freeze_now()
+            # the first notebook alone: its setup cell installs the course
+            results = reports([run("numpy", paths[:1])], runtime)
+            for result in results["notebooks"].values():
+                print(f"   the setup cell said: {result['setup']}", flush=True)
+            parts = [reports([run("numpy", group) for group in groups], runtime)]
+            parts += [reports([run("cython", on_cython)], runtime)] if on_cython else []
+            after = freeze_now()
+        finally:  # no run outlives the copy it works in (interrupted, or a run without report)
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
     for part in parts:
         results["notebooks"].update(part["notebooks"])
         results["failures"] += part["failures"]
