@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _notebook_kernel import assigned_names
+from _notebook_kernel import SHARED_BY_CHECKS, assigned_names
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -137,3 +137,67 @@ SCAN_CASES = {
 @pytest.mark.parametrize("source, flagged", SCAN_CASES.values(), ids=SCAN_CASES.keys())
 def test_the_scan_finds_a_del_of_a_name_bound_only_on_one_target(source, flagged):
     assert deleted_but_maybe_unbound(source) == flagged
+
+
+def deleted_names(target):
+    """The names a ``del`` target deletes: a name, or a tuple or list of them."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*map(deleted_names, target.elts))
+    return set()
+
+
+def left_by_check(source, earlier=()):
+    """Names a check cell binds at top level on some path through it and never deletes.
+
+    The run's namespace probe (tests/_notebook_kernel.py) sees only the path a run took: a name
+    bound only when a timing is retried on a busy machine escapes it. ``earlier``: the names the
+    notebook's cells before the check bind (a check may read them, and the probe judges whether it
+    changed one). ``except ... as name`` and ``for _ in`` leave nothing (Python unbinds the one,
+    IPython owns the other).
+    """
+    tree = ast.parse(source)
+    deleted, handlers = set(), set()
+    for node in ast.walk(tree):  # functions' own del statements and handlers included: harmless
+        if isinstance(node, ast.Delete):
+            deleted = deleted.union(*map(deleted_names, node.targets))
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            handlers.add(node.name)
+    bound = assigned_names(source, imports=False) - handlers - {"_"}
+    return sorted(bound - deleted - set(earlier))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_check_cells_delete_every_name_they_may_bind(path):
+    earlier, found = set(), []
+    for cell in cells(path):
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        if "check" not in cell["metadata"].get("tags", []):
+            earlier |= assigned_names(source)
+            continue
+        shared = SHARED_BY_CHECKS.get(path.stem, {}).get(cell["id"], ())
+        if names := left_by_check(source, earlier | set(shared)):
+            found.append((cell["id"], names))
+        earlier |= set(shared)
+    assert not found, f"{path.name}: a check cell may leave names in the namespace: {found}"
+
+
+LEFT_CASES = {
+    "bound only when retried": (
+        "best = t\nfor _ in range(2):\n    if ok(best):\n        break\n    again = f()\n"
+        "    best = g(best, again)\ndel best\n",
+        ["again"],
+    ),
+    "deleted as a tuple": ("a = 1\nb = 2\ndel (a, b)\n", []),
+    "an exception's name": ("try:\n    f()\nexcept ValueError as error:\n    pass\n", []),
+    "a notebook's name read again": ("x = f()\n", []),
+    "a loop's variable": ("for row in rows:\n    check(row)\n", ["row"]),
+}
+
+
+@pytest.mark.parametrize("source, flagged", LEFT_CASES.values(), ids=LEFT_CASES.keys())
+def test_the_scan_finds_a_name_a_check_may_leave(source, flagged):
+    assert left_by_check(source, earlier={"x", "t", "rows"}) == flagged
