@@ -29,6 +29,7 @@ import glob
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -408,7 +409,7 @@ def markdown(results, command, wall):
     mark = {"pass": "pass", "fail": "**FAIL**", "timeout": "**TIMEOUT**"}
     n_fail = sum(r["status"] != "pass" for r in results)
     n_reused = sum(bool(r.get("reused")) for r in results)
-    run_time = sum(r["seconds"] for r in results)
+    run_time = math.fsum(r["seconds"] for r in results)  # sum() rounds differently from 3.12
     environments = sorted({r.get("environment") or "not recorded" for r in results})
     lines = [
         "# Robustness matrix",
