@@ -4,10 +4,10 @@ jupyter_client chooses a kernel's five ports by binding free ones and closing th
 the connection file, and the kernel binds them when it starts. In between, another process can take
 one of them (another kernel starting, or any outgoing connection); the kernel then dies with
 ``zmq.error.ZMQError: Address already in use`` and jupyter_client says "Kernel died before replying
-to kernel_info" (jupyter/jupyter_client#154, open). It happened once in CI's Colab stage, with two
-notebooks starting their kernels at once while a setup cell was downloading packages. It says
-nothing about the notebook, so the course's runners start that kernel again, on new ports, and say
-so; a kernel that dies on every attempt still fails the run.
+to kernel_info" (jupyter/jupyter_client#154, open). It happened once in CI's Colab stage, where two
+processes run notebooks side by side, each starting a kernel per notebook. It says nothing about
+the notebook, so the course's runners start that kernel again, on new ports, and say so; a kernel
+that dies on every attempt still fails the run.
 """
 
 import atexit
