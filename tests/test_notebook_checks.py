@@ -80,6 +80,15 @@ def maybe_skipped(statement):
     )
 
 
+def deleted_names(target):
+    """The names a ``del`` target deletes: a name, or a tuple or list of them."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*map(deleted_names, target.elts))
+    return set()
+
+
 def deleted_but_maybe_unbound(source):
     """Names a cell deletes at its top level but binds only inside an ``if``/``try``/... block.
 
@@ -87,13 +96,9 @@ def deleted_but_maybe_unbound(source):
     the numpy target, run on Cython). Names the cell does not bind at all are not judged here.
     """
     tree = ast.parse(source)
-    deleted = {
-        target.id
-        for statement in tree.body
-        if isinstance(statement, ast.Delete)
-        for target in statement.targets
-        if isinstance(target, ast.Name)
-    }
+    deleted = set().union(
+        *(deleted_names(t) for s in tree.body if isinstance(s, ast.Delete) for t in s.targets)
+    )
     for node in list(ast.walk(tree)):  # the cell as it runs when every such block is skipped
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
@@ -123,6 +128,7 @@ def test_check_cells_delete_only_names_they_always_bind(path):
 
 SCAN_CASES = {
     "bound on numpy only": ('if TARGET == "numpy":\n    probe = 1\ndel probe\n', ["probe"]),
+    "deleted in a tuple": ('if TARGET == "numpy":\n    probe = 1\ndel (probe, x)\n', ["probe"]),
     "deleted where bound": ('if TARGET == "numpy":\n    probe = 1\n    del probe\n', []),
     "bound before the if": ('probe = 0\nif TARGET == "numpy":\n    probe = 1\ndel probe\n', []),
     "bound in a handled try": (
@@ -137,15 +143,6 @@ SCAN_CASES = {
 @pytest.mark.parametrize("source, flagged", SCAN_CASES.values(), ids=SCAN_CASES.keys())
 def test_the_scan_finds_a_del_of_a_name_bound_only_on_one_target(source, flagged):
     assert deleted_but_maybe_unbound(source) == flagged
-
-
-def deleted_names(target):
-    """The names a ``del`` target deletes: a name, or a tuple or list of them."""
-    if isinstance(target, ast.Name):
-        return {target.id}
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return set().union(*map(deleted_names, target.elts))
-    return set()
 
 
 def left_by_check(source, earlier=()):
