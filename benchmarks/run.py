@@ -50,7 +50,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from tools.notebook_client import NotebookClient
 
@@ -190,31 +190,35 @@ def execute(path, env, changes, passes, timeout=900):
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb,
-            timeout=timeout,
-            kernel_name="python3",
-            allow_errors=True,
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        errors = []
-        try:
-            return _execute_cells(client, nb, changes, passes, errors)
-        except (
-            DeadKernelError
-        ) as error:  # report it with the others; the remaining notebooks still run
-            return (
-                float("nan"),
-                {},
-                [*errors, f"kernel died ({error}); see the kernel's stderr above"],
-            )
+        return run_notebook(nbformat.read(path, as_version=4), path, changes, passes, timeout)
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def run_notebook(nb, path, changes, passes, timeout=900):
+    """Execute ``nb`` (read from ``path``) in a fresh kernel in its folder, then its explorers.
+
+    Return (seconds for all cells, {explorer: timings}, [errors]); ``nb`` keeps the outputs. A
+    kernel that died, never started or timed out is an error of this notebook (seconds: nan),
+    so a caller's remaining notebooks still run.
+    """
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    errors = []
+    try:
+        return _execute_cells(client, nb, changes, passes, errors)
+    except (DeadKernelError, CellTimeoutError, RuntimeError) as error:
+        stopped = f"the run stopped: {type(error).__name__}: {error}"
+        return float("nan"), {}, [*errors, f"{stopped}; see the kernel's stderr above"]
 
 
 def _execute_cells(client, nb, changes, passes, errors):

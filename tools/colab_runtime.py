@@ -164,27 +164,14 @@ def run_notebooks(paths, changes, target="numpy", colab=True):
     import nbformat
 
     from benchmarks import run as bench
-    from tools.notebook_client import NotebookClient
 
     os.environ["BRIAN_LABS_TARGET"] = target  # the kernels started below inherit it
     results, failures = {}, []
     for path in paths:
         label = f"{path.parent.name}/{path.name}" + ("" if target == "numpy" else f" ({target})")
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb,
-            timeout=900,
-            kernel_name="python3",
-            allow_errors=True,
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        errors = []
         start = time.perf_counter()
-        try:
-            seconds, explorers, errors = bench._execute_cells(client, nb, changes, 1, errors)
-        except Exception as error:  # a kernel that died or hung: report it, run the next one
-            seconds, explorers = float("nan"), {}
-            errors.append(f"the run stopped: {type(error).__name__}: {error}")
+        seconds, explorers, errors = bench.run_notebook(nb, path, changes, 1)
         wall = time.perf_counter() - start
         setup = [c for c in nb.cells if c.get("id") == "colab-setup"]
         said = "".join(
